@@ -1,0 +1,111 @@
+//! The command line: every flag's doc comment is its `--help` text.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Where to build schools, clinics and public rental housing so that everyone who lives in a
+/// city is served — the de facto population, not only registered (hukou) residents.
+#[derive(Debug, Parser)]
+#[command(name = "defacto", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Exit codes, shown at the end of `--help`.
+const EXIT_CODES: &str = "Exit codes:
+  0  a plan was found (optimal or, when a limit stopped the search, feasible)
+  1  bad input: the message names the file, row and column
+  2  bad command line
+  3  no plan exists: the message and summary.json say why
+  4  the solver failed or found no plan within the time limit
+  5  the outputs could not be written";
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Solve a siting problem given as tables (problem.toml + demand, sites, costs CSVs).
+    ///
+    /// Writes OUT/summary.json (objective, proven bound, status, open sites, seconds),
+    /// OUT/assignments.csv (who is served where) and OUT/open_sites.csv (load and utilisation
+    /// of every open site). The problem format is described in docs/problem-format.md.
+    ///
+    /// Example:
+    ///   defacto solve examples/three-villages/problem.toml --out /tmp/plan
+    Solve(SolveArgs),
+}
+
+/// Arguments of `defacto solve`.
+#[derive(Debug, clap::Args)]
+pub struct SolveArgs {
+    /// The problem file (problem.toml); the tables it names are read relative to it.
+    pub problem: PathBuf,
+
+    /// Folder for the outputs; created if missing, files of the same name replaced.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Stop after this many seconds and keep the best plan found, reported as `feasible` with
+    /// its proven bound.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600.0, value_parser = positive)]
+    pub time_limit: f64,
+
+    /// Stop once the plan is proven within this relative gap of the best possible
+    /// (0.01 = 1 %). The default 0 asks for a proven optimum.
+    #[arg(long, value_name = "RELATIVE", default_value_t = 0.0, value_parser = non_negative)]
+    pub gap: f64,
+
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Show the HiGHS solver log.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+fn number(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(format!("`{text}` is not a finite number"))
+    }
+}
+
+fn positive(text: &str) -> Result<f64, String> {
+    number(text).and_then(|v| match v > 0.0 {
+        true => Ok(v),
+        false => Err(format!("{v} must be greater than 0")),
+    })
+}
+
+fn non_negative(text: &str) -> Result<f64, String> {
+    number(text).and_then(|v| match v >= 0.0 {
+        true => Ok(v),
+        false => Err(format!("{v} must be 0 or more")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn limits_must_be_sensible_numbers() {
+        assert_eq!(positive("2.5"), Ok(2.5));
+        assert!(positive("0").is_err());
+        assert!(positive("inf").is_err());
+        assert!(non_negative("-0.1").is_err());
+        assert_eq!(non_negative("0"), Ok(0.0));
+    }
+}

@@ -1,0 +1,81 @@
+//! Writing results: `summary.json`, `assignments.csv` and `open_sites.csv`.
+//!
+//! Every file of one run is first written under a temporary name in the output folder and
+//! renamed only when all of them are written, so a failed run never leaves half a plan.
+
+mod atomic;
+mod summary;
+mod tables;
+
+pub use atomic::OutputSet;
+pub use summary::{infeasible_summary, solved_summary, Summary};
+
+use crate::plan::Plan;
+use crate::solve::Diagnosis;
+use std::path::{Path, PathBuf};
+
+/// Outputs that could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// A file or folder could not be created or renamed.
+    #[error("{path}: cannot write: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A table or JSON document could not be serialised.
+    #[error("cannot format {what}: {message}")]
+    Format {
+        /// Which output.
+        what: &'static str,
+        /// What the serialiser said.
+        message: String,
+    },
+}
+
+/// Names of the files `defacto solve` writes, in the order it writes them.
+pub const SOLVE_FILES: [&str; 3] = ["summary.json", "assignments.csv", "open_sites.csv"];
+
+/// Writes the outputs of a solved problem into `dir`; returns the paths written.
+///
+/// # Errors
+/// [`ExportError`] when a file cannot be formatted or written; nothing is left half-written.
+pub fn write_solved(dir: &Path, plan: &Plan, seconds: f64) -> Result<Vec<PathBuf>, ExportError> {
+    let summary = solved_summary(plan, seconds);
+    write_all(dir, &summary, tables::assignments(plan)?, tables::open_sites(plan)?)
+}
+
+/// Writes the outputs of an infeasible problem into `dir`: the diagnosis in `summary.json`
+/// and the two tables with their headers only, so no file of an earlier run is left behind.
+///
+/// # Errors
+/// [`ExportError`] when a file cannot be formatted or written; nothing is left half-written.
+pub fn write_infeasible(
+    dir: &Path,
+    diagnosis: &Diagnosis,
+    seconds: f64,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let summary = infeasible_summary(diagnosis, seconds);
+    write_all(dir, &summary, tables::empty_assignments()?, tables::empty_open_sites()?)
+}
+
+fn write_all(
+    dir: &Path,
+    summary: &Summary,
+    assignments: Vec<u8>,
+    open_sites: Vec<u8>,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let mut json = serde_json::to_vec_pretty(summary).map_err(|e| ExportError::Format {
+        what: "summary.json",
+        message: e.to_string(),
+    })?;
+    json.push(b'\n');
+    let mut outputs = OutputSet::new(dir);
+    for (name, bytes) in SOLVE_FILES.into_iter().zip([json, assignments, open_sites]) {
+        outputs.add(name, bytes);
+    }
+    outputs.commit()
+}

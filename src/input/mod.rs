@@ -1,0 +1,78 @@
+//! Reading what the user gives: problem files and their tables.
+//!
+//! Every error names the file, and where it can, the row (spreadsheet numbering: the header is
+//! row 1) and the column, and says what a valid value looks like.
+
+mod problem;
+mod table;
+
+pub use problem::read_problem;
+pub use table::{Column, Row, Table};
+
+use std::path::PathBuf;
+
+/// Input that cannot be used, with the place it was found.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file cannot be opened or read.
+    #[error("{path}: cannot read the file: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has a field of the wrong kind.
+    #[error("{path}: {message}")]
+    Toml {
+        /// The file.
+        path: PathBuf,
+        /// What the TOML parser said, with line and column.
+        message: String,
+    },
+    /// A field of a settings file has a value the model does not accept.
+    #[error("{path}, field `{field}`: {problem}")]
+    BadField {
+        /// The file.
+        path: PathBuf,
+        /// The field's name.
+        field: String,
+        /// What is wrong and what would be right.
+        problem: String,
+    },
+    /// A table lacks a column it needs.
+    #[error("{path}: missing column `{column}` (the header has: {found})")]
+    MissingColumn {
+        /// The table.
+        path: PathBuf,
+        /// The column that is needed.
+        column: String,
+        /// The columns the header does have.
+        found: String,
+    },
+    /// A cell holds a value that cannot be used.
+    #[error("{path}, row {row}, column `{column}`: {problem} (found `{value}`)")]
+    BadValue {
+        /// The table.
+        path: PathBuf,
+        /// Row number, the header being row 1.
+        row: u64,
+        /// The column's name.
+        column: String,
+        /// The cell's text.
+        value: String,
+        /// What is wrong and what would be right.
+        problem: String,
+    },
+    /// A row cannot be parsed as CSV at all.
+    #[error("{path}, row {row}: not valid CSV: {message}")]
+    Csv {
+        /// The table.
+        path: PathBuf,
+        /// Row number, the header being row 1.
+        row: u64,
+        /// What the CSV parser said.
+        message: String,
+    },
+}

@@ -1,0 +1,43 @@
+//! defacto sites schools, clinics and public rental housing for the people who actually live in
+//! a city — the de facto resident population, registered (hukou) or not.
+//!
+//! Data flows one way, one module per stage:
+//!
+//! | stage | module | main types |
+//! |---|---|---|
+//! | read what the user gives | [`input`] | [`input::read_problem`], [`input::InputError`] |
+//! | solve | [`solve`] | [`solve::Solver`], [`solve::Solution`], [`solve::Diagnosis`] |
+//! | read the answer back | [`plan`] | [`plan::Plan`] |
+//! | write results | [`export`] | [`export::OutputSet`], [`export::Summary`] |
+//!
+//! [`model`] is the vocabulary all stages share: [`model::SitingProblem`],
+//! [`model::DemandPoint`], [`model::Site`], [`model::Objective`]. A stage uses only the model and
+//! the stages above it.
+//!
+//! ```
+//! use defacto::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+//! use defacto::solve::{solve, Outcome, SolveOptions, Status};
+//!
+//! let point = |id: &str, demand: f64| DemandPoint { id: id.into(), demand, weight: demand };
+//! let site = |id: &str| Site { id: id.into(), capacity: None, fixed_cost: 0.0, status: SiteStatus::Candidate };
+//! // Two villages 10 km apart; one clinic to place at either village.
+//! let problem = SitingProblem::new(
+//!     Objective::PMedian,
+//!     Limits { p: Some(1), ..Limits::default() },
+//!     vec![point("north", 300.0), point("south", 100.0)],
+//!     vec![site("north"), site("south")],
+//!     vec![(0, 0, 0.0), (0, 1, 10.0), (1, 0, 10.0), (1, 1, 0.0)],
+//! ).unwrap();
+//! let Outcome::Solved(solution) = solve(&problem, &SolveOptions::default()).unwrap() else { panic!() };
+//! assert_eq!(solution.assignment.open, vec![true, false]); // near the larger village
+//! assert_eq!(solution.objective, 1000.0); // 100 people × 10 km
+//! assert_eq!(solution.status, Status::Optimal);
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod export;
+pub mod input;
+pub mod model;
+pub mod plan;
+pub mod solve;

@@ -1,0 +1,213 @@
+//! The siting problem: who needs a service, where it can be provided, and what to optimise.
+
+use super::costs::SparseCosts;
+use serde::{Deserialize, Serialize};
+
+/// People who need a service, gathered at one point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandPoint {
+    /// Identifier, unique among demand points.
+    pub id: String,
+    /// What uses up capacity (pupils, patients, households); ≥ 0.
+    pub demand: f64,
+    /// How much one unit of cost counts for this point in the objective; ≥ 0.
+    /// Equals `demand` unless the data says otherwise.
+    pub weight: f64,
+}
+
+/// Whether a site is already built or may be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteStatus {
+    /// A location where a facility may be opened.
+    Candidate,
+    /// A facility that is already there: always open.
+    Existing,
+}
+
+/// A place where a service can be provided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// Identifier, unique among sites.
+    pub id: String,
+    /// Most demand it can serve; `None` means unlimited.
+    pub capacity: Option<f64>,
+    /// Cost of opening it (counted by `min_cost`); ≥ 0.
+    pub fixed_cost: f64,
+    /// Existing sites are always open; candidates may open.
+    pub status: SiteStatus,
+}
+
+impl Site {
+    /// Whether the site is always open.
+    pub fn is_existing(&self) -> bool {
+        self.status == SiteStatus::Existing
+    }
+}
+
+/// What the plan optimises (see `FORMAT.md` in the benchmark folder for the exact model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Serve all demand; minimise weighted travel cost.
+    PMedian,
+    /// Serve all demand; minimise fixed costs of open sites plus weighted travel cost.
+    MinCost,
+    /// Serve as much weighted demand within the radius as possible.
+    MaxCoverage,
+    /// Serve all demand within the radius with as few open sites as possible.
+    MinSites,
+}
+
+impl Objective {
+    /// The name used in problem files and summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::PMedian => "p_median",
+            Objective::MinCost => "min_cost",
+            Objective::MaxCoverage => "max_coverage",
+            Objective::MinSites => "min_sites",
+        }
+    }
+
+    /// Whether every demand point must be served in full.
+    pub fn serves_all(self) -> bool {
+        self != Objective::MaxCoverage
+    }
+
+    /// Whether the objective is maximised (its bound is then an upper bound).
+    pub fn is_maximised(self) -> bool {
+        self == Objective::MaxCoverage
+    }
+}
+
+/// Limits and switches of a siting problem beyond its tables.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Limits {
+    /// Exactly this many sites open, existing ones included.
+    pub p: Option<usize>,
+    /// Each demand point is served by one site only.
+    pub single_source: bool,
+    /// Largest cost at which a site may serve a demand point.
+    pub radius: Option<f64>,
+}
+
+/// A value of a siting problem that breaks the model's rules.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    /// `p` is outside 1..=number of sites.
+    #[error("p = {p} is out of range: it must be from 1 to the number of sites ({sites})")]
+    POutOfRange {
+        /// The value given.
+        p: usize,
+        /// How many sites there are.
+        sites: usize,
+    },
+    /// Coverage objectives need a radius.
+    #[error("objective `{objective}` needs a `radius`: it defines which sites cover which demand")]
+    RadiusRequired {
+        /// The objective's name.
+        objective: &'static str,
+    },
+    /// The radius is zero, negative or not finite.
+    #[error("radius = {radius} must be a finite number greater than 0")]
+    RadiusNotPositive {
+        /// The value given.
+        radius: f64,
+    },
+}
+
+/// A complete siting problem, checked against the model's rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SitingProblem {
+    objective: Objective,
+    limits: Limits,
+    demand: Vec<DemandPoint>,
+    sites: Vec<Site>,
+    costs: SparseCosts,
+}
+
+impl SitingProblem {
+    /// Builds a problem from its parts; `costs` holds `(demand index, site index, cost)`.
+    ///
+    /// Pairs beyond the radius are dropped here, once, so that no solver has to know about it.
+    ///
+    /// # Errors
+    /// [`ModelError`] when `p` or `radius` break the model's rules. Table-level checks (ids,
+    /// finite non-negative numbers, indices in range, no repeated pair) are the caller's.
+    pub fn new(
+        objective: Objective,
+        limits: Limits,
+        demand: Vec<DemandPoint>,
+        sites: Vec<Site>,
+        costs: Vec<(usize, usize, f64)>,
+    ) -> Result<Self, ModelError> {
+        if let Some(p) = limits.p {
+            if p == 0 || p > sites.len() {
+                return Err(ModelError::POutOfRange {
+                    p,
+                    sites: sites.len(),
+                });
+            }
+        }
+        match limits.radius {
+            Some(radius) if !(radius.is_finite() && radius > 0.0) => {
+                return Err(ModelError::RadiusNotPositive { radius })
+            }
+            None if matches!(objective, Objective::MaxCoverage | Objective::MinSites) => {
+                return Err(ModelError::RadiusRequired {
+                    objective: objective.name(),
+                })
+            }
+            _ => {}
+        }
+        let costs = SparseCosts::from_triples(demand.len(), costs, limits.radius);
+        Ok(Self {
+            objective,
+            limits,
+            demand,
+            sites,
+            costs,
+        })
+    }
+
+    /// What is optimised.
+    pub fn objective(&self) -> Objective {
+        self.objective
+    }
+
+    /// `p`, single sourcing and radius.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The demand points, in input order.
+    pub fn demand(&self) -> &[DemandPoint] {
+        &self.demand
+    }
+
+    /// The sites, in input order.
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
+    /// Costs of the pairs that may be assigned (within the radius).
+    pub fn costs(&self) -> &SparseCosts {
+        &self.costs
+    }
+
+    /// Total demand of all points.
+    pub fn total_demand(&self) -> f64 {
+        self.demand.iter().map(|d| d.demand).sum()
+    }
+
+    /// Number of existing (always open) sites.
+    pub fn existing_count(&self) -> usize {
+        self.sites.iter().filter(|s| s.is_existing()).count()
+    }
+
+    /// Whether any site has a finite capacity.
+    pub fn is_capacitated(&self) -> bool {
+        self.sites.iter().any(|s| s.capacity.is_some())
+    }
+}

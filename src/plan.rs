@@ -1,0 +1,115 @@
+//! A plan: a solution read back in the user's names, with the figures planners look at.
+
+use crate::model::SitingProblem;
+use crate::solve::Solution;
+
+/// A solved siting problem, ready to report.
+#[derive(Debug, Clone)]
+pub struct Plan<'p> {
+    /// The problem that was solved.
+    pub problem: &'p SitingProblem,
+    /// The solver's answer.
+    pub solution: Solution,
+}
+
+/// One open site with the demand it serves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenSite<'p> {
+    /// The site's id.
+    pub id: &'p str,
+    /// `existing`, or `new` for a candidate the plan opens.
+    pub status: &'static str,
+    /// Its capacity, `None` when unlimited.
+    pub capacity: Option<f64>,
+    /// Demand it serves.
+    pub load: f64,
+    /// Load / capacity, `None` when unlimited.
+    pub utilisation: Option<f64>,
+    /// Its fixed cost.
+    pub fixed_cost: f64,
+}
+
+/// One (demand point, site) allocation, or a demand point's unserved remainder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignmentRow<'p> {
+    /// The demand point's id.
+    pub demand_id: &'p str,
+    /// The serving site's id; `None` for the unserved remainder.
+    pub site_id: Option<&'p str>,
+    /// Share of the point's demand.
+    pub share: f64,
+    /// Demand carried (share × the point's demand).
+    pub demand: f64,
+    /// Travel cost of the pair; `None` for the unserved remainder.
+    pub cost: Option<f64>,
+}
+
+/// A share smaller than this is rounding, not unserved demand.
+const UNSERVED_EPSILON: f64 = 1e-9;
+
+impl<'p> Plan<'p> {
+    /// Pairs a problem with its solution.
+    pub fn new(problem: &'p SitingProblem, solution: Solution) -> Self {
+        Self { problem, solution }
+    }
+
+    /// Open sites in input order.
+    pub fn open_sites(&self) -> Vec<OpenSite<'p>> {
+        let loads = self.solution.assignment.loads(self.problem);
+        self.problem
+            .sites()
+            .iter()
+            .zip(&self.solution.assignment.open)
+            .zip(loads)
+            .filter(|((_, &open), _)| open)
+            .map(|((site, _), load)| OpenSite {
+                id: &site.id,
+                status: if site.is_existing() { "existing" } else { "new" },
+                capacity: site.capacity,
+                load,
+                utilisation: site.capacity.filter(|&c| c > 0.0).map(|c| load / c),
+                fixed_cost: site.fixed_cost,
+            })
+            .collect()
+    }
+
+    /// Every allocation in demand order, then site order; a point not fully served gets one
+    /// more row without a site, so that the shares of every point add up to 1.
+    pub fn assignment_rows(&self) -> Vec<AssignmentRow<'p>> {
+        let problem = self.problem;
+        let mut rows = Vec::new();
+        for (i, point) in problem.demand().iter().enumerate() {
+            let allocations = &self.solution.assignment.allocations[i];
+            for a in allocations {
+                rows.push(AssignmentRow {
+                    demand_id: &point.id,
+                    site_id: Some(&problem.sites()[a.site].id),
+                    share: a.share,
+                    demand: a.share * point.demand,
+                    cost: problem.costs().cost(i, a.site),
+                });
+            }
+            let unserved = 1.0 - self.solution.assignment.served_share(i);
+            if unserved > UNSERVED_EPSILON {
+                rows.push(AssignmentRow {
+                    demand_id: &point.id,
+                    site_id: None,
+                    share: unserved,
+                    demand: unserved * point.demand,
+                    cost: None,
+                });
+            }
+        }
+        rows
+    }
+
+    /// Demand that the plan serves.
+    pub fn demand_served(&self) -> f64 {
+        self.problem
+            .demand()
+            .iter()
+            .enumerate()
+            .map(|(i, point)| point.demand * self.solution.assignment.served_share(i))
+            .sum()
+    }
+}
