@@ -64,7 +64,11 @@ impl<'p> Plan<'p> {
             .filter(|((_, &open), _)| open)
             .map(|((site, _), load)| OpenSite {
                 id: &site.id,
-                status: if site.is_existing() { "existing" } else { "new" },
+                status: if site.is_existing() {
+                    "existing"
+                } else {
+                    "new"
+                },
                 capacity: site.capacity,
                 load,
                 utilisation: site.capacity.filter(|&c| c > 0.0).map(|c| load / c),

@@ -83,7 +83,10 @@ mod tests {
         let written = set.commit().unwrap();
         assert_eq!(written, vec![out.join("a.txt"), out.join("b.txt")]);
         assert_eq!(fs::read(out.join("b.txt")).unwrap(), b"beta");
-        let names: Vec<_> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 2);
     }
 

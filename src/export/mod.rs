@@ -45,7 +45,12 @@ pub const SOLVE_FILES: [&str; 3] = ["summary.json", "assignments.csv", "open_sit
 /// [`ExportError`] when a file cannot be formatted or written; nothing is left half-written.
 pub fn write_solved(dir: &Path, plan: &Plan, seconds: f64) -> Result<Vec<PathBuf>, ExportError> {
     let summary = solved_summary(plan, seconds);
-    write_all(dir, &summary, tables::assignments(plan)?, tables::open_sites(plan)?)
+    write_all(
+        dir,
+        &summary,
+        tables::assignments(plan)?,
+        tables::open_sites(plan)?,
+    )
 }
 
 /// Writes the outputs of an infeasible problem into `dir`: the diagnosis in `summary.json`
@@ -59,7 +64,12 @@ pub fn write_infeasible(
     seconds: f64,
 ) -> Result<Vec<PathBuf>, ExportError> {
     let summary = infeasible_summary(diagnosis, seconds);
-    write_all(dir, &summary, tables::empty_assignments()?, tables::empty_open_sites()?)
+    write_all(
+        dir,
+        &summary,
+        tables::empty_assignments()?,
+        tables::empty_open_sites()?,
+    )
 }
 
 fn write_all(

@@ -85,7 +85,9 @@ fn read_demand(path: &Path) -> Result<(Vec<DemandPoint>, IdIndex), InputError> {
     table.for_each_row(|row| {
         let point_id = unique_id(row, &id, &mut ids, points.len())?;
         let amount = row.non_negative(&demand)?;
-        let weight = row.optional_non_negative(weight.as_ref())?.unwrap_or(amount);
+        let weight = row
+            .optional_non_negative(weight.as_ref())?
+            .unwrap_or(amount);
         points.push(DemandPoint {
             id: point_id,
             demand: amount,
@@ -190,7 +192,10 @@ fn reject_repeated_pairs(
                 row: rows[second],
                 column: "site_id".into(),
                 value: site_name,
-                problem: format!("this demand/site pair is listed twice; first on row {}", rows[first]),
+                problem: format!(
+                    "this demand/site pair is listed twice; first on row {}",
+                    rows[first]
+                ),
             });
         }
     }

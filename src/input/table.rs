@@ -114,9 +114,7 @@ fn record_row(record: &csv::StringRecord) -> u64 {
 }
 
 fn csv_error(path: &Path, row: u64, error: csv::Error) -> InputError {
-    let row = error
-        .position()
-        .map_or(row, |p| p.line());
+    let row = error.position().map_or(row, |p| p.line());
     InputError::Csv {
         path: path.to_path_buf(),
         row,
@@ -160,7 +158,10 @@ impl Row<'_> {
     ///
     /// # Errors
     /// [`InputError::BadValue`] when the cell is not a number, not finite or negative.
-    pub fn optional_non_negative(&self, column: Option<&Column>) -> Result<Option<f64>, InputError> {
+    pub fn optional_non_negative(
+        &self,
+        column: Option<&Column>,
+    ) -> Result<Option<f64>, InputError> {
         let Some(column) = column else {
             return Ok(None);
         };
@@ -168,9 +169,7 @@ impl Row<'_> {
         if text.is_empty() {
             return Ok(None);
         }
-        let value: f64 = text
-            .parse()
-            .map_err(|_| self.bad(column, "not a number"))?;
+        let value: f64 = text.parse().map_err(|_| self.bad(column, "not a number"))?;
         if !value.is_finite() {
             return Err(self.bad(column, "not a finite number"));
         }

@@ -34,11 +34,7 @@ impl SparseCosts {
         if let Some(limit) = radius {
             triples.retain(|&(_, _, cost)| cost <= limit);
         }
-        triples.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(a.2.total_cmp(&b.2))
-                .then(a.1.cmp(&b.1))
-        });
+        triples.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.total_cmp(&b.2)).then(a.1.cmp(&b.1)));
         let mut offsets = vec![0; demand_count + 1];
         for &(demand, _, _) in &triples {
             offsets[demand + 1] += 1;
@@ -89,7 +85,13 @@ mod tests {
     fn arcs_are_sorted_by_cost_then_site_and_radius_drops_far_pairs() {
         let costs = SparseCosts::from_triples(
             2,
-            vec![(0, 2, 5.0), (0, 0, 3.0), (0, 1, 3.0), (1, 0, 9.0), (1, 1, 1.0)],
+            vec![
+                (0, 2, 5.0),
+                (0, 0, 3.0),
+                (0, 1, 3.0),
+                (1, 0, 9.0),
+                (1, 1, 1.0),
+            ],
             Some(8.0),
         );
         let first: Vec<_> = costs.arcs(0).map(|a| (a.site, a.cost)).collect();

@@ -154,7 +154,10 @@ mod tests {
         // a: 10 × (1 × 0.5 + 5 × 0.5) = 30; b: 2 × 3 = 6.
         assert_eq!(plan.objective_value(&two_by_two(Objective::PMedian)), 36.0);
         assert_eq!(plan.objective_value(&two_by_two(Objective::MinCost)), 54.0);
-        assert_eq!(plan.objective_value(&two_by_two(Objective::MaxCoverage)), 12.0);
+        assert_eq!(
+            plan.objective_value(&two_by_two(Objective::MaxCoverage)),
+            12.0
+        );
         assert_eq!(plan.objective_value(&two_by_two(Objective::MinSites)), 2.0);
     }
 

@@ -74,7 +74,12 @@ impl fmt::Display for Reason {
                 let items = points
                     .iter()
                     .map(|(id, demand, capacity)| format!("{id} ({demand} > {capacity})"));
-                write!(f, "{} demand point(s) need {what}: {}", points.len(), list(items))
+                write!(
+                    f,
+                    "{} demand point(s) need {what}: {}",
+                    points.len(),
+                    list(items)
+                )
             }
             Reason::TotalOverCapacity { demand, capacity } => write!(
                 f,
@@ -181,10 +186,9 @@ fn total_over_capacity(problem: &SitingProblem) -> Option<Reason> {
         .map(|(_, &c)| c)
         .collect();
     candidates.sort_by(|a, b| b.total_cmp(a));
-    let openable = problem
-        .limits()
-        .p
-        .map_or(candidates.len(), |p| p.saturating_sub(problem.existing_count()));
+    let openable = problem.limits().p.map_or(candidates.len(), |p| {
+        p.saturating_sub(problem.existing_count())
+    });
     let capacity = existing + candidates.iter().take(openable).sum::<f64>();
     let demand = problem.total_demand();
     exceeds(demand, capacity).then_some(Reason::TotalOverCapacity { demand, capacity })
@@ -235,7 +239,9 @@ mod tests {
                 demand_ids: vec!["far".into()]
             }]
         );
-        assert!(diagnosis.to_string().contains("1 demand point(s) have no site within reach: far"));
+        assert!(diagnosis
+            .to_string()
+            .contains("1 demand point(s) have no site within reach: far"));
     }
 
     #[test]
@@ -249,7 +255,10 @@ mod tests {
             site("a", None, SiteStatus::Candidate),
             site("b", None, SiteStatus::Candidate),
         ];
-        assert_eq!(diagnose(&problem(Objective::MaxCoverage, limits, sites)), None);
+        assert_eq!(
+            diagnose(&problem(Objective::MaxCoverage, limits, sites)),
+            None
+        );
     }
 
     #[test]
@@ -263,7 +272,9 @@ mod tests {
             site("b", Some(3.0), SiteStatus::Candidate),
             site("c", Some(1.0), SiteStatus::Candidate),
         ];
-        let reasons = diagnose(&problem(Objective::PMedian, limits, sites)).unwrap().reasons;
+        let reasons = diagnose(&problem(Objective::PMedian, limits, sites))
+            .unwrap()
+            .reasons;
         assert_eq!(
             reasons,
             vec![Reason::TotalOverCapacity {
@@ -283,7 +294,9 @@ mod tests {
             site("a", Some(4.0), SiteStatus::Candidate),
             site("b", Some(5.0), SiteStatus::Candidate),
         ];
-        let reasons = diagnose(&problem(Objective::PMedian, limits, sites)).unwrap().reasons;
+        let reasons = diagnose(&problem(Objective::PMedian, limits, sites))
+            .unwrap()
+            .reasons;
         assert_eq!(
             reasons,
             vec![Reason::PointOverCapacity {
@@ -303,7 +316,9 @@ mod tests {
             site("a", None, SiteStatus::Existing),
             site("b", None, SiteStatus::Existing),
         ];
-        let reasons = diagnose(&problem(Objective::PMedian, limits, sites)).unwrap().reasons;
+        let reasons = diagnose(&problem(Objective::PMedian, limits, sites))
+            .unwrap()
+            .reasons;
         assert_eq!(reasons, vec![Reason::TooManyExisting { existing: 2, p: 1 }]);
     }
 }

@@ -13,10 +13,14 @@
 //! (existing sites' fixed costs, points already covered by existing sites) are kept here as an
 //! offset, and status and bound are read from the HiGHS model directly.
 
-use super::{relative_gap, Diagnosis, Outcome, Reason, Solution, SolveError, SolveOptions, Solver, Status};
+use super::{
+    relative_gap, Diagnosis, Outcome, Reason, Solution, SolveError, SolveOptions, Solver, Status,
+};
 use crate::model::{Allocation, Assignment, Objective, SitingProblem};
 use good_lp::solvers::highs::highs;
-use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{
+    variable, Constraint, Expression, ProblemVariables, SolverModel, Variable, VariableDefinition,
+};
 use highs::{HighsModelStatus, HighsSolutionStatus};
 
 /// Values below this are solver noise, not shares of demand.
@@ -29,19 +33,35 @@ const OPTIMALITY_TOLERANCE: f64 = 1e-6;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ExactSolver;
 
+/// A model variable with its column in the HiGHS model, where its value is read back.
+#[derive(Debug, Clone, Copy)]
+struct Column {
+    var: Variable,
+    index: usize,
+}
+
 /// `y[j]`: a variable for a candidate site, a constant 1 for an existing one.
 #[derive(Debug, Clone, Copy)]
 enum Open {
     Always,
-    Decide(Variable),
+    Decide(Column),
 }
 
 impl Open {
     fn into_expression(self) -> Expression {
         match self {
             Open::Always => Expression::from(1.0),
-            Open::Decide(var) => Expression::from(var),
+            Open::Decide(y) => Expression::from(y.var),
         }
+    }
+}
+
+/// Adds a variable; good_lp numbers columns in the order variables are added.
+fn add_column(vars: &mut ProblemVariables, definition: VariableDefinition) -> Column {
+    let index = vars.len();
+    Column {
+        var: vars.add(definition),
+        index,
     }
 }
 
@@ -52,7 +72,7 @@ struct Formulation {
     constraints: Vec<Constraint>,
     open: Vec<Open>,
     /// Allocation variables per demand point and arc; empty for the covering formulation.
-    allocation: Vec<Vec<(usize, Variable)>>,
+    allocation: Vec<Vec<(usize, Column)>>,
     /// Constant part of the objective, which good_lp would drop.
     offset: f64,
     has_integers: bool,
@@ -66,7 +86,7 @@ impl Formulation {
             .iter()
             .map(|site| match site.is_existing() {
                 true => Open::Always,
-                false => Open::Decide(vars.add(variable().binary())),
+                false => Open::Decide(add_column(&mut vars, variable().binary())),
             })
             .collect();
         let has_integers = open.iter().any(|o| matches!(o, Open::Decide(_)));
@@ -81,7 +101,10 @@ impl Formulation {
         };
         formulation.add_site_count(problem);
         let covering = !problem.is_capacitated()
-            && matches!(problem.objective(), Objective::MaxCoverage | Objective::MinSites);
+            && matches!(
+                problem.objective(),
+                Objective::MaxCoverage | Objective::MinSites
+            );
         if covering {
             formulation.add_covering(problem);
         } else {
@@ -119,7 +142,7 @@ impl Formulation {
         let mut sum = Expression::default();
         for (j, open) in self.open.iter().enumerate() {
             if let Open::Decide(y) = open {
-                sum.add_mul(coefficient(j), *y);
+                sum.add_mul(coefficient(j), y.var);
             }
         }
         sum
@@ -127,8 +150,12 @@ impl Formulation {
 
     fn add_covering(&mut self, problem: &SitingProblem) {
         for (i, point) in problem.demand().iter().enumerate() {
-            let reach = problem.costs().arcs(i).map(|arc| self.open[arc.site]);
-            if reach.clone().any(|o| matches!(o, Open::Always)) {
+            let reach: Vec<Open> = problem
+                .costs()
+                .arcs(i)
+                .map(|arc| self.open[arc.site])
+                .collect();
+            if reach.iter().any(|o| matches!(o, Open::Always)) {
                 if problem.objective() == Objective::MaxCoverage {
                     self.offset += point.weight;
                 }
@@ -160,12 +187,13 @@ impl Formulation {
                     true => variable().binary(),
                     false => variable().min(0.0).max(1.0),
                 };
-                let x = self.vars.add(definition);
+                let column = add_column(&mut self.vars, definition);
+                let x = column.var;
                 self.has_integers |= single_source;
                 served += x;
                 site_load[arc.site].add_mul(point.demand, x);
                 if let Open::Decide(y) = self.open[arc.site] {
-                    self.constraints.push(Expression::from(x).leq(y));
+                    self.constraints.push(Expression::from(x).leq(y.var));
                 }
                 match objective {
                     Objective::PMedian | Objective::MinCost => {
@@ -174,7 +202,7 @@ impl Formulation {
                     Objective::MaxCoverage => self.objective.add_mul(point.weight, x),
                     Objective::MinSites => {}
                 }
-                arcs.push((arc.site, x));
+                arcs.push((arc.site, column));
             }
             self.constraints.push(match objective.serves_all() {
                 true => served.eq(1.0),
@@ -192,7 +220,11 @@ impl Formulation {
 }
 
 impl Solver for ExactSolver {
-    fn solve(&self, problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome, SolveError> {
+    fn solve(
+        &self,
+        problem: &SitingProblem,
+        options: &SolveOptions,
+    ) -> Result<Outcome, SolveError> {
         let formulation = Formulation::new(problem);
         let Formulation {
             vars,
@@ -231,7 +263,11 @@ impl Solver for ExactSolver {
             | HighsModelStatus::ReachedSolutionLimit
             | HighsModelStatus::ReachedInterrupt
             | HighsModelStatus::ReachedMemoryLimit => {}
-            other => return Err(SolveError::Highs(format!("unexpected model status {other:?}"))),
+            other => {
+                return Err(SolveError::Highs(format!(
+                    "unexpected model status {other:?}"
+                )))
+            }
         }
         if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
             return Err(SolveError::NoPlanWithinLimit {
@@ -240,7 +276,7 @@ impl Solver for ExactSolver {
         }
         let values = solved.get_solution();
         let values = values.columns();
-        let value = |v: Variable| values[v.index()];
+        let value = |column: Column| values[column.index];
         let assignment = read_plan(problem, &open, &allocation, value);
         let objective = assignment.objective_value(problem);
         let solver_bound = match has_integers {
@@ -254,23 +290,27 @@ impl Solver for ExactSolver {
             assignment,
             objective,
             bound,
-            status: if proven { Status::Optimal } else { Status::Feasible },
+            status: if proven {
+                Status::Optimal
+            } else {
+                Status::Feasible
+            },
         }))
     }
 }
 
 fn configure(model: &mut highs::Model, options: &SolveOptions) -> Result<(), SolveError> {
-    let set = |model: &mut highs::Model, name: &str, result: Result<(), highs::HighsStatus>| {
-        result.map_err(|e| SolveError::Highs(format!("cannot set option {name}: {e:?}")))
-    };
-    let verbose = options.verbose;
-    let r = model.try_set_option("output_flag", verbose);
-    set(model, "output_flag", r)?;
-    let r = model.try_set_option("mip_rel_gap", options.gap);
-    set(model, "mip_rel_gap", r)?;
+    let failed = |name: &str| SolveError::Highs(format!("HiGHS rejected option {name}"));
+    model
+        .try_set_option("output_flag", options.verbose)
+        .map_err(|_| failed("output_flag"))?;
+    model
+        .try_set_option("mip_rel_gap", options.gap)
+        .map_err(|_| failed("mip_rel_gap"))?;
     if let Some(seconds) = options.time_limit {
-        let r = model.try_set_option("time_limit", seconds);
-        set(model, "time_limit", r)?;
+        model
+            .try_set_option("time_limit", seconds)
+            .map_err(|_| failed("time_limit"))?;
     }
     Ok(())
 }
@@ -292,8 +332,8 @@ fn honest_bound(problem: &SitingProblem, objective: f64, solver: Option<f64>) ->
 fn read_plan(
     problem: &SitingProblem,
     open: &[Open],
-    allocation: &[Vec<(usize, Variable)>],
-    value: impl Fn(Variable) -> f64,
+    allocation: &[Vec<(usize, Column)>],
+    value: impl Fn(Column) -> f64,
 ) -> Assignment {
     let mut opened: Vec<bool> = open
         .iter()
@@ -320,8 +360,8 @@ fn read_plan(
 
 fn read_shares(
     problem: &SitingProblem,
-    arcs: &[(usize, Variable)],
-    value: impl Fn(Variable) -> f64,
+    arcs: &[(usize, Column)],
+    value: impl Fn(Column) -> f64,
 ) -> Vec<Allocation> {
     let mut shares: Vec<Allocation> = arcs
         .iter()
@@ -336,7 +376,10 @@ fn read_shares(
             .iter()
             .copied()
             .max_by(|a, b| a.share.total_cmp(&b.share).then(b.site.cmp(&a.site)));
-        shares = best.map(|a| Allocation { share: 1.0, ..a }).into_iter().collect();
+        shares = best
+            .map(|a| Allocation { share: 1.0, ..a })
+            .into_iter()
+            .collect();
     }
     let total: f64 = shares.iter().map(|a| a.share).sum();
     if total > 0.0 && (problem.objective().serves_all() || total > 1.0) {

@@ -110,7 +110,8 @@ pub trait Solver {
     ///
     /// # Errors
     /// [`SolveError`] when the solver fails or finds no plan in time.
-    fn solve(&self, problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome, SolveError>;
+    fn solve(&self, problem: &SitingProblem, options: &SolveOptions)
+        -> Result<Outcome, SolveError>;
 }
 
 /// Diagnoses, then solves exactly.
