@@ -1,0 +1,8 @@
+//! End-to-end tests of the `defacto` command: real files in, real files out.
+
+mod bad_input;
+mod infeasible;
+mod objectives;
+mod public_instances;
+mod reproducible;
+mod support;

@@ -1,0 +1,37 @@
+//! The same input gives the same output, byte for byte (apart from the measured seconds).
+
+use crate::support::{fixtures, Run};
+use std::path::Path;
+
+/// Every output file, with `seconds` cleared from the summary.
+fn outputs(out: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            if name == "summary.json" {
+                let mut summary: serde_json::Value = serde_json::from_str(&text).unwrap();
+                summary["seconds"] = serde_json::Value::Null;
+                text = summary.to_string();
+            }
+            (name, text)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn two_runs_write_identical_files() {
+    let problem = fixtures().join("public/pmedcap1_01/problem.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let first = Run::solve(&problem, &dir.path().join("first"));
+    let second = Run::solve(&problem, &dir.path().join("second"));
+    assert_eq!(first.code(), 0, "{}", first.stderr());
+    assert_eq!(second.code(), 0, "{}", second.stderr());
+    let first = outputs(&first.out);
+    assert_eq!(first.len(), 3, "summary and two tables");
+    assert_eq!(first, outputs(&second.out));
+}
