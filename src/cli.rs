@@ -32,7 +32,7 @@ pub enum Command {
     /// of every open site). The problem format is described in docs/problem-format.md.
     ///
     /// Example:
-    ///   defacto solve examples/three-villages/problem.toml --out /tmp/plan
+    ///   defacto solve examples/own_matrix/problem.toml --out out/own_matrix
     Solve(SolveArgs),
 }
 

@@ -71,6 +71,23 @@ impl SparseCosts {
             })
     }
 
+    /// The table with each demand point's arcs cut to its `k` cheapest.
+    pub fn keep_nearest(&self, k: usize) -> Self {
+        let mut kept = Self {
+            offsets: vec![0],
+            sites: Vec::new(),
+            costs: Vec::new(),
+        };
+        for demand in 0..self.demand_count() {
+            let start = self.offsets[demand];
+            let end = self.offsets[demand + 1].min(start + k);
+            kept.sites.extend_from_slice(&self.sites[start..end]);
+            kept.costs.extend_from_slice(&self.costs[start..end]);
+            kept.offsets.push(kept.sites.len());
+        }
+        kept
+    }
+
     /// The cost of serving `demand` from `site`, if the pair is reachable.
     pub fn cost(&self, demand: usize, site: usize) -> Option<f64> {
         self.arcs(demand).find(|a| a.site == site).map(|a| a.cost)
@@ -110,5 +127,19 @@ mod tests {
         assert_eq!(costs.arcs(0).len(), 0);
         assert_eq!(costs.arcs(1).len(), 0);
         assert_eq!(costs.arcs(2).len(), 1);
+    }
+
+    #[test]
+    fn keep_nearest_keeps_the_cheapest_arcs_of_each_point() {
+        let costs = SparseCosts::from_triples(
+            2,
+            vec![(0, 2, 5.0), (0, 0, 3.0), (0, 1, 4.0), (1, 1, 1.0)],
+            None,
+        );
+        let kept = costs.keep_nearest(2);
+        let first: Vec<_> = kept.arcs(0).map(|a| a.site).collect();
+        assert_eq!(first, vec![0, 1]);
+        assert_eq!(kept.arcs(1).len(), 1);
+        assert_eq!(kept.pair_count(), 3);
     }
 }

@@ -171,6 +171,17 @@ impl SitingProblem {
         })
     }
 
+    /// The same problem with each demand point's pairs cut to its `k` cheapest.
+    ///
+    /// Every plan of the restricted problem is a plan of this one, so it is a cheap way to
+    /// find good plans; its optimum may be worse, or it may have none.
+    pub fn keep_nearest(&self, k: usize) -> Self {
+        Self {
+            costs: self.costs.keep_nearest(k),
+            ..self.clone()
+        }
+    }
+
     /// What is optimised.
     pub fn objective(&self) -> Objective {
         self.objective

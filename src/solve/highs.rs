@@ -13,6 +13,7 @@
 //! (existing sites' fixed costs, points already covered by existing sites) are kept here as an
 //! offset, and status and bound are read from the HiGHS model directly.
 
+use super::heuristic;
 use super::{
     relative_gap, Diagnosis, Outcome, Reason, Solution, SolveError, SolveOptions, Solver, Status,
 };
@@ -22,9 +23,26 @@ use good_lp::{
     variable, Constraint, Expression, ProblemVariables, SolverModel, Variable, VariableDefinition,
 };
 use highs::{HighsModelStatus, HighsSolutionStatus};
+use std::time::{Duration, Instant};
 
 /// Values below this are solver noise, not shares of demand.
 const SHARE_EPSILON: f64 = 1e-7;
+
+/// Capacitated problems are first solved with each point's pairs cut to this many nearest
+/// sites: a much smaller MIP whose plan is a strong start for the full one.
+const RESTRICTED_ARCS: usize = 10;
+
+/// The restricted solve gets at most this share of the time limit …
+const RESTRICTED_SHARE: f64 = 0.25;
+
+/// … and at most this many seconds.
+const RESTRICTED_SECONDS: f64 = 60.0;
+
+/// The heuristic gets at most this share of the time limit …
+const HEURISTIC_SHARE: f64 = 0.1;
+
+/// … and at most this many seconds.
+const HEURISTIC_SECONDS: f64 = 10.0;
 
 /// A plan whose value is within this relative distance of the bound is proven optimal.
 const OPTIMALITY_TOLERANCE: f64 = 1e-6;
@@ -65,14 +83,23 @@ fn add_column(vars: &mut ProblemVariables, definition: VariableDefinition) -> Co
     }
 }
 
-/// The MIP handed to HiGHS, with what is needed to read a plan back.
+/// The MIP being built for HiGHS.
 struct Formulation {
     vars: ProblemVariables,
     objective: Expression,
     constraints: Vec<Constraint>,
+    columns: Columns,
+}
+
+/// Where the model's variables are, to start HiGHS from a plan and read its plan back.
+struct Columns {
+    /// Number of columns in the model.
+    count: usize,
     open: Vec<Open>,
     /// Allocation variables per demand point and arc; empty for the covering formulation.
     allocation: Vec<Vec<(usize, Column)>>,
+    /// Covering formulation for `max_coverage`: each point's covered flag.
+    covered: Vec<(usize, Column)>,
     /// Constant part of the objective, which good_lp would drop.
     offset: f64,
     has_integers: bool,
@@ -94,10 +121,14 @@ impl Formulation {
             vars,
             objective: Expression::default(),
             constraints: Vec::new(),
-            open,
-            allocation: Vec::new(),
-            offset: 0.0,
-            has_integers,
+            columns: Columns {
+                count: 0,
+                open,
+                allocation: Vec::new(),
+                covered: Vec::new(),
+                offset: 0.0,
+                has_integers,
+            },
         };
         formulation.add_site_count(problem);
         let covering = !problem.is_capacitated()
@@ -122,12 +153,12 @@ impl Formulation {
         match problem.objective() {
             Objective::MinSites => {
                 self.objective += self.candidate_sum(|_| 1.0);
-                self.offset += problem.existing_count() as f64;
+                self.columns.offset += problem.existing_count() as f64;
             }
             Objective::MinCost => {
                 let sites = problem.sites();
                 self.objective += self.candidate_sum(|j| sites[j].fixed_cost);
-                self.offset += sites
+                self.columns.offset += sites
                     .iter()
                     .filter(|s| s.is_existing())
                     .map(|s| s.fixed_cost)
@@ -140,7 +171,7 @@ impl Formulation {
     /// Σ coefficient(j) · y[j] over candidate sites.
     fn candidate_sum(&self, coefficient: impl Fn(usize) -> f64) -> Expression {
         let mut sum = Expression::default();
-        for (j, open) in self.open.iter().enumerate() {
+        for (j, open) in self.columns.open.iter().enumerate() {
             if let Open::Decide(y) = open {
                 sum.add_mul(coefficient(j), y.var);
             }
@@ -153,11 +184,11 @@ impl Formulation {
             let reach: Vec<Open> = problem
                 .costs()
                 .arcs(i)
-                .map(|arc| self.open[arc.site])
+                .map(|arc| self.columns.open[arc.site])
                 .collect();
             if reach.iter().any(|o| matches!(o, Open::Always)) {
                 if problem.objective() == Objective::MaxCoverage {
-                    self.offset += point.weight;
+                    self.columns.offset += point.weight;
                 }
                 continue;
             }
@@ -168,9 +199,11 @@ impl Formulation {
             if problem.objective() == Objective::MinSites {
                 self.constraints.push(cover.geq(1.0));
             } else if point.weight > 0.0 {
-                let covered = self.vars.add(variable().min(0.0).max(1.0));
-                self.objective.add_mul(point.weight, covered);
-                self.constraints.push(Expression::from(covered).leq(cover));
+                let covered = add_column(&mut self.vars, variable().min(0.0).max(1.0));
+                self.objective.add_mul(point.weight, covered.var);
+                self.constraints
+                    .push(Expression::from(covered.var).leq(cover));
+                self.columns.covered.push((i, covered));
             }
         }
     }
@@ -189,10 +222,10 @@ impl Formulation {
                 };
                 let column = add_column(&mut self.vars, definition);
                 let x = column.var;
-                self.has_integers |= single_source;
+                self.columns.has_integers |= single_source;
                 served += x;
                 site_load[arc.site].add_mul(point.demand, x);
-                if let Open::Decide(y) = self.open[arc.site] {
+                if let Open::Decide(y) = self.columns.open[arc.site] {
                     self.constraints.push(Expression::from(x).leq(y.var));
                 }
                 match objective {
@@ -208,14 +241,42 @@ impl Formulation {
                 true => served.eq(1.0),
                 false => served.leq(1.0),
             });
-            self.allocation.push(arcs);
+            self.columns.allocation.push(arcs);
         }
-        for ((site, load), open) in problem.sites().iter().zip(site_load).zip(&self.open) {
+        for ((site, load), open) in problem
+            .sites()
+            .iter()
+            .zip(site_load)
+            .zip(&self.columns.open)
+        {
             if let Some(capacity) = site.capacity {
                 self.constraints
                     .push(load.leq(open.into_expression() * capacity));
             }
         }
+    }
+
+    /// Hands the model to HiGHS, keeping the column map.
+    fn into_highs(self, problem: &SitingProblem) -> Result<(highs::Model, Columns), SolveError> {
+        let Self {
+            vars,
+            objective,
+            constraints,
+            mut columns,
+        } = self;
+        columns.count = vars.len();
+        let unsolved = match problem.objective().is_maximised() {
+            true => vars.maximise(objective),
+            false => vars.minimise(objective),
+        };
+        let mut lp = unsolved.using(highs);
+        for constraint in constraints {
+            lp.add_constraint(constraint);
+        }
+        let model = lp
+            .try_into_inner()
+            .map_err(|e| SolveError::Highs(e.to_string()))?;
+        Ok((model, columns))
     }
 }
 
@@ -225,91 +286,172 @@ impl Solver for ExactSolver {
         problem: &SitingProblem,
         options: &SolveOptions,
     ) -> Result<Outcome, SolveError> {
-        let formulation = Formulation::new(problem);
-        let Formulation {
-            vars,
-            objective,
-            constraints,
-            open,
-            allocation,
-            offset,
-            has_integers,
-        } = formulation;
-        let unsolved = match problem.objective().is_maximised() {
-            true => vars.maximise(objective),
-            false => vars.minimise(objective),
-        };
-        let mut lp = unsolved.using(highs);
-        for constraint in constraints {
-            lp.add_constraint(constraint);
+        let started = Instant::now();
+        let mut incumbent = heuristic_plan(problem, options, started);
+        if problem.is_capacitated()
+            && problem.costs().pair_count() > RESTRICTED_ARCS * problem.demand().len()
+        {
+            let restricted = problem.keep_nearest(RESTRICTED_ARCS);
+            let limit = options.time_limit.map(|t| t * RESTRICTED_SHARE);
+            let quick = SolveOptions {
+                time_limit: Some(limit.unwrap_or(RESTRICTED_SECONDS).min(RESTRICTED_SECONDS)),
+                ..*options
+            };
+            let plan = solve_from(&restricted, &quick, started, incumbent.clone())
+                .ok()
+                .and_then(|outcome| match outcome {
+                    Outcome::Solved(solution) => Some(solution.assignment),
+                    Outcome::Infeasible(_) => None,
+                });
+            incumbent = better_plan(problem, plan, incumbent);
         }
-        let mut model = lp
-            .try_into_inner()
-            .map_err(|e| SolveError::Highs(e.to_string()))?;
-        configure(&mut model, options)?;
-        let solved = model
-            .try_solve()
-            .map_err(|e| SolveError::Highs(format!("{e:?}")))?;
-        let status = solved.status();
-        match status {
-            HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-                return Ok(Outcome::Infeasible(Diagnosis {
-                    reasons: vec![Reason::NoPlanExists],
-                }))
-            }
-            HighsModelStatus::Optimal
-            | HighsModelStatus::ReachedTimeLimit
-            | HighsModelStatus::ReachedIterationLimit
-            | HighsModelStatus::ReachedSolutionLimit
-            | HighsModelStatus::ReachedInterrupt
-            | HighsModelStatus::ReachedMemoryLimit => {}
-            other => {
-                return Err(SolveError::Highs(format!(
-                    "unexpected model status {other:?}"
-                )))
-            }
-        }
-        if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
-            return Err(SolveError::NoPlanWithinLimit {
-                seconds: options.time_limit.unwrap_or(f64::INFINITY),
-            });
-        }
-        let values = solved.get_solution();
-        let values = values.columns();
-        let value = |column: Column| values[column.index];
-        let assignment = read_plan(problem, &open, &allocation, value);
-        let objective = assignment.objective_value(problem);
-        let solver_bound = match has_integers {
-            true => solved.double_info_value(c"mip_dual_bound").ok(),
-            false => (status == HighsModelStatus::Optimal).then(|| solved.objective_value()),
-        };
-        let bound = honest_bound(problem, objective, solver_bound.map(|b| b + offset));
-        let proven = status == HighsModelStatus::Optimal
-            && relative_gap(objective, bound) <= OPTIMALITY_TOLERANCE;
-        Ok(Outcome::Solved(Solution {
-            assignment,
-            objective,
-            bound,
-            status: if proven {
-                Status::Optimal
-            } else {
-                Status::Feasible
-            },
-        }))
+        solve_from(problem, options, started, incumbent)
     }
 }
 
-fn configure(model: &mut highs::Model, options: &SolveOptions) -> Result<(), SolveError> {
-    let failed = |name: &str| SolveError::Highs(format!("HiGHS rejected option {name}"));
+/// Solves with HiGHS, starting from `incumbent` when there is one; the time limit counts
+/// from `started`.
+fn solve_from(
+    problem: &SitingProblem,
+    options: &SolveOptions,
+    started: Instant,
+    incumbent: Option<Assignment>,
+) -> Result<Outcome, SolveError> {
+    let (mut model, columns) = Formulation::new(problem).into_highs(problem)?;
+    configure(&mut model, options, started.elapsed().as_secs_f64())?;
+    if let Some(plan) = &incumbent {
+        warm_start(&mut model, &columns, plan)?;
+    }
+    let solved = model
+        .try_solve()
+        .map_err(|e| SolveError::Highs(format!("{e:?}")))?;
+    let status = solved.status();
+    match status {
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            return Ok(Outcome::Infeasible(Diagnosis {
+                reasons: vec![Reason::NoPlanExists],
+            }))
+        }
+        HighsModelStatus::Optimal
+        | HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedMemoryLimit => {}
+        other => {
+            return Err(SolveError::Highs(format!(
+                "unexpected model status {other:?}"
+            )))
+        }
+    }
+    let from_highs =
+        (solved.primal_solution_status() == HighsSolutionStatus::Feasible).then(|| {
+            let values = solved.get_solution();
+            let values = values.columns();
+            read_plan(problem, &columns, |column| values[column.index])
+        });
+    let assignment =
+        better_plan(problem, from_highs, incumbent).ok_or(SolveError::NoPlanWithinLimit {
+            seconds: options.time_limit.unwrap_or(f64::INFINITY),
+        })?;
+    let objective = assignment.objective_value(problem);
+    let solver_bound = match columns.has_integers {
+        true => solved.double_info_value(c"mip_dual_bound").ok(),
+        false => (status == HighsModelStatus::Optimal).then(|| solved.objective_value()),
+    };
+    let bound = honest_bound(problem, objective, solver_bound.map(|b| b + columns.offset));
+    let proven = status == HighsModelStatus::Optimal
+        && relative_gap(objective, bound) <= OPTIMALITY_TOLERANCE;
+    Ok(Outcome::Solved(Solution {
+        assignment,
+        objective,
+        bound,
+        status: if proven {
+            Status::Optimal
+        } else {
+            Status::Feasible
+        },
+    }))
+}
+
+/// The heuristic's plan when it is one the model accepts. It gets a small share of the
+/// time limit; on the problems the exact solver takes it ends at a local optimum far sooner.
+fn heuristic_plan(
+    problem: &SitingProblem,
+    options: &SolveOptions,
+    started: Instant,
+) -> Option<Assignment> {
+    let budget = options.time_limit.map_or(HEURISTIC_SECONDS, |limit| {
+        (limit * HEURISTIC_SHARE).min(HEURISTIC_SECONDS)
+    });
+    let found = heuristic::search(problem, started + Duration::from_secs_f64(budget));
+    found.score.is_feasible().then_some(found.assignment)
+}
+
+/// The plan with the better objective; HiGHS's when they tie.
+fn better_plan(
+    problem: &SitingProblem,
+    from_highs: Option<Assignment>,
+    incumbent: Option<Assignment>,
+) -> Option<Assignment> {
+    match (from_highs, incumbent) {
+        (Some(a), Some(b)) => {
+            let (va, vb) = (a.objective_value(problem), b.objective_value(problem));
+            let b_better = match problem.objective().is_maximised() {
+                true => vb > va,
+                false => vb < va,
+            };
+            Some(if b_better { b } else { a })
+        }
+        (a, b) => a.or(b),
+    }
+}
+
+/// Hands the heuristic plan to HiGHS as its first incumbent.
+fn warm_start(
+    model: &mut highs::Model,
+    columns: &Columns,
+    plan: &Assignment,
+) -> Result<(), SolveError> {
+    let mut values = vec![0.0; columns.count];
+    for (open, &is_open) in columns.open.iter().zip(&plan.open) {
+        if let Open::Decide(y) = open {
+            values[y.index] = f64::from(u8::from(is_open));
+        }
+    }
+    for (arcs, allocations) in columns.allocation.iter().zip(&plan.allocations) {
+        for allocation in allocations {
+            if let Some((_, x)) = arcs.iter().find(|(site, _)| *site == allocation.site) {
+                values[x.index] = allocation.share;
+            }
+        }
+    }
+    for &(i, covered) in &columns.covered {
+        values[covered.index] = plan.served_share(i);
+    }
     model
-        .try_set_option("output_flag", options.verbose)
-        .map_err(|_| failed("output_flag"))?;
+        .try_set_solution(Some(&values), None, None, None)
+        .map_err(|e| SolveError::Highs(format!("cannot pass the starting plan: {e:?}")))
+}
+
+/// Sets HiGHS's options; `spent` seconds of the time limit are already used.
+fn configure(
+    model: &mut highs::Model,
+    options: &SolveOptions,
+    spent: f64,
+) -> Result<(), SolveError> {
+    let failed = |name: &str| SolveError::Highs(format!("HiGHS rejected option {name}"));
+    for flag in ["output_flag", "log_to_console"] {
+        model
+            .try_set_option(flag, options.verbose)
+            .map_err(|_| failed(flag))?;
+    }
     model
         .try_set_option("mip_rel_gap", options.gap)
         .map_err(|_| failed("mip_rel_gap"))?;
     if let Some(seconds) = options.time_limit {
         model
-            .try_set_option("time_limit", seconds)
+            .try_set_option("time_limit", (seconds - spent).max(0.0))
             .map_err(|_| failed("time_limit"))?;
     }
     Ok(())
@@ -331,20 +473,21 @@ fn honest_bound(problem: &SitingProblem, objective: f64, solver: Option<f64>) ->
 
 fn read_plan(
     problem: &SitingProblem,
-    open: &[Open],
-    allocation: &[Vec<(usize, Column)>],
+    columns: &Columns,
     value: impl Fn(Column) -> f64,
 ) -> Assignment {
-    let mut opened: Vec<bool> = open
+    let mut opened: Vec<bool> = columns
+        .open
         .iter()
         .map(|o| match o {
             Open::Always => true,
             Open::Decide(y) => value(*y) > 0.5,
         })
         .collect();
-    let allocations = match allocation.is_empty() {
-        true => nearest_open(problem, &opened),
-        false => allocation
+    let allocations = match columns.allocation.is_empty() {
+        true => heuristic::nearest_open(problem, &opened),
+        false => columns
+            .allocation
             .iter()
             .map(|arcs| read_shares(problem, arcs, &value))
             .collect(),
@@ -389,24 +532,6 @@ fn read_shares(
     }
     shares.sort_by_key(|a| a.site);
     shares
-}
-
-/// With unlimited sites, a covered point goes wholly to its nearest open site.
-fn nearest_open(problem: &SitingProblem, opened: &[bool]) -> Vec<Vec<Allocation>> {
-    (0..problem.demand().len())
-        .map(|i| {
-            problem
-                .costs()
-                .arcs(i)
-                .find(|arc| opened[arc.site])
-                .map(|arc| Allocation {
-                    site: arc.site,
-                    share: 1.0,
-                })
-                .into_iter()
-                .collect()
-        })
-        .collect()
 }
 
 /// Without `p`, an open candidate that serves nobody only adds cost: close it.

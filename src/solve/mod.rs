@@ -6,6 +6,7 @@
 //! and its status is `Optimal` only when the plan's value meets that bound.
 
 mod diagnose;
+mod heuristic;
 mod highs;
 
 pub use diagnose::{diagnose, Diagnosis, Reason};
