@@ -32,6 +32,9 @@ const SHARE_EPSILON: f64 = 1e-7;
 /// sites: a much smaller MIP whose plan is a strong start for the full one.
 const RESTRICTED_ARCS: usize = 10;
 
+/// Below this many pairs the full model solves about as fast as a restricted one.
+const RESTRICTED_MIN_PAIRS: usize = 20_000;
+
 /// The restricted solve gets at most this share of the time limit …
 const RESTRICTED_SHARE: f64 = 0.25;
 
@@ -288,25 +291,46 @@ impl Solver for ExactSolver {
     ) -> Result<Outcome, SolveError> {
         let started = Instant::now();
         let mut incumbent = heuristic_plan(problem, options, started);
-        if problem.is_capacitated()
-            && problem.costs().pair_count() > RESTRICTED_ARCS * problem.demand().len()
-        {
-            let restricted = problem.keep_nearest(RESTRICTED_ARCS);
-            let limit = options.time_limit.map(|t| t * RESTRICTED_SHARE);
-            let quick = SolveOptions {
-                time_limit: Some(limit.unwrap_or(RESTRICTED_SECONDS).min(RESTRICTED_SECONDS)),
-                ..*options
-            };
-            let plan = solve_from(&restricted, &quick, started, incumbent.clone())
-                .ok()
-                .and_then(|outcome| match outcome {
-                    Outcome::Solved(solution) => Some(solution.assignment),
-                    Outcome::Infeasible(_) => None,
-                });
-            incumbent = better_plan(problem, plan, incumbent);
+        if problem.is_capacitated() && problem.costs().pair_count() >= RESTRICTED_MIN_PAIRS {
+            incumbent = restricted_plan(problem, options, started, incumbent);
         }
         solve_from(problem, options, started, incumbent)
     }
+}
+
+/// Improves `incumbent` by solving the problem with each point's pairs cut to its nearest
+/// sites. Too few pairs can leave no feasible plan; then the cut is widened, until it would
+/// keep most pairs anyway and the full model is the better use of the time.
+fn restricted_plan(
+    problem: &SitingProblem,
+    options: &SolveOptions,
+    started: Instant,
+    incumbent: Option<Assignment>,
+) -> Option<Assignment> {
+    let limit = options
+        .time_limit
+        .map_or(RESTRICTED_SECONDS, |t| t * RESTRICTED_SHARE)
+        .min(RESTRICTED_SECONDS);
+    let mut arcs = RESTRICTED_ARCS;
+    while 2 * arcs * problem.demand().len() < problem.costs().pair_count() {
+        let spent = started.elapsed().as_secs_f64();
+        if spent >= limit {
+            break;
+        }
+        let quick = SolveOptions {
+            time_limit: Some(limit),
+            ..*options
+        };
+        let restricted = problem.keep_nearest(arcs);
+        match solve_from(&restricted, &quick, started, incumbent.clone()) {
+            Ok(Outcome::Solved(solution)) => {
+                return better_plan(problem, Some(solution.assignment), incumbent)
+            }
+            Ok(Outcome::Infeasible(_)) => arcs *= 2,
+            Err(_) => break,
+        }
+    }
+    incumbent
 }
 
 /// Solves with HiGHS, starting from `incumbent` when there is one; the time limit counts
