@@ -1,6 +1,6 @@
 //! A plan: a solution read back in the user's names, with the figures planners look at.
 
-use crate::model::SitingProblem;
+use crate::model::{SiteStatus, SitingProblem};
 use crate::solve::Solution;
 
 /// A solved siting problem, ready to report.
@@ -64,10 +64,10 @@ impl<'p> Plan<'p> {
             .filter(|((_, &open), _)| open)
             .map(|((site, _), load)| OpenSite {
                 id: &site.id,
-                status: if site.is_existing() {
-                    "existing"
-                } else {
-                    "new"
+                status: match site.status {
+                    SiteStatus::Existing => "existing",
+                    SiteStatus::Expansion => "expanded",
+                    SiteStatus::Candidate => "new",
                 },
                 capacity: site.capacity,
                 load,

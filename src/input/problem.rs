@@ -19,6 +19,8 @@ struct ProblemFile {
     #[serde(default)]
     single_source: bool,
     radius: Option<f64>,
+    max_new: Option<i64>,
+    budget: Option<f64>,
     demand: PathBuf,
     sites: PathBuf,
     costs: PathBuf,
@@ -44,19 +46,24 @@ pub fn read_problem(path: &Path) -> Result<SitingProblem, InputError> {
     let (sites, site_ids) = read_sites(&folder.join(&file.sites))?;
     let costs = read_costs(&folder.join(&file.costs), &demand_ids, &site_ids)?;
     let limits = Limits {
-        p: file.p.map(|p| checked_p(path, p)).transpose()?,
+        p: file.p.map(|p| whole_number(path, "p", p)).transpose()?,
         single_source: file.single_source,
         radius: file.radius,
+        max_new: file
+            .max_new
+            .map(|n| whole_number(path, "max_new", n))
+            .transpose()?,
+        budget: file.budget,
     };
     SitingProblem::new(file.objective, limits, demand, sites, costs)
         .map_err(|e| model_error(path, e))
 }
 
-fn checked_p(path: &Path, p: i64) -> Result<usize, InputError> {
-    usize::try_from(p).map_err(|_| InputError::BadField {
+fn whole_number(path: &Path, field: &str, value: i64) -> Result<usize, InputError> {
+    usize::try_from(value).map_err(|_| InputError::BadField {
         path: path.to_path_buf(),
-        field: "p".into(),
-        problem: format!("p = {p} must be a whole number from 1 to the number of sites"),
+        field: field.into(),
+        problem: format!("{field} = {value} must be a whole number of 0 or more"),
     })
 }
 
@@ -64,6 +71,7 @@ fn model_error(path: &Path, error: ModelError) -> InputError {
     let field = match error {
         ModelError::POutOfRange { .. } => "p",
         ModelError::RadiusRequired { .. } | ModelError::RadiusNotPositive { .. } => "radius",
+        ModelError::BudgetNegative { .. } => "budget",
     };
     InputError::BadField {
         path: path.to_path_buf(),
@@ -111,8 +119,12 @@ fn read_sites(path: &Path) -> Result<(Vec<Site>, IdIndex), InputError> {
         let status = match status.as_ref().map(|c| (c, row.text(c))) {
             None | Some((_, "" | "candidate")) => SiteStatus::Candidate,
             Some((_, "existing")) => SiteStatus::Existing,
+            Some((_, "expansion")) => SiteStatus::Expansion,
             Some((column, _)) => {
-                return Err(row.bad(column, "status must be `candidate` or `existing`"))
+                return Err(row.bad(
+                    column,
+                    "status must be `candidate`, `existing` or `expansion`",
+                ))
             }
         };
         sites.push(Site {

@@ -23,6 +23,9 @@ pub enum SiteStatus {
     Candidate,
     /// A facility that is already there: always open.
     Existing,
+    /// Extra capacity that may be added at an existing facility (e.g. six more classrooms).
+    /// It opens like a candidate, at its `fixed_cost`, but is not a new site.
+    Expansion,
 }
 
 /// A place where a service can be provided.
@@ -90,6 +93,10 @@ pub struct Limits {
     pub single_source: bool,
     /// Largest cost at which a site may serve a demand point.
     pub radius: Option<f64>,
+    /// At most this many new sites open (candidates; expansions do not count).
+    pub max_new: Option<usize>,
+    /// The fixed costs of opened candidates and expansions add up to at most this.
+    pub budget: Option<f64>,
 }
 
 /// A value of a siting problem that breaks the model's rules.
@@ -108,6 +115,12 @@ pub enum ModelError {
     RadiusRequired {
         /// The objective's name.
         objective: &'static str,
+    },
+    /// The budget is negative or not finite.
+    #[error("budget = {budget} must be a finite number of 0 or more")]
+    BudgetNegative {
+        /// The value given.
+        budget: f64,
     },
     /// The radius is zero, negative or not finite.
     #[error("radius = {radius} must be a finite number greater than 0")]
@@ -161,6 +174,11 @@ impl SitingProblem {
             }
             _ => {}
         }
+        if let Some(budget) = limits.budget {
+            if !(budget.is_finite() && budget >= 0.0) {
+                return Err(ModelError::BudgetNegative { budget });
+            }
+        }
         let costs = SparseCosts::from_triples(demand.len(), costs, limits.radius);
         Ok(Self {
             objective,
@@ -187,7 +205,7 @@ impl SitingProblem {
         self.objective
     }
 
-    /// `p`, single sourcing and radius.
+    /// `p`, single sourcing, radius, new-site and budget limits.
     pub fn limits(&self) -> Limits {
         self.limits
     }
@@ -215,6 +233,27 @@ impl SitingProblem {
     /// Number of existing (always open) sites.
     pub fn existing_count(&self) -> usize {
         self.sites.iter().filter(|s| s.is_existing()).count()
+    }
+
+    /// Whether opening these sites keeps within `max_new` and `budget` (`p` is the solvers'
+    /// business: the heuristic keeps it by construction).
+    pub fn within_limits(&self, open: &[bool]) -> bool {
+        let opened = || {
+            self.sites
+                .iter()
+                .zip(open)
+                .filter(|(site, &is_open)| is_open && !site.is_existing())
+                .map(|(site, _)| site)
+        };
+        let new_sites = opened()
+            .filter(|site| site.status == SiteStatus::Candidate)
+            .count();
+        let spent: f64 = opened().map(|site| site.fixed_cost).sum();
+        self.limits.max_new.is_none_or(|max| new_sites <= max)
+            && self
+                .limits
+                .budget
+                .is_none_or(|budget| spent <= budget * (1.0 + 1e-9))
     }
 
     /// Whether any site has a finite capacity.

@@ -17,7 +17,7 @@ use super::heuristic;
 use super::{
     relative_gap, Diagnosis, Outcome, Reason, Solution, SolveError, SolveOptions, Solver, Status,
 };
-use crate::model::{Allocation, Assignment, Objective, SitingProblem};
+use crate::model::{Allocation, Assignment, Objective, SiteStatus, SitingProblem};
 use good_lp::solvers::highs::highs;
 use good_lp::{
     variable, Constraint, Expression, ProblemVariables, SolverModel, Variable, VariableDefinition,
@@ -153,6 +153,14 @@ impl Formulation {
             let to_open = p.saturating_sub(problem.existing_count()) as f64;
             self.constraints.push(opened.eq(to_open));
         }
+        if let Some(max_new) = self.new_site_limit(problem) {
+            self.constraints.push(max_new);
+        }
+        if let Some(budget) = problem.limits().budget {
+            let sites = problem.sites();
+            let spent = self.candidate_sum(|j| sites[j].fixed_cost);
+            self.constraints.push(spent.leq(budget));
+        }
         match problem.objective() {
             Objective::MinSites => {
                 self.objective += self.candidate_sum(|_| 1.0);
@@ -171,7 +179,15 @@ impl Formulation {
         }
     }
 
-    /// Σ coefficient(j) · y[j] over candidate sites.
+    /// Σ y[j] over new-site candidates ≤ `max_new`.
+    fn new_site_limit(&self, problem: &SitingProblem) -> Option<Constraint> {
+        let max_new = problem.limits().max_new?;
+        let sites = problem.sites();
+        let is_new = |j: usize| f64::from(u8::from(sites[j].status == SiteStatus::Candidate));
+        Some(self.candidate_sum(is_new).leq(max_new as f64))
+    }
+
+    /// Σ coefficient(j) · y[j] over sites that may open (candidates and expansions).
     fn candidate_sum(&self, coefficient: impl Fn(usize) -> f64) -> Expression {
         let mut sum = Expression::default();
         for (j, open) in self.columns.open.iter().enumerate() {
@@ -409,7 +425,8 @@ fn heuristic_plan(
         (limit * HEURISTIC_SHARE).min(HEURISTIC_SECONDS)
     });
     let found = heuristic::search(problem, started + Duration::from_secs_f64(budget));
-    found.score.is_feasible().then_some(found.assignment)
+    let usable = found.score.is_feasible() && problem.within_limits(&found.assignment.open);
+    usable.then_some(found.assignment)
 }
 
 /// The plan with the better objective; HiGHS's when they tie.

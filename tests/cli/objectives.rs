@@ -168,3 +168,22 @@ fn open_sites_table_reports_load_and_utilisation() {
     assert!((load(&rows[2]) - 60.0).abs() < 1e-6);
     assert!((rows[2][4].parse::<f64>().unwrap() - 1.0).abs() < 1e-6);
 }
+
+/// Without `p` every site may open; `max_new = 1` leaves the best single site, S3 (200).
+#[test]
+fn max_new_caps_the_number_of_new_sites() {
+    let run = Workspace::line_town("objective = \"p_median\"\nmax_new = 1", "sites.csv").solve();
+    let summary = run.summary();
+    assert_optimal(&summary, 200.0);
+    assert_eq!(open_sites(&summary), ["S3"]);
+}
+
+/// Fixed costs S1 100, S2 50, S3 70. A budget of 120 affords {S2, S3} (120) but not
+/// {S1, S2} (150) or all three: a→S2 30 + b→S2 20 + c→S2 30 + d→S3 0 = 80.
+#[test]
+fn a_budget_limits_the_fixed_costs_of_opened_sites() {
+    let run = Workspace::line_town("objective = \"p_median\"\nbudget = 120", "sites.csv").solve();
+    let summary = run.summary();
+    assert_optimal(&summary, 80.0);
+    assert_eq!(open_sites(&summary), ["S2", "S3"]);
+}

@@ -11,3 +11,162 @@ mod single_source;
 
 pub use assign::nearest_open;
 pub use local_search::search;
+
+#[cfg(test)]
+mod tests {
+    use super::search;
+    use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+    use crate::solve::{ExactSolver, Outcome, SolveOptions, Solver};
+    use std::time::{Duration, Instant};
+
+    fn deadline() -> Instant {
+        Instant::now() + Duration::from_secs(5)
+    }
+
+    /// Villages a, b, c, d at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils; schools S1 at km 0
+    /// (no limit), S2 at km 3 (40 places), S3 at km 6 (60 places).
+    fn line_town(single_source: bool) -> SitingProblem {
+        let villages = [
+            ("a", 0.0, 10.0),
+            ("b", 2.0, 20.0),
+            ("c", 4.0, 30.0),
+            ("d", 6.0, 50.0),
+        ];
+        let schools = [
+            ("S1", 0.0, None),
+            ("S2", 3.0, Some(40.0)),
+            ("S3", 6.0, Some(60.0)),
+        ];
+        let mut costs = Vec::new();
+        for (i, (_, at, _)) in villages.iter().enumerate() {
+            for (j, (_, site_at, _)) in schools.iter().enumerate() {
+                costs.push((i, j, f64::abs(at - site_at)));
+            }
+        }
+        SitingProblem::new(
+            Objective::PMedian,
+            Limits {
+                p: Some(2),
+                single_source,
+                ..Limits::default()
+            },
+            villages
+                .iter()
+                .map(|&(id, _, pupils)| DemandPoint {
+                    id: id.into(),
+                    demand: pupils,
+                    weight: pupils,
+                })
+                .collect(),
+            schools
+                .iter()
+                .map(|&(id, _, capacity)| Site {
+                    id: id.into(),
+                    capacity,
+                    fixed_cost: 0.0,
+                    status: SiteStatus::Candidate,
+                })
+                .collect(),
+            costs,
+        )
+        .unwrap()
+    }
+
+    /// Worked by hand in `tests/cli/objectives.rs`: {S1, S3} with c split 20/10 costs 140.
+    #[test]
+    fn finds_the_split_optimum_of_line_town() {
+        let found = search(&line_town(false), deadline());
+        assert!(found.score.is_feasible());
+        assert_eq!(found.assignment.open, [true, false, true]);
+        assert!((found.assignment.objective_value(&line_town(false)) - 140.0).abs() < 1e-9);
+    }
+
+    /// With single sourcing c goes whole to S1: 160.
+    #[test]
+    fn finds_the_single_source_optimum_of_line_town() {
+        let problem = line_town(true);
+        let found = search(&problem, deadline());
+        assert!(found.score.is_feasible());
+        assert!(found
+            .assignment
+            .allocations
+            .iter()
+            .all(|a| a.len() == 1 && a[0].share == 1.0));
+        assert!((found.assignment.objective_value(&problem) - 160.0).abs() < 1e-9);
+    }
+
+    /// A capacitated grid town from a fixed linear congruential sequence: `n` blocks that are
+    /// all candidate sites, demand 1–9, capacity enough for about `p` sites.
+    fn grid_town(seed: u64, n: usize, p: usize, single_source: bool) -> SitingProblem {
+        let mut state = seed;
+        let mut next = move |modulo: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % modulo
+        };
+        let places: Vec<(f64, f64, f64)> = (0..n)
+            .map(|_| (next(100) as f64, next(100) as f64, 1.0 + next(9) as f64))
+            .collect();
+        let total: f64 = places.iter().map(|p| p.2).sum();
+        let capacity = (1.3 * total / p as f64).ceil();
+        let mut costs = Vec::new();
+        for (i, a) in places.iter().enumerate() {
+            for (j, b) in places.iter().enumerate() {
+                costs.push((i, j, (a.0 - b.0).abs() + (a.1 - b.1).abs()));
+            }
+        }
+        SitingProblem::new(
+            Objective::PMedian,
+            Limits {
+                p: Some(p),
+                single_source,
+                ..Limits::default()
+            },
+            (0..n)
+                .map(|i| DemandPoint {
+                    id: format!("d{i}"),
+                    demand: places[i].2,
+                    weight: places[i].2,
+                })
+                .collect(),
+            (0..n)
+                .map(|j| Site {
+                    id: format!("s{j}"),
+                    capacity: Some(capacity),
+                    fixed_cost: 0.0,
+                    status: SiteStatus::Candidate,
+                })
+                .collect(),
+            costs,
+        )
+        .unwrap()
+    }
+
+    /// The heuristic's plan is feasible, serves every point in full and is never better than
+    /// the optimum HiGHS proves.
+    #[test]
+    fn never_beats_the_proven_optimum() {
+        for (seed, single_source) in [(1, false), (2, true), (3, false), (4, true)] {
+            let problem = grid_town(seed, 25, 4, single_source);
+            let found = search(&problem, deadline());
+            assert!(found.score.is_feasible(), "seed {seed}");
+            for shares in &found.assignment.allocations {
+                let served: f64 = shares.iter().map(|a| a.share).sum();
+                assert!((served - 1.0).abs() < 1e-9, "seed {seed}");
+            }
+            let Outcome::Solved(exact) = ExactSolver
+                .solve(&problem, &SolveOptions::default())
+                .unwrap()
+            else {
+                panic!("seed {seed}: grid town is feasible");
+            };
+            let heuristic = found.assignment.objective_value(&problem);
+            assert!(heuristic >= exact.bound - 1e-6, "seed {seed}");
+            assert!(
+                heuristic <= 1.2 * exact.objective,
+                "seed {seed}: {heuristic}"
+            );
+        }
+    }
+}
