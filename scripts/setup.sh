@@ -6,8 +6,8 @@
 # so a fresh clone reuses the HiGHS build (about 5 minutes on 2 cores the first time).
 set -euo pipefail
 
-# Debian packages: cmake and libclang build HiGHS.
-APT_PACKAGES=(cmake libclang1-14)
+# Debian packages: cmake and libclang build HiGHS; gdal-bin (ogrinfo) checks the GeoJSON outputs.
+APT_PACKAGES=(cmake libclang1-14 gdal-bin)
 
 missing_packages() {
     local package

@@ -1,9 +1,11 @@
 //! One function per subcommand, wiring the stages together.
 
-use crate::cli::{Cli, Command, SolveArgs};
+use crate::cli::{Cli, Command, PlanArgs, SolveArgs};
 use crate::error::Error;
 use defacto::export;
 use defacto::input;
+use defacto::demand::standards::ServiceKind;
+use defacto::pipeline::{self, CityPlan};
 use defacto::plan::Plan;
 use defacto::solve::{self, Outcome, SolveOptions};
 use std::path::PathBuf;
@@ -13,7 +15,66 @@ use std::time::Instant;
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Solve(args) => solve(&args),
+        Command::Plan(args) => plan(&args),
     }
+}
+
+fn plan(args: &PlanArgs) -> Result<(), Error> {
+    let started = Instant::now();
+    let scenario = input::read_scenario(&args.scenario)?;
+    let mut progress = |service: ServiceKind| {
+        if !args.quiet {
+            eprintln!("  planning {service} …");
+        }
+    };
+    let city = pipeline::plan_scenario(&args.scenario, scenario, &mut progress)?;
+    let written = export::write_city(&args.out, &city)?;
+    if !args.quiet {
+        print_city(&city, &written, started.elapsed().as_secs_f64());
+    }
+    let infeasible: Vec<&str> = city
+        .services
+        .iter()
+        .filter(|s| matches!(s.outcome, Outcome::Infeasible(_)))
+        .map(|s| s.service.kind.name())
+        .collect();
+    match infeasible.is_empty() {
+        true => Ok(()),
+        false => Err(Error::NoPlanFor(infeasible.join(", "))),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
+    println!("{}", city.scenario.title);
+    for service in &city.services {
+        let served: f64 = (0..service.demand.len())
+            .map(|i| match &service.outcome {
+                Outcome::Solved(s) => service.demand[i].1.total() * s.assignment.served_share(i),
+                Outcome::Infeasible(_) => 0.0,
+            })
+            .sum();
+        let demand: f64 = service.demand.iter().map(|(_, d)| d.total()).sum();
+        let status = match &service.outcome {
+            Outcome::Solved(s) => s.status.name(),
+            Outcome::Infeasible(_) => "infeasible",
+        };
+        println!(
+            "  {:<22} {:<10} served {:.0} of {:.0} {} within {} m",
+            service.service.kind.name(),
+            status,
+            served,
+            demand,
+            service.service.unit,
+            service.service.radius_m
+        );
+    }
+    let folder = written
+        .first()
+        .and_then(|p| p.parent())
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    println!("  wrote {} files to {folder}/ ({seconds:.1} s); open the .geojson layers in QGIS, read summary.md", written.len());
 }
 
 fn solve(args: &SolveArgs) -> Result<(), Error> {

@@ -18,7 +18,7 @@ const EXIT_CODES: &str = "Exit codes:
   0  a plan was found (optimal or, when a limit stopped the search, feasible)
   1  bad input: the message names the file, row and column
   2  bad command line
-  3  no plan exists: the message and summary.json say why
+  3  no plan exists: the message and summary.json say why (plan: for some service)
   4  the solver failed or found no plan within the time limit
   5  the outputs could not be written";
 
@@ -34,6 +34,34 @@ pub enum Command {
     /// Example:
     ///   defacto solve examples/own_matrix/problem.toml --out out/own_matrix
     Solve(SolveArgs),
+
+    /// Plan schools, health centres and public rental housing for a city from a scenario file.
+    ///
+    /// Reads the zone boundaries (GeoJSON), residents per zone by group (registered / hukou
+    /// and non-hukou), existing facilities and the standards of each service; spreads
+    /// residents onto a grid; sites new capacity for each service within its radius; and
+    /// writes GeoJSON layers (open in QGIS, styled), CSV tables, districts.csv, summary.json
+    /// and summary.md into OUT. Scenarios can `extends = "base.toml"` and override a few
+    /// values, e.g. `basis = "hukou"` to see what planning by registered population misses.
+    ///
+    /// Example:
+    ///   defacto plan scenarios/zhengzhou_erqi.toml --out out/zhengzhou_erqi
+    Plan(PlanArgs),
+}
+
+/// Arguments of `defacto plan`.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// The scenario file (TOML); paths in it are read relative to it.
+    pub scenario: PathBuf,
+
+    /// Folder for the outputs; created if missing, files of the same name replaced.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `defacto solve`.

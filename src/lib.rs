@@ -5,10 +5,13 @@
 //!
 //! | stage | module | main types |
 //! |---|---|---|
-//! | read what the user gives | [`input`] | [`input::read_problem`], [`input::InputError`] |
+//! | read what the user gives | [`input`] | [`input::read_problem`], [`input::read_scenario`], [`input::geojson::Zone`], [`input::InputError`] |
+//! | who needs what, where | [`demand`] | [`demand::ResidentPoint`], [`demand::Rates`], [`demand::standards::ServiceKind`] |
+//! | travel costs of reachable pairs | [`travel`] | [`travel::geodesic::pairs_within`] |
 //! | solve | [`solve`] | [`solve::Solver`], [`solve::Solution`], [`solve::Diagnosis`] |
-//! | read the answer back | [`plan`] | [`plan::Plan`] |
-//! | write results | [`export`] | [`export::OutputSet`], [`export::Summary`] |
+//! | a scenario end to end | [`pipeline`] | [`pipeline::CityPlan`], [`pipeline::ServicePlan`] |
+//! | read the answer back | [`plan`], [`report`] | [`plan::Plan`], [`report::DistrictRow`] |
+//! | write results | [`export`] | [`export::OutputSet`], [`export::write_city`] |
 //!
 //! [`model`] is the vocabulary all stages share: [`model::SitingProblem`],
 //! [`model::DemandPoint`], [`model::Site`], [`model::Objective`]. A stage uses only the model and
@@ -36,8 +39,12 @@
 
 #![warn(missing_docs)]
 
+pub mod demand;
 pub mod export;
 pub mod input;
 pub mod model;
+pub mod pipeline;
 pub mod plan;
+pub mod report;
 pub mod solve;
+pub mod travel;

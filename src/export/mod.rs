@@ -4,10 +4,13 @@
 //! renamed only when all of them are written, so a failed run never leaves half a plan.
 
 mod atomic;
+mod city;
 mod summary;
 mod tables;
 
 pub use atomic::OutputSet;
+pub use city::{write_city, PLAN_FILES};
+pub use tables::csv_bytes;
 pub use summary::{infeasible_summary, solved_summary, Summary};
 
 use crate::plan::Plan;

@@ -17,11 +17,18 @@ fn number(value: Option<f64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn csv_bytes<const N: usize>(
+/// Formats a header and rows as CSV.
+pub fn csv_bytes<H, R>(
     what: &'static str,
-    header: [&str; N],
-    rows: impl Iterator<Item = [String; N]>,
-) -> Result<Vec<u8>, ExportError> {
+    header: H,
+    rows: impl Iterator<Item = R>,
+) -> Result<Vec<u8>, ExportError>
+where
+    H: IntoIterator,
+    H::Item: AsRef<[u8]>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
     let format_error = |e: &dyn std::fmt::Display| ExportError::Format {
         what,
         message: e.to_string(),
@@ -29,7 +36,7 @@ fn csv_bytes<const N: usize>(
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).map_err(|e| format_error(&e))?;
     for row in rows {
-        writer.write_record(&row).map_err(|e| format_error(&e))?;
+        writer.write_record(row).map_err(|e| format_error(&e))?;
     }
     writer.into_inner().map_err(|e| format_error(&e))
 }
@@ -65,10 +72,10 @@ pub fn open_sites(plan: &Plan) -> Result<Vec<u8>, ExportError> {
 
 /// `assignments.csv` with its header only.
 pub fn empty_assignments() -> Result<Vec<u8>, ExportError> {
-    csv_bytes("assignments.csv", ASSIGNMENT_HEADER, std::iter::empty())
+    csv_bytes("assignments.csv", ASSIGNMENT_HEADER, std::iter::empty::<[String; 5]>())
 }
 
 /// `open_sites.csv` with its header only.
 pub fn empty_open_sites() -> Result<Vec<u8>, ExportError> {
-    csv_bytes("open_sites.csv", OPEN_SITE_HEADER, std::iter::empty())
+    csv_bytes("open_sites.csv", OPEN_SITE_HEADER, std::iter::empty::<[String; 6]>())
 }

@@ -3,10 +3,13 @@
 //! Every error names the file, and where it can, the row (spreadsheet numbering: the header is
 //! row 1) and the column, and says what a valid value looks like.
 
+pub mod geojson;
 mod problem;
+pub mod scenario;
 mod table;
 
 pub use problem::read_problem;
+pub use scenario::{read_scenario, Scenario};
 pub use table::{Column, Row, Table};
 
 use std::path::PathBuf;

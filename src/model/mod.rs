@@ -11,6 +11,7 @@
 mod costs;
 mod evaluate;
 mod problem;
+pub mod projection;
 
 pub use costs::{Arc, SparseCosts};
 pub use evaluate::{Allocation, Assignment};

@@ -3,6 +3,7 @@
 mod bad_input;
 mod infeasible;
 mod objectives;
+mod plan;
 mod public_instances;
 mod reproducible;
 mod support;

@@ -35,6 +35,26 @@ impl Workspace {
         workspace
     }
 
+    /// A copy of the `small_city` scenario folder.
+    pub fn small_city() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let source = fixtures().join("small_city");
+        for entry in std::fs::read_dir(&source).expect("fixture folder") {
+            let path = entry.expect("fixture file").path();
+            let name = path.file_name().expect("file name");
+            std::fs::copy(&path, dir.path().join(name)).expect("copy fixture");
+        }
+        Self { dir }
+    }
+
+    /// Runs `defacto plan scenario.toml --out out`; the run keeps the folder alive.
+    pub fn plan(self) -> Run {
+        let scenario = self.dir.path().join("scenario.toml");
+        let mut run = Run::command("plan", &scenario, &self.out());
+        run.workspace = Some(self.dir);
+        run
+    }
+
     /// Replaces one file of the problem.
     pub fn write(&self, name: &str, contents: &str) {
         std::fs::write(self.dir.path().join(name), contents).expect("write fixture file");
@@ -66,9 +86,14 @@ pub struct Run {
 
 impl Run {
     pub fn solve(problem: &Path, out: &Path) -> Self {
+        Self::command("solve", problem, out)
+    }
+
+    /// Runs `defacto SUBCOMMAND INPUT --out OUT`.
+    pub fn command(subcommand: &str, input: &Path, out: &Path) -> Self {
         let output = Command::new(env!("CARGO_BIN_EXE_defacto"))
-            .arg("solve")
-            .arg(problem)
+            .arg(subcommand)
+            .arg(input)
             .arg("--out")
             .arg(out)
             .output()

@@ -1,0 +1,1 @@
+//! Spreading zone totals onto a grid clipped to the zone polygons.

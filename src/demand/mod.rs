@@ -1,0 +1,111 @@
+//! Demand: how many people need each service, and where they live.
+//!
+//! Zone totals by group ([`population`]) are spread onto grid pieces by area ([`grid`]), whole
+//! people per piece, so every zone total is kept exactly. A service's demand at a point is
+//! Σ over groups of residents × units per resident × access rate ([`Rates`]), with defaults
+//! from the planning standards ([`standards`]).
+
+pub mod grid;
+pub mod population;
+pub mod standards;
+
+pub use population::Residents;
+
+use crate::input::geojson::Zone;
+use geo::Point;
+use grid::GridError;
+
+/// Residents gathered at one point: the part of a zone inside one grid cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResidentPoint {
+    /// `zone code:row:col`, unique.
+    pub id: String,
+    /// Index of its zone.
+    pub zone: usize,
+    /// Where they live (WGS84 lon/lat), inside the zone.
+    pub location: Point<f64>,
+    /// How many live there, by group.
+    pub residents: Residents,
+}
+
+/// Spreads each planned zone's residents onto grid pieces of `cell_m` metres, in proportion
+/// to the area of each piece. Zones not planned get no points.
+///
+/// # Errors
+/// [`GridError`] for a cell size that is not positive or a grid too fine for the area.
+pub fn spread(
+    zones: &[Zone],
+    residents: &[Residents],
+    planned: &[bool],
+    cell_m: f64,
+) -> Result<Vec<ResidentPoint>, GridError> {
+    let chosen: Vec<usize> = (0..zones.len()).filter(|&z| planned[z]).collect();
+    let boundaries: Vec<_> = chosen.iter().map(|&z| zones[z].boundary.clone()).collect();
+    let pieces = grid::pieces(&boundaries, cell_m)?;
+    let mut points = Vec::with_capacity(pieces.len());
+    for (k, &zone) in chosen.iter().enumerate() {
+        let own: Vec<&grid::Piece> = pieces.iter().filter(|p| p.zone == k).collect();
+        let areas: Vec<f64> = own.iter().map(|p| p.area_m2).collect();
+        let share = |total: u64| grid::apportion(total, &areas).unwrap_or_default();
+        let (hukou, non_hukou) = (share(residents[zone].hukou), share(residents[zone].non_hukou));
+        for (i, piece) in own.iter().enumerate() {
+            points.push(ResidentPoint {
+                id: format!("{}:{}:{}", zones[zone].code, piece.row, piece.col),
+                zone,
+                location: piece.centre,
+                residents: Residents {
+                    hukou: hukou[i],
+                    non_hukou: non_hukou[i],
+                },
+            });
+        }
+    }
+    Ok(points)
+}
+
+/// How residents turn into demand for one service.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    /// Units of demand per resident (school-age share, housing units per person).
+    pub per_resident: f64,
+    /// Share of registered residents' demand the public service takes.
+    pub access_hukou: f64,
+    /// Share of non-hukou residents' demand the public service takes.
+    pub access_non_hukou: f64,
+}
+
+/// Demand of one service at one point, by group.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GroupDemand {
+    /// From registered residents.
+    pub hukou: f64,
+    /// From non-hukou residents.
+    pub non_hukou: f64,
+}
+
+impl GroupDemand {
+    /// Both groups together.
+    pub fn total(self) -> f64 {
+        self.hukou + self.non_hukou
+    }
+}
+
+impl Rates {
+    /// The demand these residents make.
+    ///
+    /// ```
+    /// use defacto::demand::{Rates, Residents};
+    /// // 1,000 registered and 500 non-hukou residents, 6.7 % of primary-school age,
+    /// // all registered and 85 % of migrant children in public schools.
+    /// let rates = Rates { per_resident: 0.067, access_hukou: 1.0, access_non_hukou: 0.85 };
+    /// let demand = rates.demand(Residents { hukou: 1000, non_hukou: 500 });
+    /// assert!((demand.hukou - 67.0).abs() < 1e-9);
+    /// assert!((demand.non_hukou - 28.475).abs() < 1e-9);
+    /// ```
+    pub fn demand(self, residents: Residents) -> GroupDemand {
+        GroupDemand {
+            hukou: residents.hukou as f64 * self.per_resident * self.access_hukou,
+            non_hukou: residents.non_hukou as f64 * self.per_resident * self.access_non_hukou,
+        }
+    }
+}

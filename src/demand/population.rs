@@ -1,0 +1,140 @@
+//! Resident population per zone, by group: registered (hukou) and non-hukou residents.
+//!
+//! Counts are whole numbers of people. Read from a CSV keyed by zone code, or from the zone
+//! features' own properties.
+
+use crate::input::geojson::Zone;
+use crate::input::scenario::{Basis, PopulationSettings};
+use crate::input::{InputError, Table};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Residents of one zone (or one piece of it) by group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Residents {
+    /// Registered (hukou) residents.
+    pub hukou: u64,
+    /// Residents without local hukou (migrants).
+    pub non_hukou: u64,
+}
+
+impl Residents {
+    /// Everyone who lives there.
+    pub fn total(self) -> u64 {
+        self.hukou + self.non_hukou
+    }
+
+    /// The residents a plan on this basis counts: all of them, or the registered only.
+    pub fn counted(self, basis: Basis) -> Self {
+        match basis {
+            Basis::DeFacto => self,
+            Basis::Hukou => Self {
+                non_hukou: 0,
+                ..self
+            },
+        }
+    }
+}
+
+/// Reads the residents of every zone, in zone order.
+///
+/// # Errors
+/// [`InputError`] naming the file, row or feature, and field: a missing column, a count that
+/// is negative or not a whole number, a zone code that is not in the boundaries, a code given
+/// twice, a planned zone with no population. Zones that are not planned may be left out.
+pub fn read_residents(
+    settings: &PopulationSettings,
+    zones: &[Zone],
+    planned: &[bool],
+) -> Result<Vec<Residents>, InputError> {
+    match &settings.file {
+        Some(path) => from_table(settings, path, zones, planned),
+        None => zones
+            .iter()
+            .map(|zone| from_properties(settings, zone))
+            .collect(),
+    }
+}
+
+fn from_properties(settings: &PopulationSettings, zone: &Zone) -> Result<Residents, InputError> {
+    let count = |field: &str| -> Result<u64, InputError> {
+        let value = zone.feature.number(field)?.ok_or_else(|| InputError::Feature {
+            path: zone.feature.path.clone(),
+            feature: zone.feature.index,
+            label: format!(" ({})", zone.code),
+            field: field.into(),
+            problem: "missing: give the zone's residents here, or a population table".into(),
+        })?;
+        whole(value).ok_or_else(|| InputError::Feature {
+            path: zone.feature.path.clone(),
+            feature: zone.feature.index,
+            label: format!(" ({})", zone.code),
+            field: field.into(),
+            problem: format!("{value} is not a whole number of people"),
+        })
+    };
+    Ok(Residents {
+        hukou: count(&settings.hukou_column)?,
+        non_hukou: count(&settings.non_hukou_column)?,
+    })
+}
+
+fn from_table(
+    settings: &PopulationSettings,
+    path: &PathBuf,
+    zones: &[Zone],
+    planned: &[bool],
+) -> Result<Vec<Residents>, InputError> {
+    let index: BTreeMap<&str, usize> = zones
+        .iter()
+        .enumerate()
+        .map(|(i, z)| (z.code.as_str(), i))
+        .collect();
+    let mut table = Table::open(path)?;
+    let code = table.column(&settings.code_column)?;
+    let hukou = table.column(&settings.hukou_column)?;
+    let non_hukou = table.column(&settings.non_hukou_column)?;
+    let mut found: Vec<Option<(Residents, u64)>> = vec![None; zones.len()];
+    table.for_each_row(|row| {
+        let zone_code = row.required_text(&code)?;
+        let Some(&zone) = index.get(zone_code) else {
+            return Err(row.bad(&code, "no zone in the boundary file has this code"));
+        };
+        if let Some((_, first)) = found[zone] {
+            return Err(row.bad(&code, format!("this zone already has row {first}")));
+        }
+        let people = |column| {
+            let value = row.non_negative(column)?;
+            whole(value).ok_or_else(|| row.bad(column, "not a whole number of people"))
+        };
+        let residents = Residents {
+            hukou: people(&hukou)?,
+            non_hukou: people(&non_hukou)?,
+        };
+        found[zone] = Some((residents, row.number()));
+        Ok(())
+    })?;
+    let missing: Vec<&str> = zones
+        .iter()
+        .zip(&found)
+        .zip(planned)
+        .filter(|((_, row), &is_planned)| is_planned && row.is_none())
+        .map(|((zone, _), _)| zone.code.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(InputError::BadField {
+            path: path.clone(),
+            field: settings.code_column.clone(),
+            problem: format!("no row for the planned zone(s) {}", missing.join(", ")),
+        });
+    }
+    Ok(found
+        .into_iter()
+        .map(|row| row.map(|(residents, _)| residents).unwrap_or_default())
+        .collect())
+}
+
+/// The value as a count of people, if it is a whole number.
+fn whole(value: f64) -> Option<u64> {
+    (value.fract() == 0.0 && value <= u64::MAX as f64).then_some(value as u64)
+}

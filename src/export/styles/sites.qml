@@ -1,0 +1,46 @@
+<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<!-- defacto: QGIS loads this style with the layer of the same name. -->
+<qgis version="3.28" styleCategories="Symbology">
+ <renderer-v2 type="categorizedSymbol" attr="status" symbollevels="0" enableorderby="0" forceraster="0">
+  <categories>
+   <category value="existing" symbol="0" label="existing facility" render="true"/>
+   <category value="expanded" symbol="1" label="existing, expanded" render="true"/>
+   <category value="new" symbol="2" label="new site" render="true"/>
+  </categories>
+  <symbols>
+   <symbol type="marker" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
+    <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+     <Option type="Map">
+      <Option name="color" type="QString" value="130,130,130,255"/>
+      <Option name="name" type="QString" value="square"/>
+      <Option name="size" type="QString" value="3"/>
+      <Option name="outline_color" type="QString" value="35,35,35,255"/>
+      <Option name="outline_width" type="QString" value="0.3"/>
+     </Option>
+    </layer>
+   </symbol>
+   <symbol type="marker" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
+    <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+     <Option type="Map">
+      <Option name="color" type="QString" value="245,160,30,255"/>
+      <Option name="name" type="QString" value="square"/>
+      <Option name="size" type="QString" value="3.6"/>
+      <Option name="outline_color" type="QString" value="35,35,35,255"/>
+      <Option name="outline_width" type="QString" value="0.3"/>
+     </Option>
+    </layer>
+   </symbol>
+   <symbol type="marker" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
+    <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
+     <Option type="Map">
+      <Option name="color" type="QString" value="215,25,28,255"/>
+      <Option name="name" type="QString" value="star"/>
+      <Option name="size" type="QString" value="5"/>
+      <Option name="outline_color" type="QString" value="35,35,35,255"/>
+      <Option name="outline_width" type="QString" value="0.3"/>
+     </Option>
+    </layer>
+   </symbol>
+  </symbols>
+ </renderer-v2>
+</qgis>

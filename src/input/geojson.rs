@@ -1,0 +1,1 @@
+//! GeoJSON zones (district or township polygons) and point features (facilities, sites).

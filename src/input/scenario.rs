@@ -1,0 +1,359 @@
+//! Scenario files: the TOML a planner edits to say what to plan, where, for whom, and by
+//! which standards.
+//!
+//! A scenario may name a base with `extends = "base.toml"` and override a few values; tables
+//! are merged key by key, so a variant holds only what differs. Paths are read relative to
+//! the file that names them, so a variant in another folder still finds the base's maps.
+
+use super::geojson::Datum;
+use super::InputError;
+use crate::model::Objective;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Bases deeper than this are taken to be a loop of `extends`.
+const MAX_EXTENDS_DEPTH: usize = 16;
+
+/// Whose population the plan is sized for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Everyone who lives there: registered (hukou) and non-hukou residents.
+    #[default]
+    DeFacto,
+    /// Registered (hukou) residents only: the old way of planning.
+    Hukou,
+}
+
+impl Basis {
+    /// The name used in scenario files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::DeFacto => "de_facto",
+            Basis::Hukou => "hukou",
+        }
+    }
+}
+
+/// A scenario, merged with its bases, with every path resolved.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The scenario's title in reports.
+    pub title: String,
+    /// The base file, already merged in.
+    #[serde(default)]
+    pub extends: Option<PathBuf>,
+    /// Whose population the plan is sized for.
+    #[serde(default)]
+    pub basis: Basis,
+    /// The zone boundaries.
+    pub zones: ZoneSettings,
+    /// Population per zone; absent when the zones carry it as properties.
+    #[serde(default)]
+    pub population: PopulationSettings,
+    /// How zone totals become demand points.
+    #[serde(default)]
+    pub grid: GridSettings,
+    /// Where new sites may go.
+    #[serde(default)]
+    pub candidates: CandidateSettings,
+    /// The services to plan, by name (`primary_school`, `junior_middle_school`,
+    /// `health_centre`, `public_rental_housing`).
+    pub services: BTreeMap<String, ServiceSettings>,
+    /// Solver limits.
+    #[serde(default)]
+    pub solve: SolveSettings,
+}
+
+/// The zone boundary file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneSettings {
+    /// GeoJSON with one polygon feature per zone.
+    pub file: PathBuf,
+    /// Coordinate datum of the file.
+    #[serde(default)]
+    pub datum: Datum,
+    /// Property holding the zone code (the key of the population table).
+    #[serde(default = "default_code_field")]
+    pub code_field: String,
+    /// Property holding the zone's name.
+    #[serde(default)]
+    pub name_field: Option<String>,
+    /// Codes of the zones to plan; all zones when empty.
+    #[serde(default)]
+    pub plan_in: Vec<String>,
+}
+
+fn default_code_field() -> String {
+    "code".into()
+}
+
+/// Where resident population by group is read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationSettings {
+    /// CSV keyed by zone code; when absent the zone features' properties are read.
+    pub file: Option<PathBuf>,
+    /// Column (or property) of the zone code in the CSV.
+    #[serde(default = "default_code_field")]
+    pub code_column: String,
+    /// Column (or property) of registered (hukou) residents.
+    #[serde(default = "default_hukou_column")]
+    pub hukou_column: String,
+    /// Column (or property) of non-hukou residents (migrants).
+    #[serde(default = "default_non_hukou_column")]
+    pub non_hukou_column: String,
+}
+
+fn default_hukou_column() -> String {
+    "hukou".into()
+}
+
+fn default_non_hukou_column() -> String {
+    "non_hukou".into()
+}
+
+/// How zone totals are spread onto demand points.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridSettings {
+    /// Side of a grid cell in metres.
+    #[serde(default = "default_cell_m")]
+    pub cell_m: f64,
+}
+
+fn default_cell_m() -> f64 {
+    250.0
+}
+
+impl Default for GridSettings {
+    fn default() -> Self {
+        Self {
+            cell_m: default_cell_m(),
+        }
+    }
+}
+
+/// Where new sites may be built.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateSettings {
+    /// Given candidate points (GeoJSON, `id` property); when absent a grid is generated.
+    pub file: Option<PathBuf>,
+    /// Coordinate datum of `file`.
+    #[serde(default)]
+    pub datum: Datum,
+    /// Spacing of generated candidates in metres.
+    #[serde(default = "default_spacing_m")]
+    pub spacing_m: f64,
+    /// Generated candidates keep at least this distance from existing facilities, in metres.
+    #[serde(default = "default_min_distance_m")]
+    pub min_distance_m: f64,
+}
+
+fn default_spacing_m() -> f64 {
+    500.0
+}
+
+fn default_min_distance_m() -> f64 {
+    250.0
+}
+
+impl Default for CandidateSettings {
+    fn default() -> Self {
+        Self {
+            file: None,
+            datum: Datum::default(),
+            spacing_m: default_spacing_m(),
+            min_distance_m: default_min_distance_m(),
+        }
+    }
+}
+
+/// Access rate: the share of each group that the public service must serve.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Access {
+    /// Share of registered (hukou) residents.
+    pub hukou: f64,
+    /// Share of non-hukou residents.
+    pub non_hukou: f64,
+}
+
+/// Existing facilities of one service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacilitySettings {
+    /// GeoJSON points.
+    pub file: PathBuf,
+    /// Coordinate datum of the file.
+    #[serde(default)]
+    pub datum: Datum,
+    /// Property holding the facility id.
+    #[serde(default = "default_id_field")]
+    pub id_field: String,
+    /// Property holding its capacity (seats, residents, units); absent = unlimited.
+    #[serde(default = "default_capacity_field")]
+    pub capacity_field: String,
+}
+
+fn default_id_field() -> String {
+    "id".into()
+}
+
+fn default_capacity_field() -> String {
+    "capacity".into()
+}
+
+/// Extra capacity that may be added to each existing facility, in modules.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpansionSettings {
+    /// Capacity one module adds (e.g. 6 classes × 45 pupils = 270 seats).
+    pub capacity: f64,
+    /// Cost of one module, counted against the budget.
+    #[serde(default)]
+    pub cost: f64,
+    /// Most modules per facility.
+    #[serde(default = "default_max_modules")]
+    pub max_modules: usize,
+}
+
+fn default_max_modules() -> usize {
+    1
+}
+
+/// One service's settings; every value left out takes the documented default of its kind.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSettings {
+    /// Set `false` to leave the service out of this scenario.
+    pub enabled: Option<bool>,
+    /// Units of demand per resident (pupils of school age, housing units per person).
+    pub per_resident: Option<f64>,
+    /// Shares of each group the public service serves.
+    pub access: Option<Access>,
+    /// Service radius in metres.
+    pub radius_m: Option<f64>,
+    /// Capacity of one new site.
+    pub new_site_capacity: Option<f64>,
+    /// Cost of one new site, counted against the budget.
+    pub new_site_cost: Option<f64>,
+    /// Most new sites.
+    pub max_new_sites: Option<usize>,
+    /// Most money for new sites and expansions.
+    pub budget: Option<f64>,
+    /// What to optimise; by default the fewest new sites that serve everyone within the
+    /// radius, or the most people served when `max_new_sites` or `budget` is set.
+    pub objective: Option<Objective>,
+    /// Serve each demand point from one site only.
+    pub single_source: Option<bool>,
+    /// Spacing of generated candidates for this service, metres; the scenario's
+    /// `candidates.spacing_m` when absent.
+    pub candidate_spacing_m: Option<f64>,
+    /// Existing facilities.
+    pub existing: Option<FacilitySettings>,
+    /// Modules that may be added to existing facilities.
+    pub expansion: Option<ExpansionSettings>,
+}
+
+/// Solver limits for each service.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SolveSettings {
+    /// Seconds per service before the best plan found is kept.
+    pub time_limit_s: Option<f64>,
+    /// Relative gap at which a plan is good enough.
+    pub gap: Option<f64>,
+}
+
+/// Reads a scenario and the bases it extends, merged, with paths resolved.
+///
+/// # Errors
+/// [`InputError`] naming the file and field: unreadable file, invalid TOML, unknown field,
+/// a loop of `extends`.
+pub fn read_scenario(path: &Path) -> Result<Scenario, InputError> {
+    let merged = read_merged(path, 0)?;
+    Scenario::deserialize(merged).map_err(|e| InputError::Toml {
+        path: path.to_path_buf(),
+        message: e.message().trim_end().replace('\n', " "),
+    })
+}
+
+/// The file's table with its bases merged under it.
+fn read_merged(path: &Path, depth: usize) -> Result<toml::Table, InputError> {
+    if depth > MAX_EXTENDS_DEPTH {
+        return Err(InputError::BadField {
+            path: path.to_path_buf(),
+            field: "extends".into(),
+            problem: format!("more than {MAX_EXTENDS_DEPTH} bases: do the files extend each other?"),
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| InputError::Toml {
+        path: path.to_path_buf(),
+        message: e.to_string().trim_end().replace('\n', " "),
+    })?;
+    let folder = path.parent().unwrap_or(Path::new("."));
+    resolve_paths(&mut table, folder);
+    let Some(base) = table.get("extends").and_then(|v| v.as_str()).map(PathBuf::from) else {
+        return Ok(table);
+    };
+    let mut merged = read_merged(&base, depth + 1)?;
+    merge(&mut merged, table);
+    Ok(merged)
+}
+
+/// Makes every path field relative to the folder of the file that holds it.
+fn resolve_paths(table: &mut toml::Table, folder: &Path) {
+    let join = |value: &mut toml::Value| {
+        if let Some(text) = value.as_str() {
+            *value = toml::Value::String(folder.join(text).display().to_string());
+        }
+    };
+    if let Some(value) = table.get_mut("extends") {
+        join(value);
+    }
+    for section in ["zones", "population", "candidates"] {
+        if let Some(value) = nested(table, &[section, "file"]) {
+            join(value);
+        }
+    }
+    if let Some(services) = table.get_mut("services").and_then(|v| v.as_table_mut()) {
+        for (_, service) in services.iter_mut() {
+            let Some(service) = service.as_table_mut() else {
+                continue;
+            };
+            if let Some(value) = nested(service, &["existing", "file"]) {
+                join(value);
+            }
+        }
+    }
+}
+
+fn nested<'t>(table: &'t mut toml::Table, keys: &[&str]) -> Option<&'t mut toml::Value> {
+    let (last, parents) = keys.split_last()?;
+    let mut current = table;
+    for key in parents {
+        current = current.get_mut(*key)?.as_table_mut()?;
+    }
+    current.get_mut(*last)
+}
+
+/// Overrides `base` with `variant`, table by table.
+fn merge(base: &mut toml::Table, variant: toml::Table) {
+    for (key, value) in variant {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(over)) => merge(inner, over),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}

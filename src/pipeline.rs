@@ -1,0 +1,481 @@
+//! From a scenario to a plan per service: zones and residents → demand points → sites →
+//! reachable pairs → siting problem → solve.
+//!
+//! Each service is one [`SitingProblem`] of the core engine; its plan, or the reason it has
+//! none, is kept in a [`ServicePlan`] with the geography the exports need.
+
+use crate::demand::standards::{ServiceKind, Sourced, ALL_SERVICES};
+use crate::demand::{self, GroupDemand, Rates, ResidentPoint, Residents};
+use crate::input::geojson::{read_points, read_zones, PointFeature, Zone};
+use crate::input::scenario::{Basis, Scenario, ServiceSettings};
+use crate::input::InputError;
+use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+use crate::solve::{self, Outcome, SolveError, SolveOptions};
+use crate::travel::geodesic;
+use geo::Point;
+use std::path::{Path, PathBuf};
+
+/// A scenario that cannot be planned.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// An input file or setting cannot be used.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The grid or candidate layout cannot be made.
+    #[error("{path}: {source}")]
+    Grid {
+        /// The scenario file.
+        path: PathBuf,
+        /// What is wrong with the grid settings.
+        #[source]
+        source: demand::grid::GridError,
+    },
+    /// A solver failed.
+    #[error("{service}: {source}")]
+    Solve {
+        /// The service being planned.
+        service: ServiceKind,
+        /// What went wrong.
+        #[source]
+        source: SolveError,
+    },
+}
+
+/// One parameter of a service as used, with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Its name in the scenario file.
+    pub name: &'static str,
+    /// The value used.
+    pub value: f64,
+    /// The standard or assumption behind a default, or "scenario file" when set there.
+    pub source: String,
+}
+
+/// A service with every figure resolved.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Which service.
+    pub kind: ServiceKind,
+    /// What a unit of demand is (pupils, residents, housing units).
+    pub unit: &'static str,
+    /// How residents become demand.
+    pub rates: Rates,
+    /// Service radius, metres.
+    pub radius_m: f64,
+    /// Capacity of one new site.
+    pub new_site_capacity: f64,
+    /// What the plan optimises.
+    pub objective: Objective,
+    /// Every figure used, with its source, for the report.
+    pub parameters: Vec<Parameter>,
+}
+
+/// What a site is in the plan's geography.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedSite {
+    /// Where it is (WGS84 lon/lat).
+    pub location: Point<f64>,
+    /// For an expansion, the index of the facility it enlarges.
+    pub expands: Option<usize>,
+}
+
+/// The outcome for one service.
+#[derive(Debug, Clone)]
+pub struct ServicePlan {
+    /// The service and its figures.
+    pub service: Service,
+    /// The siting problem solved (demand points with demand > 0 only).
+    pub problem: SitingProblem,
+    /// For each demand point of `problem`: its index in [`CityPlan::points`] and its demand
+    /// by group.
+    pub demand: Vec<(usize, GroupDemand)>,
+    /// For each site of `problem`, where it is.
+    pub sites: Vec<PlacedSite>,
+    /// The solution, or why there is none.
+    pub outcome: Outcome,
+}
+
+/// A planned scenario: the shared geography and a plan per service.
+#[derive(Debug, Clone)]
+pub struct CityPlan {
+    /// The scenario as read.
+    pub scenario: Scenario,
+    /// All zones of the boundary file.
+    pub zones: Vec<Zone>,
+    /// Whether each zone is planned.
+    pub planned: Vec<bool>,
+    /// Residents per zone (whole file), by group.
+    pub residents: Vec<Residents>,
+    /// Residents spread over the planned zones.
+    pub points: Vec<ResidentPoint>,
+    /// One plan per enabled service, in report order.
+    pub services: Vec<ServicePlan>,
+}
+
+/// Plans every enabled service of a scenario read from `path`.
+///
+/// `progress` is told the name of each service as it starts.
+///
+/// # Errors
+/// [`PipelineError`] for input that cannot be used or a solver failure. A service with no
+/// feasible plan is not an error: its [`ServicePlan::outcome`] says why.
+pub fn plan_scenario(
+    path: &Path,
+    scenario: Scenario,
+    progress: &mut dyn FnMut(ServiceKind),
+) -> Result<CityPlan, PipelineError> {
+    let settings = &scenario.zones;
+    let zones = read_zones(
+        &settings.file,
+        &settings.code_field,
+        settings.name_field.as_deref(),
+        settings.datum,
+    )?;
+    let planned = planned_zones(path, &scenario, &zones)?;
+    let residents = demand::population::read_residents(&scenario.population, &zones, &planned)?;
+    let points = demand::spread(&zones, &residents, &planned, scenario.grid.cell_m)
+        .map_err(|source| grid_error(path, source))?;
+    let services = resolve_services(path, &scenario)?;
+    let mut plans = Vec::with_capacity(services.len());
+    for (service, settings) in services {
+        progress(service.kind);
+        let city = City {
+            path,
+            scenario: &scenario,
+            zones: &zones,
+            planned: &planned,
+            points: &points,
+        };
+        plans.push(city.plan_service(service, &settings)?);
+    }
+    Ok(CityPlan {
+        scenario,
+        zones,
+        planned,
+        residents,
+        points,
+        services: plans,
+    })
+}
+
+fn grid_error(path: &Path, source: demand::grid::GridError) -> PipelineError {
+    PipelineError::Grid {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn planned_zones(path: &Path, scenario: &Scenario, zones: &[Zone]) -> Result<Vec<bool>, InputError> {
+    let wanted = &scenario.zones.plan_in;
+    if wanted.is_empty() {
+        return Ok(vec![true; zones.len()]);
+    }
+    if let Some(unknown) = wanted.iter().find(|code| !zones.iter().any(|z| &z.code == *code)) {
+        return Err(InputError::BadField {
+            path: path.to_path_buf(),
+            field: "zones.plan_in".into(),
+            problem: format!(
+                "no zone has the code `{unknown}` (codes come from the `{}` property)",
+                scenario.zones.code_field
+            ),
+        });
+    }
+    Ok(zones.iter().map(|z| wanted.contains(&z.code)).collect())
+}
+
+/// Resolves each enabled service's figures: scenario values over the standard defaults.
+fn resolve_services(
+    path: &Path,
+    scenario: &Scenario,
+) -> Result<Vec<(Service, ServiceSettings)>, InputError> {
+    if let Some(unknown) = scenario
+        .services
+        .keys()
+        .find(|name| ServiceKind::from_name(name).is_none())
+    {
+        let known: Vec<&str> = ALL_SERVICES.iter().map(|k| k.name()).collect();
+        return Err(InputError::BadField {
+            path: path.to_path_buf(),
+            field: format!("services.{unknown}"),
+            problem: format!("unknown service; known services: {}", known.join(", ")),
+        });
+    }
+    let mut services = Vec::new();
+    for kind in ALL_SERVICES {
+        let Some(settings) = scenario.services.get(kind.name()) else {
+            continue;
+        };
+        if settings.enabled == Some(false) {
+            continue;
+        }
+        services.push((resolve_service(path, kind, settings)?, settings.clone()));
+    }
+    Ok(services)
+}
+
+fn resolve_service(
+    path: &Path,
+    kind: ServiceKind,
+    settings: &ServiceSettings,
+) -> Result<Service, InputError> {
+    let standard = kind.standard();
+    let mut parameters = Vec::new();
+    let mut take = |name: &'static str, given: Option<f64>, default: Sourced| {
+        let (value, source) = match given {
+            Some(value) => (value, "scenario file".to_string()),
+            None => (default.value, default.source.to_string()),
+        };
+        parameters.push(Parameter {
+            name,
+            value,
+            source,
+        });
+        value
+    };
+    let access = settings.access;
+    let rates = Rates {
+        per_resident: take("per_resident", settings.per_resident, standard.per_resident),
+        access_hukou: take(
+            "access.hukou",
+            access.map(|a| a.hukou),
+            standard.access_hukou,
+        ),
+        access_non_hukou: take(
+            "access.non_hukou",
+            access.map(|a| a.non_hukou),
+            standard.access_non_hukou,
+        ),
+    };
+    let radius_m = take("radius_m", settings.radius_m, standard.radius_m);
+    let new_site_capacity = take(
+        "new_site_capacity",
+        settings.new_site_capacity,
+        standard.new_site_capacity,
+    );
+    let field = |name: &str| format!("services.{}.{name}", kind.name());
+    check_share(path, &field("access.hukou"), rates.access_hukou)?;
+    check_share(path, &field("access.non_hukou"), rates.access_non_hukou)?;
+    check_positive(path, &field("per_resident"), rates.per_resident)?;
+    check_positive(path, &field("radius_m"), radius_m)?;
+    check_positive(path, &field("new_site_capacity"), new_site_capacity)?;
+    let limited = settings.max_new_sites.is_some() || settings.budget.is_some();
+    let objective = settings.objective.unwrap_or(match limited {
+        true => Objective::MaxCoverage,
+        false => Objective::MinSites,
+    });
+    Ok(Service {
+        kind,
+        unit: standard.unit,
+        rates,
+        radius_m,
+        new_site_capacity,
+        objective,
+        parameters,
+    })
+}
+
+fn check_share(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
+    match (0.0..=1.0).contains(&value) {
+        true => Ok(()),
+        false => Err(InputError::BadField {
+            path: path.to_path_buf(),
+            field: field.into(),
+            problem: format!("{value} must be a share from 0 to 1"),
+        }),
+    }
+}
+
+fn check_positive(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
+    match value.is_finite() && value > 0.0 {
+        true => Ok(()),
+        false => Err(InputError::BadField {
+            path: path.to_path_buf(),
+            field: field.into(),
+            problem: format!("{value} must be a number greater than 0"),
+        }),
+    }
+}
+
+/// The geography shared by every service of one scenario.
+struct City<'a> {
+    path: &'a Path,
+    scenario: &'a Scenario,
+    zones: &'a [Zone],
+    planned: &'a [bool],
+    points: &'a [ResidentPoint],
+}
+
+impl City<'_> {
+    fn plan_service(
+        &self,
+        service: Service,
+        settings: &ServiceSettings,
+    ) -> Result<ServicePlan, PipelineError> {
+        let basis = self.scenario.basis;
+        let (demand_points, demand) = self.demand_points(&service, basis);
+        let existing = match &settings.existing {
+            Some(f) => read_points(&f.file, &f.id_field, f.datum)?,
+            None => Vec::new(),
+        };
+        let (sites, placed) = self.sites(&service, settings, &existing)?;
+        let locations: Vec<Point<f64>> = demand
+            .iter()
+            .map(|&(i, _)| self.points[i].location)
+            .collect();
+        let site_locations: Vec<Point<f64>> = placed.iter().map(|s| s.location).collect();
+        let pairs = geodesic::pairs_within(&locations, &site_locations, service.radius_m);
+        let limits = Limits {
+            p: None,
+            single_source: settings.single_source.unwrap_or(false),
+            radius: Some(service.radius_m),
+            max_new: settings.max_new_sites,
+            budget: settings.budget,
+        };
+        let problem = SitingProblem::new(service.objective, limits, demand_points, sites, pairs)
+            .map_err(|e| InputError::BadField {
+                path: self.path.to_path_buf(),
+                field: format!("services.{}", service.kind.name()),
+                problem: e.to_string(),
+            })?;
+        let options = SolveOptions {
+            time_limit: self.scenario.solve.time_limit_s,
+            gap: self.scenario.solve.gap.unwrap_or(0.0),
+            verbose: false,
+        };
+        let outcome = solve::solve(&problem, &options).map_err(|source| PipelineError::Solve {
+            service: service.kind,
+            source,
+        })?;
+        Ok(ServicePlan {
+            service,
+            problem,
+            demand,
+            sites: placed,
+            outcome,
+        })
+    }
+
+    /// Demand points with demand, and for each its resident point and demand by group.
+    fn demand_points(
+        &self,
+        service: &Service,
+        basis: Basis,
+    ) -> (Vec<DemandPoint>, Vec<(usize, GroupDemand)>) {
+        self.points
+            .iter()
+            .enumerate()
+            .map(|(i, point)| (i, point, service.rates.demand(point.residents.counted(basis))))
+            .filter(|(_, _, demand)| demand.total() > 0.0)
+            .map(|(i, point, demand)| {
+                let demand_point = DemandPoint {
+                    id: point.id.clone(),
+                    demand: demand.total(),
+                    weight: demand.total(),
+                };
+                (demand_point, (i, demand))
+            })
+            .unzip()
+    }
+
+    /// Existing facilities, their expansions, then new candidates, with their locations.
+    fn sites(
+        &self,
+        service: &Service,
+        settings: &ServiceSettings,
+        existing: &[PointFeature],
+    ) -> Result<(Vec<Site>, Vec<PlacedSite>), PipelineError> {
+        let capacity_field = settings
+            .existing
+            .as_ref()
+            .map_or("capacity", |f| f.capacity_field.as_str());
+        let mut sites = Vec::new();
+        let mut placed = Vec::new();
+        for facility in existing {
+            sites.push(Site {
+                id: facility.id.clone(),
+                capacity: facility.feature.number(capacity_field)?,
+                fixed_cost: 0.0,
+                status: SiteStatus::Existing,
+            });
+            placed.push(PlacedSite {
+                location: facility.location,
+                expands: None,
+            });
+        }
+        if let Some(expansion) = settings.expansion {
+            for (f, facility) in existing.iter().enumerate() {
+                for module in 1..=expansion.max_modules {
+                    sites.push(Site {
+                        id: format!("{}+{module}", facility.id),
+                        capacity: Some(expansion.capacity),
+                        fixed_cost: expansion.cost,
+                        status: SiteStatus::Expansion,
+                    });
+                    placed.push(PlacedSite {
+                        location: facility.location,
+                        expands: Some(f),
+                    });
+                }
+            }
+        }
+        let spacing_m = settings
+            .candidate_spacing_m
+            .unwrap_or(self.scenario.candidates.spacing_m);
+        for (id, location) in self.candidates(service, spacing_m, existing)? {
+            sites.push(Site {
+                id,
+                capacity: Some(service.new_site_capacity),
+                fixed_cost: settings.new_site_cost.unwrap_or(1.0),
+                status: SiteStatus::Candidate,
+            });
+            placed.push(PlacedSite {
+                location,
+                expands: None,
+            });
+        }
+        Ok((sites, placed))
+    }
+
+    /// Candidate sites: the given points, or a grid inside the planned zones away from the
+    /// service's existing facilities.
+    fn candidates(
+        &self,
+        service: &Service,
+        spacing_m: f64,
+        existing: &[PointFeature],
+    ) -> Result<Vec<(String, Point<f64>)>, PipelineError> {
+        let settings = &self.scenario.candidates;
+        if let Some(file) = &settings.file {
+            let given = read_points(file, "id", settings.datum)?;
+            return Ok(given.into_iter().map(|p| (p.id, p.location)).collect());
+        }
+        let chosen: Vec<usize> = (0..self.zones.len()).filter(|&z| self.planned[z]).collect();
+        let boundaries: Vec<_> = chosen
+            .iter()
+            .map(|&z| self.zones[z].boundary.clone())
+            .collect();
+        let taken: Vec<Point<f64>> = existing.iter().map(|f| f.location).collect();
+        let grid = demand::grid::candidate_grid(
+            &boundaries,
+            spacing_m,
+            &taken,
+            settings.min_distance_m,
+        )
+        .map_err(|source| grid_error(self.path, source))?;
+        let prefix = match service.kind {
+            ServiceKind::PrimarySchool => "PS",
+            ServiceKind::JuniorMiddleSchool => "JM",
+            ServiceKind::HealthCentre => "HC",
+            ServiceKind::PublicRentalHousing => "PRH",
+        };
+        Ok(grid
+            .into_iter()
+            .enumerate()
+            .map(|(n, (zone, location))| {
+                let code = &self.zones[chosen[zone]].code;
+                (format!("{prefix}-{code}-{}", n + 1), location)
+            })
+            .collect())
+    }
+}

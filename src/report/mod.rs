@@ -1,0 +1,314 @@
+//! What a planning bureau reads: per district and service, demand, what the plan serves
+//! within the standard and what stays unmet, split by hukou and non-hukou residents; the
+//! figures behind every number; `summary.json` and `summary.md`.
+
+use crate::export::{csv_bytes, ExportError};
+use crate::pipeline::{CityPlan, ServicePlan};
+use crate::solve::Outcome;
+use serde_json::{json, Value};
+use std::fmt::Write;
+
+/// One district's figures for one service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictRow {
+    /// Zone code.
+    pub zone: String,
+    /// Zone name.
+    pub zone_name: String,
+    /// Service name.
+    pub service: &'static str,
+    /// Demand from registered residents.
+    pub demand_hukou: f64,
+    /// Demand from non-hukou residents.
+    pub demand_non_hukou: f64,
+    /// Demand served within the service radius, registered residents.
+    pub served_hukou: f64,
+    /// Demand served within the service radius, non-hukou residents.
+    pub served_non_hukou: f64,
+}
+
+impl DistrictRow {
+    fn demand(&self) -> f64 {
+        self.demand_hukou + self.demand_non_hukou
+    }
+
+    fn served(&self) -> f64 {
+        self.served_hukou + self.served_non_hukou
+    }
+}
+
+/// Figures per planned district and service, in zone order then service order.
+pub fn district_rows(plan: &CityPlan) -> Vec<DistrictRow> {
+    let mut rows = Vec::new();
+    for (z, zone) in plan.zones.iter().enumerate() {
+        if !plan.planned[z] {
+            continue;
+        }
+        for service in &plan.services {
+            let mut row = DistrictRow {
+                zone: zone.code.clone(),
+                zone_name: zone.name.clone(),
+                service: service.service.kind.name(),
+                demand_hukou: 0.0,
+                demand_non_hukou: 0.0,
+                served_hukou: 0.0,
+                served_non_hukou: 0.0,
+            };
+            for (i, &(point, demand)) in service.demand.iter().enumerate() {
+                if plan.points[point].zone != z {
+                    continue;
+                }
+                let share = served_share(service, i);
+                row.demand_hukou += demand.hukou;
+                row.demand_non_hukou += demand.non_hukou;
+                row.served_hukou += demand.hukou * share;
+                row.served_non_hukou += demand.non_hukou * share;
+            }
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+fn served_share(service: &ServicePlan, i: usize) -> f64 {
+    match &service.outcome {
+        Outcome::Solved(solution) => solution.assignment.served_share(i),
+        Outcome::Infeasible(_) => 0.0,
+    }
+}
+
+/// `districts.csv`.
+///
+/// # Errors
+/// [`ExportError::Format`] if a row cannot be written.
+pub fn districts_csv(rows: &[DistrictRow]) -> Result<Vec<u8>, ExportError> {
+    let header = [
+        "zone",
+        "zone_name",
+        "service",
+        "demand",
+        "demand_hukou",
+        "demand_non_hukou",
+        "served_within_standard",
+        "unmet",
+        "unmet_hukou",
+        "unmet_non_hukou",
+        "served_share",
+    ];
+    let lines = rows.iter().map(|r| {
+        let share = match r.demand() > 0.0 {
+            true => r.served() / r.demand(),
+            false => 1.0,
+        };
+        [
+            r.zone.clone(),
+            r.zone_name.clone(),
+            r.service.to_string(),
+            round(r.demand()).to_string(),
+            round(r.demand_hukou).to_string(),
+            round(r.demand_non_hukou).to_string(),
+            round(r.served()).to_string(),
+            round(r.demand() - r.served()).to_string(),
+            round(r.demand_hukou - r.served_hukou).to_string(),
+            round(r.demand_non_hukou - r.served_non_hukou).to_string(),
+            round(share).to_string(),
+        ]
+    });
+    csv_bytes("districts.csv", header, lines)
+}
+
+/// Rounds to 1e-6, so that sums in a different order print the same.
+fn round(value: f64) -> f64 {
+    let rounded = (value * 1e6).round() / 1e6;
+    if rounded == 0.0 {
+        0.0
+    } else {
+        rounded
+    }
+}
+
+/// `summary.json`: the scenario, population totals, and per service the plan's figures.
+pub fn summary_json(plan: &CityPlan, rows: &[DistrictRow]) -> Value {
+    let planned_people: u64 = plan
+        .residents
+        .iter()
+        .zip(&plan.planned)
+        .filter(|(_, &p)| p)
+        .map(|(r, _)| r.total())
+        .sum();
+    let spread_people: u64 = plan.points.iter().map(|p| p.residents.total()).sum();
+    let services: Vec<Value> = plan
+        .services
+        .iter()
+        .map(|s| service_json(s, rows))
+        .collect();
+    json!({
+        "title": plan.scenario.title,
+        "basis": plan.scenario.basis.name(),
+        "residents_in_planned_zones": planned_people,
+        "residents_on_demand_points": spread_people,
+        "demand_points": plan.points.len(),
+        "services": services,
+    })
+}
+
+fn service_json(service: &ServicePlan, rows: &[DistrictRow]) -> Value {
+    let name = service.service.kind.name();
+    let own = rows.iter().filter(|r| r.service == name);
+    let (demand, served) = own.fold((0.0, 0.0), |(d, s), r| (d + r.demand(), s + r.served()));
+    let counts = site_counts(service);
+    let (status, objective, bound, diagnosis) = match &service.outcome {
+        Outcome::Solved(s) => (s.status.name(), json!(s.objective), json!(s.bound), vec![]),
+        Outcome::Infeasible(d) => (
+            "infeasible",
+            Value::Null,
+            Value::Null,
+            d.reasons.iter().map(ToString::to_string).collect(),
+        ),
+    };
+    json!({
+        "service": name,
+        "unit": service.service.unit,
+        "objective": service.service.objective.name(),
+        "status": status,
+        "objective_value": objective,
+        "bound": bound,
+        "existing_sites": counts.existing,
+        "expanded_sites": counts.expanded,
+        "new_sites": counts.new,
+        "candidate_sites": service.problem.sites().len(),
+        "demand": round(demand),
+        "served_within_standard": round(served),
+        "unmet": round(demand - served),
+        "diagnosis": diagnosis,
+    })
+}
+
+/// How many sites of each kind a plan has open.
+struct SiteCounts {
+    existing: usize,
+    expanded: usize,
+    new: usize,
+}
+
+fn site_counts(service: &ServicePlan) -> SiteCounts {
+    use crate::model::SiteStatus;
+    let sites = service.problem.sites();
+    let open = |status: SiteStatus| match &service.outcome {
+        Outcome::Solved(s) => sites
+            .iter()
+            .zip(&s.assignment.open)
+            .filter(|(site, &o)| o && site.status == status)
+            .count(),
+        Outcome::Infeasible(_) => 0,
+    };
+    SiteCounts {
+        existing: sites.iter().filter(|s| s.is_existing()).count(),
+        expanded: open(SiteStatus::Expansion),
+        new: open(SiteStatus::Candidate),
+    }
+}
+
+/// `summary.md`: the plan in words and tables a planner can paste into a memo.
+pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
+    let mut text = String::new();
+    let scenario = &plan.scenario;
+    let planned: Vec<&str> = plan
+        .zones
+        .iter()
+        .zip(&plan.planned)
+        .filter(|(_, &p)| p)
+        .map(|(z, _)| z.name.as_str())
+        .collect();
+    let people: u64 = plan.points.iter().map(|p| p.residents.total()).sum();
+    let migrants: u64 = plan.points.iter().map(|p| p.residents.non_hukou).sum();
+    let _ = writeln!(text, "# {}\n", scenario.title);
+    let _ = writeln!(
+        text,
+        "Planning basis: **{}**. Zones planned: {}. Residents: {people} ({migrants} without local hukou), spread on {} demand points of {} m.\n",
+        scenario.basis.name(),
+        planned.join(", "),
+        plan.points.len(),
+        scenario.grid.cell_m,
+    );
+    let _ = writeln!(
+        text,
+        "| service | objective | status | existing | expanded | new sites | demand | served within standard | unmet |"
+    );
+    let _ = writeln!(text, "|---|---|---|---|---|---|---|---|---|");
+    for service in &plan.services {
+        let summary = service_json(service, rows);
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} | {} | {} | {} | {:.0} {} | {:.0} | {:.0} |",
+            summary["service"].as_str().unwrap_or_default(),
+            summary["objective"].as_str().unwrap_or_default(),
+            summary["status"].as_str().unwrap_or_default(),
+            summary["existing_sites"],
+            summary["expanded_sites"],
+            summary["new_sites"],
+            summary["demand"].as_f64().unwrap_or_default(),
+            service.service.unit,
+            summary["served_within_standard"].as_f64().unwrap_or_default(),
+            summary["unmet"].as_f64().unwrap_or_default(),
+        );
+    }
+    write_diagnoses(&mut text, plan);
+    write_districts(&mut text, rows);
+    write_parameters(&mut text, plan);
+    text
+}
+
+fn write_diagnoses(text: &mut String, plan: &CityPlan) {
+    for service in &plan.services {
+        if let Outcome::Infeasible(diagnosis) = &service.outcome {
+            let _ = writeln!(
+                text,
+                "\n**{} has no plan that meets the standard:**\n",
+                service.service.kind
+            );
+            for reason in &diagnosis.reasons {
+                let _ = writeln!(text, "- {reason}");
+            }
+        }
+    }
+}
+
+fn write_districts(text: &mut String, rows: &[DistrictRow]) {
+    let _ = writeln!(text, "\n## By district\n");
+    let _ = writeln!(
+        text,
+        "| district | service | demand | of which non-hukou | unmet | unmet non-hukou |"
+    );
+    let _ = writeln!(text, "|---|---|---|---|---|---|");
+    for r in rows {
+        let _ = writeln!(
+            text,
+            "| {} | {} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            r.zone_name,
+            r.service,
+            r.demand(),
+            r.demand_non_hukou,
+            r.demand() - r.served(),
+            r.demand_non_hukou - r.served_non_hukou
+        );
+    }
+}
+
+fn write_parameters(text: &mut String, plan: &CityPlan) {
+    let _ = writeln!(
+        text,
+        "\n## Figures used\n\nValues whose source starts with *assumption* are the project's; replace them in the scenario file when the bureau has real figures.\n"
+    );
+    let _ = writeln!(text, "| service | parameter | value | source |");
+    let _ = writeln!(text, "|---|---|---|---|");
+    for service in &plan.services {
+        for parameter in &service.service.parameters {
+            let _ = writeln!(
+                text,
+                "| {} | {} | {} | {} |",
+                service.service.kind, parameter.name, parameter.value, parameter.source
+            );
+        }
+    }
+}

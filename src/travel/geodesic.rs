@@ -1,0 +1,1 @@
+//! Great-circle walking distance in metres, with an R-tree radius search.

@@ -1,0 +1,153 @@
+//! `defacto plan`: the small city planned by hand (see its scenario.toml), totals kept,
+//! planning basis, outputs GDAL can open, and bad scenario input.
+
+use crate::support::Workspace;
+use serde_json::Value;
+
+fn service<'a>(summary: &'a Value, name: &str) -> &'a Value {
+    summary["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .find(|s| s["service"] == name)
+        .expect("service in summary")
+}
+
+#[test]
+fn small_city_needs_one_new_school_at_the_centre_of_beta() {
+    let run = Workspace::small_city().plan();
+    let summary = run.summary();
+    let school = service(&summary, "primary_school");
+    assert_eq!(school["status"], "optimal");
+    assert_eq!(school["new_sites"], 1);
+    assert_eq!(school["demand"], 120.0);
+    assert_eq!(school["unmet"], 0.0);
+    let sites = run.table("sites.csv");
+    let ids: Vec<(&str, &str)> = sites[1..]
+        .iter()
+        .map(|row| (row[3].as_str(), row[4].as_str()))
+        .collect();
+    assert_eq!(ids, [("school-A", "existing"), ("C2", "new")]);
+}
+
+#[test]
+fn every_resident_of_the_planned_zones_lands_on_a_demand_point() {
+    let summary = Workspace::small_city().plan().summary();
+    assert_eq!(summary["residents_in_planned_zones"], 1600);
+    assert_eq!(summary["residents_on_demand_points"], 1600);
+    assert_eq!(summary["demand_points"], 8);
+}
+
+#[test]
+fn planning_by_hukou_counts_fewer_pupils_than_the_de_facto_population() {
+    let de_facto = Workspace::small_city().plan().summary();
+    let workspace = Workspace::small_city();
+    let scenario = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
+    workspace.write(
+        "scenario.toml",
+        &scenario.replace("title = \"Small city\"", "title = \"Small city\"\nbasis = \"hukou\""),
+    );
+    let hukou = workspace.plan().summary();
+    let pupils = |s: &Value| service(s, "primary_school")["demand"].as_f64().unwrap();
+    assert_eq!(pupils(&de_facto), 120.0);
+    assert_eq!(pupils(&hukou), 80.0);
+}
+
+#[test]
+fn a_variant_extends_its_base_and_overrides_one_value() {
+    let workspace = Workspace::small_city();
+    let base = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
+    workspace.write("base.toml", &base);
+    workspace.write(
+        "scenario.toml",
+        "extends = \"base.toml\"\n[services.primary_school]\nper_resident = 0.2\nnew_site_capacity = 200\n",
+    );
+    let summary = workspace.plan().summary();
+    assert_eq!(summary["title"], "Small city");
+    assert_eq!(service(&summary, "primary_school")["demand"], 240.0);
+}
+
+#[test]
+fn geojson_layers_are_feature_collections_in_wgs84() {
+    let run = Workspace::small_city().plan();
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    for layer in ["sites", "demand_points", "allocations"] {
+        let text = std::fs::read_to_string(run.out.join(format!("{layer}.geojson"))).unwrap();
+        let json: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["type"], "FeatureCollection", "{layer}");
+        assert!(!json["features"].as_array().unwrap().is_empty(), "{layer}");
+    }
+}
+
+#[test]
+fn ogrinfo_opens_every_geojson_layer() {
+    let run = Workspace::small_city().plan();
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    for layer in ["sites", "demand_points", "allocations"] {
+        let path = run.out.join(format!("{layer}.geojson"));
+        let output = std::process::Command::new("ogrinfo")
+            .args(["-ro", "-so", "-al"])
+            .arg(&path)
+            .output()
+            .expect("ogrinfo is installed by scripts/setup.sh");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{layer}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(text.contains("Feature Count"), "{layer}: {text}");
+        assert!(text.contains("WGS 84"), "{layer}: {text}");
+    }
+}
+
+fn plan_error(edit: impl FnOnce(&Workspace)) -> String {
+    let workspace = Workspace::small_city();
+    edit(&workspace);
+    let out = workspace.out();
+    let run = workspace.plan();
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(!out.exists(), "nothing is written on bad input");
+    run.stderr()
+}
+
+#[test]
+fn a_polygon_that_is_not_closed_is_named() {
+    let message = plan_error(|w| {
+        let text = std::fs::read_to_string(w.dir.path().join("zones.geojson")).unwrap();
+        let mut json: Value = serde_json::from_str(&text).unwrap();
+        json["features"][1]["geometry"]["coordinates"][0]
+            .as_array_mut()
+            .unwrap()
+            .pop();
+        w.write("zones.geojson", &json.to_string());
+    });
+    assert!(message.contains("zones.geojson"), "{message}");
+    assert!(message.contains("feature 2"), "{message}");
+    assert!(message.contains("geometry"), "{message}");
+}
+
+#[test]
+fn broken_geojson_is_named() {
+    let message = plan_error(|w| w.write("zones.geojson", "{\"type\": \"FeatureCollection\","));
+    assert!(message.contains("zones.geojson"), "{message}");
+}
+
+#[test]
+fn a_population_row_for_an_unknown_zone_is_named() {
+    let message = plan_error(|w| w.write("population.csv", "code,hukou,non_hukou\nA,1,1\nB,1,1\nZ,5,5\n"));
+    assert!(message.contains("population.csv, row 4, column `code`"), "{message}");
+    assert!(message.contains("no zone"), "{message}");
+}
+
+#[test]
+fn negative_population_is_named() {
+    let message = plan_error(|w| w.write("population.csv", "code,hukou,non_hukou\nA,1,-1\nB,1,1\n"));
+    assert!(message.contains("population.csv, row 2, column `non_hukou`"), "{message}");
+}
+
+#[test]
+fn an_unknown_service_is_named_with_the_known_ones() {
+    let message = plan_error(|w| {
+        let text = std::fs::read_to_string(w.dir.path().join("scenario.toml")).unwrap();
+        w.write("scenario.toml", &format!("{text}\n[services.hospital]\n"));
+    });
+    assert!(message.contains("services.hospital"), "{message}");
+    assert!(message.contains("primary_school"), "{message}");
+}
