@@ -2,9 +2,9 @@
 
 use crate::cli::{Cli, Command, PlanArgs, SolveArgs};
 use crate::error::Error;
+use defacto::demand::standards::ServiceKind;
 use defacto::export;
 use defacto::input;
-use defacto::demand::standards::ServiceKind;
 use defacto::pipeline::{self, CityPlan};
 use defacto::plan::Plan;
 use defacto::solve::{self, Outcome, SolveOptions};

@@ -166,12 +166,19 @@ fn grid_error(path: &Path, source: demand::grid::GridError) -> PipelineError {
     }
 }
 
-fn planned_zones(path: &Path, scenario: &Scenario, zones: &[Zone]) -> Result<Vec<bool>, InputError> {
+fn planned_zones(
+    path: &Path,
+    scenario: &Scenario,
+    zones: &[Zone],
+) -> Result<Vec<bool>, InputError> {
     let wanted = &scenario.zones.plan_in;
     if wanted.is_empty() {
         return Ok(vec![true; zones.len()]);
     }
-    if let Some(unknown) = wanted.iter().find(|code| !zones.iter().any(|z| &z.code == *code)) {
+    if let Some(unknown) = wanted
+        .iter()
+        .find(|code| !zones.iter().any(|z| &z.code == *code))
+    {
         return Err(InputError::BadField {
             path: path.to_path_buf(),
             field: "zones.plan_in".into(),
@@ -365,7 +372,13 @@ impl City<'_> {
         self.points
             .iter()
             .enumerate()
-            .map(|(i, point)| (i, point, service.rates.demand(point.residents.counted(basis))))
+            .map(|(i, point)| {
+                (
+                    i,
+                    point,
+                    service.rates.demand(point.residents.counted(basis)),
+                )
+            })
             .filter(|(_, _, demand)| demand.total() > 0.0)
             .map(|(i, point, demand)| {
                 let demand_point = DemandPoint {
@@ -394,7 +407,7 @@ impl City<'_> {
         for facility in existing {
             sites.push(Site {
                 id: facility.id.clone(),
-                capacity: facility.feature.number(capacity_field)?,
+                capacity: facility.feature.non_negative(capacity_field)?,
                 fixed_cost: 0.0,
                 status: SiteStatus::Existing,
             });
@@ -456,13 +469,9 @@ impl City<'_> {
             .map(|&z| self.zones[z].boundary.clone())
             .collect();
         let taken: Vec<Point<f64>> = existing.iter().map(|f| f.location).collect();
-        let grid = demand::grid::candidate_grid(
-            &boundaries,
-            spacing_m,
-            &taken,
-            settings.min_distance_m,
-        )
-        .map_err(|source| grid_error(self.path, source))?;
+        let grid =
+            demand::grid::candidate_grid(&boundaries, spacing_m, &taken, settings.min_distance_m)
+                .map_err(|source| grid_error(self.path, source))?;
         let prefix = match service.kind {
             ServiceKind::PrimarySchool => "PS",
             ServiceKind::JuniorMiddleSchool => "JM",

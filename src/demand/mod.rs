@@ -32,7 +32,8 @@ pub struct ResidentPoint {
 /// to the area of each piece. Zones not planned get no points.
 ///
 /// # Errors
-/// [`GridError`] for a cell size that is not positive or a grid too fine for the area.
+/// [`GridError`] for a cell size that is not positive, a grid too fine for the area, or a
+/// zone with no area.
 pub fn spread(
     zones: &[Zone],
     residents: &[Residents],
@@ -42,12 +43,22 @@ pub fn spread(
     let chosen: Vec<usize> = (0..zones.len()).filter(|&z| planned[z]).collect();
     let boundaries: Vec<_> = chosen.iter().map(|&z| zones[z].boundary.clone()).collect();
     let pieces = grid::pieces(&boundaries, cell_m)?;
+    let mut by_zone: Vec<Vec<&grid::Piece>> = vec![Vec::new(); chosen.len()];
+    for piece in &pieces {
+        by_zone[piece.zone].push(piece);
+    }
     let mut points = Vec::with_capacity(pieces.len());
-    for (k, &zone) in chosen.iter().enumerate() {
-        let own: Vec<&grid::Piece> = pieces.iter().filter(|p| p.zone == k).collect();
+    for (own, &zone) in by_zone.iter().zip(&chosen) {
         let areas: Vec<f64> = own.iter().map(|p| p.area_m2).collect();
-        let share = |total: u64| grid::apportion(total, &areas).unwrap_or_default();
-        let (hukou, non_hukou) = (share(residents[zone].hukou), share(residents[zone].non_hukou));
+        let share = |total: u64| {
+            grid::apportion(total, &areas).ok_or_else(|| GridError::NoArea {
+                code: zones[zone].code.clone(),
+            })
+        };
+        let (hukou, non_hukou) = (
+            share(residents[zone].hukou)?,
+            share(residents[zone].non_hukou)?,
+        );
         for (i, piece) in own.iter().enumerate() {
             points.push(ResidentPoint {
                 id: format!("{}:{}:{}", zones[zone].code, piece.row, piece.col),

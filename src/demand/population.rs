@@ -58,13 +58,16 @@ pub fn read_residents(
 
 fn from_properties(settings: &PopulationSettings, zone: &Zone) -> Result<Residents, InputError> {
     let count = |field: &str| -> Result<u64, InputError> {
-        let value = zone.feature.number(field)?.ok_or_else(|| InputError::Feature {
-            path: zone.feature.path.clone(),
-            feature: zone.feature.index,
-            label: format!(" ({})", zone.code),
-            field: field.into(),
-            problem: "missing: give the zone's residents here, or a population table".into(),
-        })?;
+        let value = zone
+            .feature
+            .number(field)?
+            .ok_or_else(|| InputError::Feature {
+                path: zone.feature.path.clone(),
+                feature: zone.feature.index,
+                label: format!(" ({})", zone.code),
+                field: field.into(),
+                problem: "missing: give the zone's residents here, or a population table".into(),
+            })?;
         whole(value).ok_or_else(|| InputError::Feature {
             path: zone.feature.path.clone(),
             feature: zone.feature.index,

@@ -241,7 +241,11 @@ fn geojson_bytes(rows: &[Row]) -> Result<Vec<u8>, ExportError> {
 /// The rows as CSV, with `lon` and `lat` for point layers.
 fn table_of(rows: &[Row], what: &'static str) -> Result<Vec<u8>, ExportError> {
     let Some(first) = rows.first() else {
-        return csv_bytes(what, vec!["lon".to_string(), "lat".to_string()], std::iter::empty::<Vec<String>>());
+        return csv_bytes(
+            what,
+            vec!["lon".to_string(), "lat".to_string()],
+            std::iter::empty::<Vec<String>>(),
+        );
     };
     let mut header = vec!["lon".to_string(), "lat".to_string()];
     header.extend(first.properties.iter().map(|(k, _)| (*k).to_string()));

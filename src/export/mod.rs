@@ -10,8 +10,8 @@ mod tables;
 
 pub use atomic::OutputSet;
 pub use city::{write_city, PLAN_FILES};
-pub use tables::csv_bytes;
 pub use summary::{infeasible_summary, solved_summary, Summary};
+pub use tables::csv_bytes;
 
 use crate::plan::Plan;
 use crate::solve::Diagnosis;

@@ -72,10 +72,18 @@ pub fn open_sites(plan: &Plan) -> Result<Vec<u8>, ExportError> {
 
 /// `assignments.csv` with its header only.
 pub fn empty_assignments() -> Result<Vec<u8>, ExportError> {
-    csv_bytes("assignments.csv", ASSIGNMENT_HEADER, std::iter::empty::<[String; 5]>())
+    csv_bytes(
+        "assignments.csv",
+        ASSIGNMENT_HEADER,
+        std::iter::empty::<[String; 5]>(),
+    )
 }
 
 /// `open_sites.csv` with its header only.
 pub fn empty_open_sites() -> Result<Vec<u8>, ExportError> {
-    csv_bytes("open_sites.csv", OPEN_SITE_HEADER, std::iter::empty::<[String; 6]>())
+    csv_bytes(
+        "open_sites.csv",
+        OPEN_SITE_HEADER,
+        std::iter::empty::<[String; 6]>(),
+    )
 }

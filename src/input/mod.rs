@@ -44,6 +44,28 @@ pub enum InputError {
         /// What is wrong and what would be right.
         problem: String,
     },
+    /// A GeoJSON file that cannot be parsed or is not a FeatureCollection.
+    #[error("{path}: not valid GeoJSON: {message}")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said, with line and column.
+        message: String,
+    },
+    /// A GeoJSON feature with a property or geometry that cannot be used.
+    #[error("{path}, feature {feature}{label}, field `{field}`: {problem}")]
+    Feature {
+        /// The file.
+        path: PathBuf,
+        /// Position of the feature in the file, from 1.
+        feature: usize,
+        /// ` (code)` when the feature's code or id is known, else empty.
+        label: String,
+        /// The property, or `geometry`.
+        field: String,
+        /// What is wrong and what would be right.
+        problem: String,
+    },
     /// A table lacks a column it needs.
     #[error("{path}: missing column `{column}` (the header has: {found})")]
     MissingColumn {

@@ -289,20 +289,28 @@ fn read_merged(path: &Path, depth: usize) -> Result<toml::Table, InputError> {
         return Err(InputError::BadField {
             path: path.to_path_buf(),
             field: "extends".into(),
-            problem: format!("more than {MAX_EXTENDS_DEPTH} bases: do the files extend each other?"),
+            problem: format!(
+                "more than {MAX_EXTENDS_DEPTH} bases: do the files extend each other?"
+            ),
         });
     }
     let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| InputError::Toml {
-        path: path.to_path_buf(),
-        message: e.to_string().trim_end().replace('\n', " "),
-    })?;
+    let mut table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| InputError::Toml {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })?;
     let folder = path.parent().unwrap_or(Path::new("."));
     resolve_paths(&mut table, folder);
-    let Some(base) = table.get("extends").and_then(|v| v.as_str()).map(PathBuf::from) else {
+    let Some(base) = table
+        .get("extends")
+        .and_then(|v| v.as_str())
+        .map(PathBuf::from)
+    else {
         return Ok(table);
     };
     let mut merged = read_merged(&base, depth + 1)?;

@@ -249,7 +249,9 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
             summary["new_sites"],
             summary["demand"].as_f64().unwrap_or_default(),
             service.service.unit,
-            summary["served_within_standard"].as_f64().unwrap_or_default(),
+            summary["served_within_standard"]
+                .as_f64()
+                .unwrap_or_default(),
             summary["unmet"].as_f64().unwrap_or_default(),
         );
     }

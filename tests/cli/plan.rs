@@ -45,7 +45,10 @@ fn planning_by_hukou_counts_fewer_pupils_than_the_de_facto_population() {
     let scenario = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
     workspace.write(
         "scenario.toml",
-        &scenario.replace("title = \"Small city\"", "title = \"Small city\"\nbasis = \"hukou\""),
+        &scenario.replace(
+            "title = \"Small city\"",
+            "title = \"Small city\"\nbasis = \"hukou\"",
+        ),
     );
     let hukou = workspace.plan().summary();
     let pupils = |s: &Value| service(s, "primary_school")["demand"].as_f64().unwrap();
@@ -91,7 +94,11 @@ fn ogrinfo_opens_every_geojson_layer() {
             .output()
             .expect("ogrinfo is installed by scripts/setup.sh");
         let text = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "{layer}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{layer}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         assert!(text.contains("Feature Count"), "{layer}: {text}");
         assert!(text.contains("WGS 84"), "{layer}: {text}");
     }
@@ -131,15 +138,27 @@ fn broken_geojson_is_named() {
 
 #[test]
 fn a_population_row_for_an_unknown_zone_is_named() {
-    let message = plan_error(|w| w.write("population.csv", "code,hukou,non_hukou\nA,1,1\nB,1,1\nZ,5,5\n"));
-    assert!(message.contains("population.csv, row 4, column `code`"), "{message}");
+    let message = plan_error(|w| {
+        w.write(
+            "population.csv",
+            "code,hukou,non_hukou\nA,1,1\nB,1,1\nZ,5,5\n",
+        )
+    });
+    assert!(
+        message.contains("population.csv, row 4, column `code`"),
+        "{message}"
+    );
     assert!(message.contains("no zone"), "{message}");
 }
 
 #[test]
 fn negative_population_is_named() {
-    let message = plan_error(|w| w.write("population.csv", "code,hukou,non_hukou\nA,1,-1\nB,1,1\n"));
-    assert!(message.contains("population.csv, row 2, column `non_hukou`"), "{message}");
+    let message =
+        plan_error(|w| w.write("population.csv", "code,hukou,non_hukou\nA,1,-1\nB,1,1\n"));
+    assert!(
+        message.contains("population.csv, row 2, column `non_hukou`"),
+        "{message}"
+    );
 }
 
 #[test]
