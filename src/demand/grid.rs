@@ -360,7 +360,7 @@ mod tests {
             square(0.0, 0.0, 3000.0).0[0].exterior().clone(),
             vec![square(500.0, 500.0, 2000.0).0[0].exterior().clone()],
         )]);
-        for piece in pieces(&[ring.clone()], 700.0).unwrap() {
+        for piece in pieces(std::slice::from_ref(&ring), 700.0).unwrap() {
             assert!(ring.contains(&piece.centre), "{piece:?}");
         }
     }

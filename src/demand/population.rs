@@ -7,7 +7,7 @@ use crate::input::geojson::Zone;
 use crate::input::scenario::{Basis, PopulationSettings};
 use crate::input::{InputError, Table};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 /// Residents of one zone (or one piece of it) by group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -84,7 +84,7 @@ fn from_properties(settings: &PopulationSettings, zone: &Zone) -> Result<Residen
 
 fn from_table(
     settings: &PopulationSettings,
-    path: &PathBuf,
+    path: &Path,
     zones: &[Zone],
     planned: &[bool],
 ) -> Result<Vec<Residents>, InputError> {
@@ -126,7 +126,7 @@ fn from_table(
         .collect();
     if !missing.is_empty() {
         return Err(InputError::BadField {
-            path: path.clone(),
+            path: path.to_path_buf(),
             field: settings.code_column.clone(),
             problem: format!("no row for the planned zone(s) {}", missing.join(", ")),
         });

@@ -329,7 +329,7 @@ pub fn gcj02_to_wgs84(gcj: Point<f64>) -> Point<f64> {
     let mut wgs = gcj;
     for _ in 0..30 {
         let step = gcj - wgs84_to_gcj02(wgs);
-        wgs = wgs + step;
+        wgs += step;
         if step.x().abs() < 1e-12 && step.y().abs() < 1e-12 {
             break;
         }
