@@ -21,13 +21,16 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 
 fn plan(args: &PlanArgs) -> Result<(), Error> {
     let started = Instant::now();
-    let scenario = input::read_scenario(&args.scenario)?;
+    let mut scenario = input::read_scenario(&args.scenario)?;
+    if let Some(seconds) = args.time_limit {
+        scenario.solve.time_limit_s = Some(seconds);
+    }
     let mut progress = |service: ServiceKind| {
         if !args.quiet {
             eprintln!("  planning {service} …");
         }
     };
-    let city = pipeline::plan_scenario(&args.scenario, scenario, &mut progress)?;
+    let city = pipeline::plan_scenario(&args.scenario, scenario, args.verbose, &mut progress)?;
     let written = export::write_city(&args.out, &city)?;
     if !args.quiet {
         print_city(&city, &written, started.elapsed().as_secs_f64());

@@ -59,9 +59,18 @@ pub struct PlanArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 
+    /// Seconds per service before the best plan found is kept (with its proven bound);
+    /// overrides `[solve] time_limit_s` of the scenario.
+    #[arg(long, value_name = "SECONDS", value_parser = positive)]
+    pub time_limit: Option<f64>,
+
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Show the HiGHS solver log for each service.
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// Arguments of `defacto solve`.

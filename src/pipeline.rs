@@ -115,7 +115,7 @@ pub struct CityPlan {
 
 /// Plans every enabled service of a scenario read from `path`.
 ///
-/// `progress` is told the name of each service as it starts.
+/// `verbose` shows the solver's log; `progress` is told each service as it starts.
 ///
 /// # Errors
 /// [`PipelineError`] for input that cannot be used or a solver failure. A service with no
@@ -123,6 +123,7 @@ pub struct CityPlan {
 pub fn plan_scenario(
     path: &Path,
     scenario: Scenario,
+    verbose: bool,
     progress: &mut dyn FnMut(ServiceKind),
 ) -> Result<CityPlan, PipelineError> {
     let settings = &scenario.zones;
@@ -146,6 +147,7 @@ pub fn plan_scenario(
             zones: &zones,
             planned: &planned,
             points: &points,
+            verbose,
         };
         plans.push(city.plan_service(service, &settings)?);
     }
@@ -311,6 +313,7 @@ struct City<'a> {
     zones: &'a [Zone],
     planned: &'a [bool],
     points: &'a [ResidentPoint],
+    verbose: bool,
 }
 
 impl City<'_> {
@@ -325,11 +328,9 @@ impl City<'_> {
             Some(f) => read_points(&f.file, &f.id_field, f.datum)?,
             None => Vec::new(),
         };
-        let (sites, placed) = self.sites(&service, settings, &existing)?;
-        let locations: Vec<Point<f64>> = demand
-            .iter()
-            .map(|&(i, _)| self.points[i].location)
-            .collect();
+        let homes: Vec<usize> = demand.iter().map(|&(i, _)| i).collect();
+        let (sites, placed) = self.sites(&service, settings, &existing, &homes)?;
+        let locations: Vec<Point<f64>> = homes.iter().map(|&i| self.points[i].location).collect();
         let site_locations: Vec<Point<f64>> = placed.iter().map(|s| s.location).collect();
         let pairs = geodesic::pairs_within(&locations, &site_locations, service.radius_m);
         let limits = Limits {
@@ -348,7 +349,7 @@ impl City<'_> {
         let options = SolveOptions {
             time_limit: self.scenario.solve.time_limit_s,
             gap: self.scenario.solve.gap.unwrap_or(0.0),
-            verbose: false,
+            verbose: self.verbose,
         };
         let outcome = solve::solve(&problem, &options).map_err(|source| PipelineError::Solve {
             service: service.kind,
@@ -397,6 +398,7 @@ impl City<'_> {
         service: &Service,
         settings: &ServiceSettings,
         existing: &[PointFeature],
+        homes: &[usize],
     ) -> Result<(Vec<Site>, Vec<PlacedSite>), PipelineError> {
         let capacity_field = settings
             .existing
@@ -435,7 +437,7 @@ impl City<'_> {
         let spacing_m = settings
             .candidate_spacing_m
             .unwrap_or(self.scenario.candidates.spacing_m);
-        for (id, location) in self.candidates(service, spacing_m, existing)? {
+        for (id, location) in self.candidates(service, spacing_m, existing, homes)? {
             sites.push(Site {
                 id,
                 capacity: Some(service.new_site_capacity),
@@ -451,12 +453,15 @@ impl City<'_> {
     }
 
     /// Candidate sites: the given points, or a grid inside the planned zones away from the
-    /// service's existing facilities.
+    /// service's existing facilities, plus a site at each group of `homes` (resident points
+    /// with demand) that the grid and the existing facilities leave out of reach — a zone's
+    /// narrow edges — so that a generated layout can always serve everyone.
     fn candidates(
         &self,
         service: &Service,
         spacing_m: f64,
         existing: &[PointFeature],
+        homes: &[usize],
     ) -> Result<Vec<(String, Point<f64>)>, PipelineError> {
         let settings = &self.scenario.candidates;
         if let Some(file) = &settings.file {
@@ -478,13 +483,52 @@ impl City<'_> {
             ServiceKind::HealthCentre => "HC",
             ServiceKind::PublicRentalHousing => "PRH",
         };
-        Ok(grid
+        let mut layout: Vec<(usize, Point<f64>)> = grid
+            .into_iter()
+            .map(|(k, location)| (chosen[k], location))
+            .collect();
+        let reachable: Vec<Point<f64>> = taken
+            .iter()
+            .copied()
+            .chain(layout.iter().map(|&(_, location)| location))
+            .collect();
+        let gaps = out_of_reach(self.points, homes, &reachable, service.radius_m);
+        layout.extend(
+            gaps.into_iter()
+                .map(|i| (self.points[i].zone, self.points[i].location)),
+        );
+        Ok(layout
             .into_iter()
             .enumerate()
             .map(|(n, (zone, location))| {
-                let code = &self.zones[chosen[zone]].code;
+                let code = &self.zones[zone].code;
                 (format!("{prefix}-{code}-{}", n + 1), location)
             })
             .collect())
     }
+}
+
+/// Of the `homes`, those with no site within `radius_m`, thinned so that none is within the
+/// radius of another kept before it (in order): one new candidate at each reaches them all.
+fn out_of_reach(
+    points: &[ResidentPoint],
+    homes: &[usize],
+    sites: &[Point<f64>],
+    radius_m: f64,
+) -> Vec<usize> {
+    let locations: Vec<Point<f64>> = homes.iter().map(|&i| points[i].location).collect();
+    let mut reached = vec![false; homes.len()];
+    for (h, _, _) in geodesic::pairs_within(&locations, sites, radius_m) {
+        reached[h] = true;
+    }
+    let mut kept: Vec<usize> = Vec::new();
+    for (h, &home) in homes.iter().enumerate() {
+        let near_kept = kept
+            .iter()
+            .any(|&k| geodesic::distance_m(points[k].location, locations[h]) <= radius_m);
+        if !reached[h] && !near_kept {
+            kept.push(home);
+        }
+    }
+    kept
 }

@@ -200,6 +200,43 @@ impl SitingProblem {
         }
     }
 
+    /// The same problem with every capacity lifted: a relaxation, so its optimum bounds this
+    /// problem's, and an optimal plan of it that fits the capacities is optimal here too.
+    pub fn without_capacities(&self) -> Self {
+        let mut relaxed = self.clone();
+        for site in &mut relaxed.sites {
+            site.capacity = None;
+        }
+        relaxed
+    }
+
+    /// Serving the demand from the sites marked `open` only, by the shortest total weighted
+    /// travel: every site becomes fixed (closed ones with no capacity) and free, so the
+    /// problem is an allocation with no siting decision left. Site indices are unchanged.
+    pub fn allocation_from(&self, open: &[bool]) -> Self {
+        let sites = self
+            .sites
+            .iter()
+            .zip(open)
+            .map(|(site, &is_open)| Site {
+                capacity: if is_open { site.capacity } else { Some(0.0) },
+                fixed_cost: 0.0,
+                status: SiteStatus::Existing,
+                ..site.clone()
+            })
+            .collect();
+        Self {
+            objective: Objective::MinCost,
+            limits: Limits {
+                single_source: self.limits.single_source,
+                radius: self.limits.radius,
+                ..Limits::default()
+            },
+            sites,
+            ..self.clone()
+        }
+    }
+
     /// What is optimised.
     pub fn objective(&self) -> Objective {
         self.objective

@@ -8,6 +8,11 @@
 //! - *covering*, for `max_coverage` and `min_sites` when no site has a capacity: only `y`
 //!   (and a covered flag per point for `max_coverage`), because with unlimited sites each
 //!   covered point simply goes to its nearest open site. It is far smaller and just as exact.
+//! - for capacitated `min_sites`, the covering rows plus allocation with capacity rows, and
+//!   linking rows only for sites without a capacity: on city grids the linking rows make the
+//!   root LP several times slower, and the covering rows give most of their strength. The
+//!   uncapacitated covering model is solved first; when its plan fits the capacities it is
+//!   optimal as it stands.
 //!
 //! good_lp drops constant terms of the objective and keeps no MIP bound, so constants
 //! (existing sites' fixed costs, points already covered by existing sites) are kept here as an
@@ -40,6 +45,14 @@ const RESTRICTED_SHARE: f64 = 0.25;
 
 /// … and at most this many seconds.
 const RESTRICTED_SECONDS: f64 = 60.0;
+
+/// The uncapacitated relaxation of `min_sites` gets at most this share of the time limit.
+const RELAXATION_SHARE: f64 = 0.5;
+
+/// The allocation by shortest travel after a `min_sites` solve gets this share of the time
+/// limit, and at least the seconds below.
+const ALLOCATION_SHARE: f64 = 0.1;
+const ALLOCATION_MIN_SECONDS: f64 = 1.0;
 
 /// The heuristic gets at most this share of the time limit …
 const HEURISTIC_SHARE: f64 = 0.1;
@@ -141,8 +154,11 @@ impl Formulation {
             );
         if covering {
             formulation.add_covering(problem);
+        } else if problem.objective() == Objective::MinSites {
+            formulation.add_covering(problem);
+            formulation.add_allocation(problem, false);
         } else {
-            formulation.add_allocation(problem);
+            formulation.add_allocation(problem, true);
         }
         formulation
     }
@@ -227,7 +243,10 @@ impl Formulation {
         }
     }
 
-    fn add_allocation(&mut self, problem: &SitingProblem) {
+    /// Allocation variables, each point served in full (or at most in full when coverage
+    /// is maximised), capacity rows, and `x <= y` linking rows: for every pair when `linking`,
+    /// else only for sites without a capacity (whose capacity row cannot link them).
+    fn add_allocation(&mut self, problem: &SitingProblem, linking: bool) {
         let single_source = problem.limits().single_source;
         let objective = problem.objective();
         let mut site_load: Vec<Expression> = vec![Expression::default(); problem.sites().len()];
@@ -244,8 +263,11 @@ impl Formulation {
                 self.columns.has_integers |= single_source;
                 served += x;
                 site_load[arc.site].add_mul(point.demand, x);
+                let uncapacitated = problem.sites()[arc.site].capacity.is_none();
                 if let Open::Decide(y) = self.columns.open[arc.site] {
-                    self.constraints.push(Expression::from(x).leq(y.var));
+                    if linking || uncapacitated {
+                        self.constraints.push(Expression::from(x).leq(y.var));
+                    }
                 }
                 match objective {
                     Objective::PMedian | Objective::MinCost => {
@@ -306,11 +328,94 @@ impl Solver for ExactSolver {
         options: &SolveOptions,
     ) -> Result<Outcome, SolveError> {
         let started = Instant::now();
+        if problem.objective() == Objective::MinSites && problem.is_capacitated() {
+            if let Some(outcome) = uncapacitated_first(problem, options, started) {
+                return Ok(outcome);
+            }
+        }
         let mut incumbent = heuristic_plan(problem, options, started);
         if problem.is_capacitated() && problem.costs().pair_count() >= RESTRICTED_MIN_PAIRS {
             incumbent = restricted_plan(problem, options, started, incumbent);
         }
-        solve_from(problem, options, started, incumbent)
+        let outcome = solve_from(problem, options, started, incumbent)?;
+        Ok(match outcome {
+            Outcome::Solved(solution) if problem.objective() == Objective::MinSites => {
+                Outcome::Solved(with_shortest_allocation(
+                    problem, solution, options, started,
+                ))
+            }
+            other => other,
+        })
+    }
+}
+
+/// `min_sites` counts sites only, so any allocation the capacities allow is optimal; planners
+/// expect each person at the nearest site with room, so the plan's open sites are kept and
+/// its allocation replaced by the one with the shortest travel (given a little time of its
+/// own after the limit, as it is a single linear program).
+fn with_shortest_allocation(
+    problem: &SitingProblem,
+    solution: Solution,
+    options: &SolveOptions,
+    started: Instant,
+) -> Solution {
+    let spent = started.elapsed().as_secs_f64();
+    let own_time = SolveOptions {
+        time_limit: options
+            .time_limit
+            .map(|limit| spent + (limit * ALLOCATION_SHARE).max(ALLOCATION_MIN_SECONDS)),
+        ..*options
+    };
+    match shortest_allocation(problem, &solution.assignment.open, &own_time, started) {
+        Some(assignment) => Solution {
+            assignment,
+            ..solution
+        },
+        None => solution,
+    }
+}
+
+/// Solves `min_sites` without capacities first: a much smaller covering model. Its bound
+/// holds for the capacitated problem, and when its plan can serve everyone within the
+/// capacities (checked by the allocation with the shortest travel), that plan is as good as
+/// the bound says. `None` when it does not fit, or no plan came in time: the full model is
+/// needed.
+fn uncapacitated_first(
+    problem: &SitingProblem,
+    options: &SolveOptions,
+    started: Instant,
+) -> Option<Outcome> {
+    let share = SolveOptions {
+        time_limit: options.time_limit.map(|t| t * RELAXATION_SHARE),
+        ..*options
+    };
+    let relaxed = match solve_from(&problem.without_capacities(), &share, started, None) {
+        Ok(Outcome::Solved(relaxed)) => relaxed,
+        _ => return None,
+    };
+    let assignment = shortest_allocation(problem, &relaxed.assignment.open, options, started)?;
+    Some(Outcome::Solved(Solution {
+        objective: assignment.objective_value(problem),
+        assignment,
+        ..relaxed
+    }))
+}
+
+/// The allocation from the sites marked `open` that serves everyone with the least weighted
+/// travel within the capacities, or `None` when they cannot serve everyone (or time ran out).
+fn shortest_allocation(
+    problem: &SitingProblem,
+    open: &[bool],
+    options: &SolveOptions,
+    started: Instant,
+) -> Option<Assignment> {
+    let fixed = problem.allocation_from(open);
+    match solve_from(&fixed, options, started, None) {
+        Ok(Outcome::Solved(solution)) => Some(Assignment {
+            open: open.to_vec(),
+            allocations: solution.assignment.allocations,
+        }),
+        _ => None,
     }
 }
 

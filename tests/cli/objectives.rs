@@ -144,6 +144,41 @@ fn min_sites_finds_the_fewest_sites_covering_everyone() {
     assert_eq!(open_sites(&one), ["S2"]);
 }
 
+/// With capacities (S2 40, S3 60) and radius 3, S2 alone reaches everyone but holds 40 of
+/// 110 pupils; no pair fits ({S1,S3}: S3 would need c and d, 80; {S1,S2}: S2 would need 80;
+/// {S2,S3}: 100 places). All three are needed.
+#[test]
+fn min_sites_opens_more_sites_when_capacity_binds() {
+    let settings = "objective = \"min_sites\"\nradius = 3.0";
+    let summary = Workspace::line_town(settings, "sites_capacitated.csv")
+        .solve()
+        .summary();
+    assert_optimal(&summary, 3.0);
+    assert_eq!(open_sites(&summary), ["S1", "S2", "S3"]);
+}
+
+/// Radius 4: only {S1,S3} fits in two sites (S2 cannot take d's 50). S3 holds d and 10 more;
+/// the shortest walk gives those places to c (2 km instead of 4 at S1), not to b (4 km
+/// instead of 2), so c is split 20 at S1 and 10 at S3.
+#[test]
+fn min_sites_serves_each_pupil_by_the_shortest_walk_the_places_allow() {
+    let settings = "objective = \"min_sites\"\nradius = 4.0";
+    let run = Workspace::line_town(settings, "sites_capacitated.csv").solve();
+    assert_optimal(&run.summary(), 2.0);
+    assert_eq!(open_sites(&run.summary()), ["S1", "S3"]);
+    let rows = run.table("assignments.csv");
+    let carried = |village: &str, site: &str| -> f64 {
+        rows.iter()
+            .filter(|row| row[0] == village && row[1] == site)
+            .map(|row| row[3].parse::<f64>().unwrap())
+            .sum()
+    };
+    assert!((carried("b", "S1") - 20.0).abs() < 1e-6, "{rows:?}");
+    assert!((carried("c", "S1") - 20.0).abs() < 1e-6, "{rows:?}");
+    assert!((carried("c", "S3") - 10.0).abs() < 1e-6, "{rows:?}");
+    assert!((carried("d", "S3") - 50.0).abs() < 1e-6, "{rows:?}");
+}
+
 /// Open sites report their load: S3 serves d and 10 of c (60 of 60), S1 the other 50.
 #[test]
 fn open_sites_table_reports_load_and_utilisation() {
