@@ -25,6 +25,9 @@ fn plan(args: &PlanArgs) -> Result<(), Error> {
     if let Some(seconds) = args.time_limit {
         scenario.solve.time_limit_s = Some(seconds);
     }
+    if let Some(nodes) = args.node_limit {
+        scenario.solve.node_limit = Some(nodes);
+    }
     let mut progress = |service: ServiceKind| {
         if !args.quiet {
             eprintln!("  planning {service} …");
@@ -86,6 +89,7 @@ fn solve(args: &SolveArgs) -> Result<(), Error> {
     let options = SolveOptions {
         time_limit: Some(args.time_limit),
         gap: args.gap,
+        node_limit: args.node_limit,
         verbose: args.verbose,
     };
     match solve::solve(&problem, &options)? {

@@ -64,6 +64,11 @@ pub struct PlanArgs {
     #[arg(long, value_name = "SECONDS", value_parser = positive)]
     pub time_limit: Option<f64>,
 
+    /// Branch-and-bound nodes per service before the best plan found is kept; overrides
+    /// `[solve] node_limit`. Unlike a time limit it gives the same plan on every run.
+    #[arg(long, value_name = "NODES")]
+    pub node_limit: Option<u64>,
+
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -92,6 +97,11 @@ pub struct SolveArgs {
     /// (0.01 = 1 %). The default 0 asks for a proven optimum.
     #[arg(long, value_name = "RELATIVE", default_value_t = 0.0, value_parser = non_negative)]
     pub gap: f64,
+
+    /// Stop after this many branch-and-bound nodes and keep the best plan found. Unlike the
+    /// time limit it stops at the same point on every run, so results repeat byte for byte.
+    #[arg(long, value_name = "NODES")]
+    pub node_limit: Option<u64>,
 
     /// Print nothing on success.
     #[arg(long, short)]

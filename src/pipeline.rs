@@ -349,6 +349,7 @@ impl City<'_> {
         let options = SolveOptions {
             time_limit: self.scenario.solve.time_limit_s,
             gap: self.scenario.solve.gap.unwrap_or(0.0),
+            node_limit: self.scenario.solve.node_limit,
             verbose: self.verbose,
         };
         let outcome = solve::solve(&problem, &options).map_err(|source| PipelineError::Solve {
@@ -531,4 +532,35 @@ fn out_of_reach(
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn home(id: &str, metres_east: f64) -> ResidentPoint {
+        ResidentPoint {
+            id: id.into(),
+            zone: 0,
+            location: Point::new(metres_east / 111_319.5, 0.0),
+            residents: Residents::default(),
+        }
+    }
+
+    #[test]
+    fn homes_out_of_reach_get_one_candidate_per_group() {
+        let points = [
+            home("a", 0.0),
+            home("b", 300.0),
+            home("c", 2000.0),
+            home("d", 5000.0),
+        ];
+        let site_near_d = [Point::new(5100.0 / 111_319.5, 0.0)];
+        let gaps = out_of_reach(&points, &[0, 1, 2, 3], &site_near_d, 500.0);
+        assert_eq!(
+            gaps,
+            [0, 2],
+            "b is within reach of a's new site; d of the site"
+        );
+    }
 }

@@ -48,6 +48,10 @@ pub struct Scenario {
     /// Whose population the plan is sized for.
     #[serde(default)]
     pub basis: Basis,
+    /// What the data assumes rather than knows, in words; repeated in `summary.md` and
+    /// `summary.json` so that no reader of the plan misses it.
+    #[serde(default)]
+    pub assumptions: Vec<String>,
     /// The zone boundaries.
     pub zones: ZoneSettings,
     /// Population per zone; absent when the zones carry it as properties.
@@ -268,6 +272,9 @@ pub struct SolveSettings {
     pub time_limit_s: Option<f64>,
     /// Relative gap at which a plan is good enough.
     pub gap: Option<f64>,
+    /// Branch-and-bound nodes per service before the best plan found is kept; unlike the
+    /// time limit it stops at the same point on every run and machine.
+    pub node_limit: Option<u64>,
 }
 
 /// Reads a scenario and the bases it extends, merged, with paths resolved.

@@ -145,6 +145,7 @@ pub fn summary_json(plan: &CityPlan, rows: &[DistrictRow]) -> Value {
     json!({
         "title": plan.scenario.title,
         "basis": plan.scenario.basis.name(),
+        "assumptions": plan.scenario.assumptions,
         "residents_in_planned_zones": planned_people,
         "residents_on_demand_points": spread_people,
         "demand_points": plan.points.len(),
@@ -157,10 +158,17 @@ fn service_json(service: &ServicePlan, rows: &[DistrictRow]) -> Value {
     let own = rows.iter().filter(|r| r.service == name);
     let (demand, served) = own.fold((0.0, 0.0), |(d, s), r| (d + r.demand(), s + r.served()));
     let counts = site_counts(service);
-    let (status, objective, bound, diagnosis) = match &service.outcome {
-        Outcome::Solved(s) => (s.status.name(), json!(s.objective), json!(s.bound), vec![]),
+    let (status, objective, bound, gap, diagnosis) = match &service.outcome {
+        Outcome::Solved(s) => (
+            s.status.name(),
+            json!(s.objective),
+            json!(s.bound),
+            json!(s.gap()),
+            vec![],
+        ),
         Outcome::Infeasible(d) => (
             "infeasible",
+            Value::Null,
             Value::Null,
             Value::Null,
             d.reasons.iter().map(ToString::to_string).collect(),
@@ -173,6 +181,7 @@ fn service_json(service: &ServicePlan, rows: &[DistrictRow]) -> Value {
         "status": status,
         "objective_value": objective,
         "bound": bound,
+        "gap": gap,
         "existing_sites": counts.existing,
         "expanded_sites": counts.expanded,
         "new_sites": counts.new,
@@ -233,17 +242,23 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
     );
     let _ = writeln!(
         text,
-        "| service | objective | status | existing | expanded | new sites | demand | served within standard | unmet |"
+        "| service | objective | status | value | proven bound | existing | expanded | new sites | demand | served within standard | unmet |"
     );
-    let _ = writeln!(text, "|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(text, "|---|---|---|---|---|---|---|---|---|---|---|");
     for service in &plan.services {
         let summary = service_json(service, rows);
+        let figure = |key: &str| match summary[key].as_f64() {
+            Some(value) => format!("{value:.0}"),
+            None => "–".into(),
+        };
         let _ = writeln!(
             text,
-            "| {} | {} | {} | {} | {} | {} | {:.0} {} | {:.0} | {:.0} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.0} {} | {:.0} | {:.0} |",
             summary["service"].as_str().unwrap_or_default(),
             summary["objective"].as_str().unwrap_or_default(),
             summary["status"].as_str().unwrap_or_default(),
+            figure("objective_value"),
+            figure("bound"),
             summary["existing_sites"],
             summary["expanded_sites"],
             summary["new_sites"],
@@ -255,10 +270,25 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
             summary["unmet"].as_f64().unwrap_or_default(),
         );
     }
+    let _ = writeln!(
+        text,
+        "\n*Status* `optimal` means no plan is better; `feasible` means the time limit ended the search, and no plan can beat the proven bound (fewest sites: at least the bound; most covered: at most the bound)."
+    );
     write_diagnoses(&mut text, plan);
+    write_assumptions(&mut text, plan);
     write_districts(&mut text, rows);
     write_parameters(&mut text, plan);
     text
+}
+
+fn write_assumptions(text: &mut String, plan: &CityPlan) {
+    if plan.scenario.assumptions.is_empty() {
+        return;
+    }
+    let _ = writeln!(text, "\n## Assumptions in the data\n");
+    for assumption in &plan.scenario.assumptions {
+        let _ = writeln!(text, "- {assumption}");
+    }
 }
 
 fn write_diagnoses(text: &mut String, plan: &CityPlan) {

@@ -595,6 +595,12 @@ fn configure(
     model
         .try_set_option("mip_rel_gap", options.gap)
         .map_err(|_| failed("mip_rel_gap"))?;
+    if let Some(nodes) = options.node_limit {
+        let nodes = i32::try_from(nodes).unwrap_or(i32::MAX);
+        model
+            .try_set_option("mip_max_nodes", nodes)
+            .map_err(|_| failed("mip_max_nodes"))?;
+    }
     if let Some(seconds) = options.time_limit {
         model
             .try_set_option("time_limit", (seconds - spent).max(0.0))

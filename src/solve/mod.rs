@@ -21,6 +21,9 @@ pub struct SolveOptions {
     pub time_limit: Option<f64>,
     /// Stop once (objective − bound) / objective is at most this (0 = prove optimal).
     pub gap: f64,
+    /// Stop after this many branch-and-bound nodes: unlike a time limit, it ends the search
+    /// at the same point on every run, so the plan is reproduced byte for byte.
+    pub node_limit: Option<u64>,
     /// Let the solver print its log on the terminal.
     pub verbose: bool,
 }
@@ -30,6 +33,7 @@ impl Default for SolveOptions {
         Self {
             time_limit: None,
             gap: 0.0,
+            node_limit: None,
             verbose: false,
         }
     }

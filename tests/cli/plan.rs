@@ -71,6 +71,24 @@ fn a_variant_extends_its_base_and_overrides_one_value() {
 }
 
 #[test]
+fn the_scenario_assumptions_are_repeated_in_the_report() {
+    let workspace = Workspace::small_city();
+    let scenario = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
+    let assumption = "Half of the migrant children attend public school (assumed).";
+    workspace.write(
+        "scenario.toml",
+        &scenario.replace(
+            "title = \"Small city\"",
+            &format!("title = \"Small city\"\nassumptions = [\"{assumption}\"]"),
+        ),
+    );
+    let run = workspace.plan();
+    assert_eq!(run.summary()["assumptions"][0], assumption);
+    let report = std::fs::read_to_string(run.out.join("summary.md")).unwrap();
+    assert!(report.contains(&format!("- {assumption}")), "{report}");
+}
+
+#[test]
 fn geojson_layers_are_feature_collections_in_wgs84() {
     let run = Workspace::small_city().plan();
     assert_eq!(run.code(), 0, "{}", run.stderr());

@@ -1,6 +1,6 @@
 //! The same input gives the same output, byte for byte (apart from the measured seconds).
 
-use crate::support::{fixtures, Run};
+use crate::support::{fixtures, Run, Workspace};
 use std::path::Path;
 
 /// Every output file, with `seconds` cleared from the summary.
@@ -33,5 +33,19 @@ fn two_runs_write_identical_files() {
     assert_eq!(second.code(), 0, "{}", second.stderr());
     let first = outputs(&first.out);
     assert_eq!(first.len(), 3, "summary and two tables");
+    assert_eq!(first, outputs(&second.out));
+}
+
+#[test]
+fn two_plans_of_a_scenario_write_identical_files() {
+    let first = Workspace::small_city().plan();
+    let second = Workspace::small_city().plan();
+    assert_eq!(first.code(), 0, "{}", first.stderr());
+    let first = outputs(&first.out);
+    assert!(
+        first.len() >= 10,
+        "every layer, style and table: {}",
+        first.len()
+    );
     assert_eq!(first, outputs(&second.out));
 }
