@@ -4,10 +4,11 @@
 //! Each service is one [`SitingProblem`] of the core engine; its plan, or the reason it has
 //! none, is kept in a [`ServicePlan`] with the geography the exports need.
 
+use crate::demand::population::{read_counts, GroupColumns};
 use crate::demand::standards::{ServiceKind, Sourced, ALL_SERVICES};
-use crate::demand::{self, GroupDemand, Rates, ResidentPoint, Residents};
+use crate::demand::{self, AgeShares, GroupDemand, Rates, ResidentPoint, Residents};
 use crate::input::geojson::{read_points, read_zones, PointFeature, Zone};
-use crate::input::scenario::{Basis, Scenario, ServiceSettings};
+use crate::input::scenario::{AgeBand, Basis, Scenario, ServiceSettings};
 use crate::input::InputError;
 use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
 use crate::solve::{self, Outcome, SolveError, SolveOptions};
@@ -61,6 +62,9 @@ pub struct Service {
     pub unit: &'static str,
     /// How residents become demand.
     pub rates: Rates,
+    /// Each zone's own age-band shares by group, when the population data gives the band;
+    /// they replace `rates.per_resident`.
+    pub age_shares: Option<Vec<AgeShares>>,
     /// Service radius, metres.
     pub radius_m: f64,
     /// Capacity of one new site.
@@ -146,6 +150,7 @@ pub fn plan_scenario(
             scenario: &scenario,
             zones: &zones,
             planned: &planned,
+            residents: &residents,
             points: &points,
             verbose,
         };
@@ -277,6 +282,7 @@ fn resolve_service(
         kind,
         unit: standard.unit,
         rates,
+        age_shares: None,
         radius_m,
         new_site_capacity,
         objective,
@@ -312,6 +318,7 @@ struct City<'a> {
     scenario: &'a Scenario,
     zones: &'a [Zone],
     planned: &'a [bool],
+    residents: &'a [Residents],
     points: &'a [ResidentPoint],
     verbose: bool,
 }
@@ -319,9 +326,12 @@ struct City<'a> {
 impl City<'_> {
     fn plan_service(
         &self,
-        service: Service,
+        mut service: Service,
         settings: &ServiceSettings,
     ) -> Result<ServicePlan, PipelineError> {
+        if let Some(band) = &settings.age_band {
+            self.use_age_band(&mut service, band)?;
+        }
         let basis = self.scenario.basis;
         let (demand_points, demand) = self.demand_points(&service, basis);
         let existing = match &settings.existing {
@@ -365,6 +375,69 @@ impl City<'_> {
         })
     }
 
+    /// Reads the service's age band per zone and group, and puts each zone's shares in place
+    /// of the standard's `per_resident` (the report shows the overall share, with its origin).
+    fn use_age_band(&self, service: &mut Service, band: &AgeBand) -> Result<(), InputError> {
+        let population = &self.scenario.population;
+        let columns = GroupColumns {
+            hukou: &band.hukou,
+            non_hukou: &band.non_hukou,
+        };
+        let counts = read_counts(population, columns, self.zones, self.planned)?;
+        let origin = population
+            .file
+            .clone()
+            .unwrap_or_else(|| self.scenario.zones.file.clone());
+        let mut shares = Vec::with_capacity(counts.len());
+        for (z, (band_count, all)) in counts.iter().zip(self.residents).enumerate() {
+            let share = |part: u64, whole: u64, column: &str| {
+                if part > whole {
+                    return Err(InputError::BadField {
+                        path: origin.clone(),
+                        field: column.into(),
+                        problem: format!(
+                            "zone `{}` has {part} residents in the age band but {whole} in all",
+                            self.zones[z].code
+                        ),
+                    });
+                }
+                Ok(if whole == 0 {
+                    0.0
+                } else {
+                    part as f64 / whole as f64
+                })
+            };
+            shares.push(AgeShares {
+                hukou: share(band_count.hukou, all.hukou, &band.hukou)?,
+                non_hukou: share(band_count.non_hukou, all.non_hukou, &band.non_hukou)?,
+            });
+        }
+        let planned = |z: &usize| self.planned[*z];
+        let in_band: u64 = (0..counts.len())
+            .filter(planned)
+            .map(|z| counts[z].total())
+            .sum();
+        let everyone: u64 = (0..counts.len())
+            .filter(planned)
+            .map(|z| self.residents[z].total())
+            .sum();
+        if let Some(parameter) = service
+            .parameters
+            .iter_mut()
+            .find(|p| p.name == "per_resident")
+        {
+            parameter.value = in_band as f64 / everyone.max(1) as f64;
+            parameter.source = format!(
+                "age band columns `{}` and `{}` of {}, zone by zone (overall share shown)",
+                band.hukou,
+                band.non_hukou,
+                origin.display()
+            );
+        }
+        service.age_shares = Some(shares);
+        Ok(())
+    }
+
     /// Demand points with demand, and for each its resident point and demand by group.
     fn demand_points(
         &self,
@@ -378,7 +451,12 @@ impl City<'_> {
                 (
                     i,
                     point,
-                    service.rates.demand(point.residents.counted(basis)),
+                    match &service.age_shares {
+                        Some(shares) => service
+                            .rates
+                            .demand_with(point.residents.counted(basis), shares[point.zone]),
+                        None => service.rates.demand(point.residents.counted(basis)),
+                    },
                 )
             })
             .filter(|(_, _, demand)| demand.total() > 0.0)

@@ -101,6 +101,16 @@ impl GroupDemand {
     }
 }
 
+/// Units of demand per resident of each group in one zone — its share of the service's age
+/// band, when the population data gives the band.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AgeShares {
+    /// Share of registered residents.
+    pub hukou: f64,
+    /// Share of non-hukou residents.
+    pub non_hukou: f64,
+}
+
 impl Rates {
     /// The demand these residents make.
     ///
@@ -114,9 +124,29 @@ impl Rates {
     /// assert!((demand.non_hukou - 28.475).abs() < 1e-9);
     /// ```
     pub fn demand(self, residents: Residents) -> GroupDemand {
+        let shares = AgeShares {
+            hukou: self.per_resident,
+            non_hukou: self.per_resident,
+        };
+        self.demand_with(residents, shares)
+    }
+
+    /// The demand these residents make, with each group's own share in the age band in place
+    /// of `per_resident`.
+    ///
+    /// ```
+    /// use defacto::demand::{AgeShares, Rates, Residents};
+    /// let rates = Rates { per_resident: 0.067, access_hukou: 1.0, access_non_hukou: 0.85 };
+    /// // A zone where 5 % of registered and 10 % of non-hukou residents are aged 6–11.
+    /// let shares = AgeShares { hukou: 0.05, non_hukou: 0.10 };
+    /// let demand = rates.demand_with(Residents { hukou: 1000, non_hukou: 500 }, shares);
+    /// assert!((demand.hukou - 50.0).abs() < 1e-9);
+    /// assert!((demand.non_hukou - 42.5).abs() < 1e-9);
+    /// ```
+    pub fn demand_with(self, residents: Residents, shares: AgeShares) -> GroupDemand {
         GroupDemand {
-            hukou: residents.hukou as f64 * self.per_resident * self.access_hukou,
-            non_hukou: residents.non_hukou as f64 * self.per_resident * self.access_non_hukou,
+            hukou: residents.hukou as f64 * shares.hukou * self.access_hukou,
+            non_hukou: residents.non_hukou as f64 * shares.non_hukou * self.access_non_hukou,
         }
     }
 }

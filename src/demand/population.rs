@@ -47,16 +47,43 @@ pub fn read_residents(
     zones: &[Zone],
     planned: &[bool],
 ) -> Result<Vec<Residents>, InputError> {
+    let columns = GroupColumns {
+        hukou: &settings.hukou_column,
+        non_hukou: &settings.non_hukou_column,
+    };
+    read_counts(settings, columns, zones, planned)
+}
+
+/// The two columns (or zone properties) that hold one count per group.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupColumns<'a> {
+    /// Registered (hukou) residents' count.
+    pub hukou: &'a str,
+    /// Non-hukou residents' count.
+    pub non_hukou: &'a str,
+}
+
+/// Reads one count per group and zone from `columns` of the population table (or of the zone
+/// properties when there is no table) — residents, or residents of one age band.
+///
+/// # Errors
+/// As [`read_residents`].
+pub fn read_counts(
+    settings: &PopulationSettings,
+    columns: GroupColumns,
+    zones: &[Zone],
+    planned: &[bool],
+) -> Result<Vec<Residents>, InputError> {
     match &settings.file {
-        Some(path) => from_table(settings, path, zones, planned),
+        Some(path) => from_table(settings, columns, path, zones, planned),
         None => zones
             .iter()
-            .map(|zone| from_properties(settings, zone))
+            .map(|zone| from_properties(columns, zone))
             .collect(),
     }
 }
 
-fn from_properties(settings: &PopulationSettings, zone: &Zone) -> Result<Residents, InputError> {
+fn from_properties(columns: GroupColumns, zone: &Zone) -> Result<Residents, InputError> {
     let count = |field: &str| -> Result<u64, InputError> {
         let value = zone
             .feature
@@ -77,13 +104,14 @@ fn from_properties(settings: &PopulationSettings, zone: &Zone) -> Result<Residen
         })
     };
     Ok(Residents {
-        hukou: count(&settings.hukou_column)?,
-        non_hukou: count(&settings.non_hukou_column)?,
+        hukou: count(columns.hukou)?,
+        non_hukou: count(columns.non_hukou)?,
     })
 }
 
 fn from_table(
     settings: &PopulationSettings,
+    columns: GroupColumns,
     path: &Path,
     zones: &[Zone],
     planned: &[bool],
@@ -95,8 +123,8 @@ fn from_table(
         .collect();
     let mut table = Table::open(path)?;
     let code = table.column(&settings.code_column)?;
-    let hukou = table.column(&settings.hukou_column)?;
-    let non_hukou = table.column(&settings.non_hukou_column)?;
+    let hukou = table.column(columns.hukou)?;
+    let non_hukou = table.column(columns.non_hukou)?;
     let mut found: Vec<Option<(Residents, u64)>> = vec![None; zones.len()];
     table.for_each_row(|row| {
         let zone_code = row.required_text(&code)?;

@@ -187,6 +187,17 @@ pub struct Access {
     pub non_hukou: f64,
 }
 
+/// Population columns (or zone properties) with the residents of a service's age band, by
+/// group, e.g. children aged 6–11 for primary school.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeBand {
+    /// Column of registered (hukou) residents of the age band.
+    pub hukou: String,
+    /// Column of non-hukou residents of the age band.
+    pub non_hukou: String,
+}
+
 /// Existing facilities of one service.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -238,6 +249,9 @@ pub struct ServiceSettings {
     pub enabled: Option<bool>,
     /// Units of demand per resident (pupils of school age, housing units per person).
     pub per_resident: Option<f64>,
+    /// Residents of the service's age band per zone and group, from the population data:
+    /// replaces `per_resident` with each zone's own share of each group.
+    pub age_band: Option<AgeBand>,
     /// Shares of each group the public service serves.
     pub access: Option<Access>,
     /// Service radius in metres.

@@ -70,6 +70,39 @@ fn a_variant_extends_its_base_and_overrides_one_value() {
     assert_eq!(service(&summary, "primary_school")["demand"], 240.0);
 }
 
+/// Age bands from the population table: in each zone 10 % of the 400 registered and 20 % of
+/// the 400 non-hukou residents are of primary-school age; with access 1 and 0.5 that is
+/// 40 + 40 = 80 pupils per zone, 160 in all (instead of 120 from `per_resident` = 0.1).
+#[test]
+fn age_bands_from_the_population_table_replace_the_standard_share() {
+    let workspace = Workspace::small_city();
+    workspace.write(
+        "population.csv",
+        "code,hukou,non_hukou,hukou_6_11,non_hukou_6_11\nA,400,400,40,80\nB,400,400,40,80\n",
+    );
+    let scenario = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
+    workspace.write("scenario.toml", &with_age_band(&scenario));
+    let summary = workspace.plan().summary();
+    assert_eq!(service(&summary, "primary_school")["demand"], 160.0);
+}
+
+#[test]
+fn an_age_band_larger_than_its_group_is_named() {
+    let message = plan_error(|w| {
+        w.write(
+            "population.csv",
+            "code,hukou,non_hukou,hukou_6_11,non_hukou_6_11\nA,400,400,40,80\nB,400,400,500,80\n",
+        );
+        let scenario = std::fs::read_to_string(w.dir.path().join("scenario.toml")).unwrap();
+        w.write("scenario.toml", &with_age_band(&scenario));
+    });
+    assert!(
+        message.contains("population.csv, field `hukou_6_11`"),
+        "{message}"
+    );
+    assert!(message.contains("zone `B`"), "{message}");
+}
+
 #[test]
 fn the_scenario_assumptions_are_repeated_in_the_report() {
     let workspace = Workspace::small_city();
@@ -120,6 +153,14 @@ fn ogrinfo_opens_every_geojson_layer() {
         assert!(text.contains("Feature Count"), "{layer}: {text}");
         assert!(text.contains("WGS 84"), "{layer}: {text}");
     }
+}
+
+/// The small city's scenario with the primary school's age band read from the population.
+fn with_age_band(scenario: &str) -> String {
+    scenario.replace(
+        "new_site_capacity = 100\n",
+        "new_site_capacity = 100\nage_band = { hukou = \"hukou_6_11\", non_hukou = \"non_hukou_6_11\" }\n",
+    )
 }
 
 fn plan_error(edit: impl FnOnce(&Workspace)) -> String {
