@@ -25,17 +25,17 @@ fn plan(args: &PlanArgs) -> Result<(), Error> {
     if let Some(seconds) = args.time_limit {
         scenario.solve.time_limit_s = Some(seconds);
     }
-    if let Some(nodes) = args.node_limit {
+    if let Some(nodes) = args.run.node_limit {
         scenario.solve.node_limit = Some(nodes);
     }
     let mut progress = |service: ServiceKind| {
-        if !args.quiet {
+        if !args.run.quiet {
             eprintln!("  planning {service} …");
         }
     };
-    let city = pipeline::plan_scenario(&args.scenario, scenario, args.verbose, &mut progress)?;
+    let city = pipeline::plan_scenario(&args.scenario, scenario, args.run.verbose, &mut progress)?;
     let written = export::write_city(&args.out, &city)?;
-    if !args.quiet {
+    if !args.run.quiet {
         print_city(&city, &written, started.elapsed().as_secs_f64());
     }
     let infeasible: Vec<&str> = city
@@ -89,14 +89,14 @@ fn solve(args: &SolveArgs) -> Result<(), Error> {
     let options = SolveOptions {
         time_limit: Some(args.time_limit),
         gap: args.gap,
-        node_limit: args.node_limit,
-        verbose: args.verbose,
+        node_limit: args.run.node_limit,
+        verbose: args.run.verbose,
     };
     match solve::solve(&problem, &options)? {
         Outcome::Solved(solution) => {
             let plan = Plan::new(&problem, solution);
             let written = export::write_solved(&args.out, &plan, started.elapsed().as_secs_f64())?;
-            if !args.quiet {
+            if !args.run.quiet {
                 print_plan(&plan, &written, started.elapsed().as_secs_f64());
             }
             Ok(())

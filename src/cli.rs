@@ -64,18 +64,9 @@ pub struct PlanArgs {
     #[arg(long, value_name = "SECONDS", value_parser = positive)]
     pub time_limit: Option<f64>,
 
-    /// Branch-and-bound nodes per service before the best plan found is kept; overrides
-    /// `[solve] node_limit`. Unlike a time limit it gives the same plan on every run.
-    #[arg(long, value_name = "NODES")]
-    pub node_limit: Option<u64>,
-
-    /// Print nothing on success.
-    #[arg(long, short)]
-    pub quiet: bool,
-
-    /// Show the HiGHS solver log for each service.
-    #[arg(long)]
-    pub verbose: bool,
+    /// Node limit (per service; overrides `[solve] node_limit`), quiet, verbose.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Arguments of `defacto solve`.
@@ -98,7 +89,15 @@ pub struct SolveArgs {
     #[arg(long, value_name = "RELATIVE", default_value_t = 0.0, value_parser = non_negative)]
     pub gap: f64,
 
-    /// Stop after this many branch-and-bound nodes and keep the best plan found. Unlike the
+    /// Node limit, --quiet and --verbose.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Options `plan` and `solve` share: how far to search and what to print.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Stop after this many branch-and-bound nodes and keep the best plan found. Unlike a
     /// time limit it stops at the same point on every run, so results repeat byte for byte.
     #[arg(long, value_name = "NODES")]
     pub node_limit: Option<u64>,
