@@ -96,28 +96,29 @@ fn default_code_field() -> String {
 }
 
 /// Where resident population by group is read.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct PopulationSettings {
     /// CSV keyed by zone code; when absent the zone features' properties are read.
     pub file: Option<PathBuf>,
     /// Column (or property) of the zone code in the CSV.
-    #[serde(default = "default_code_field")]
     pub code_column: String,
     /// Column (or property) of registered (hukou) residents.
-    #[serde(default = "default_hukou_column")]
     pub hukou_column: String,
     /// Column (or property) of non-hukou residents (migrants).
-    #[serde(default = "default_non_hukou_column")]
     pub non_hukou_column: String,
 }
 
-fn default_hukou_column() -> String {
-    "hukou".into()
-}
-
-fn default_non_hukou_column() -> String {
-    "non_hukou".into()
+/// Columns `code`, `hukou` and `non_hukou`, also when the `[population]` table is left out.
+impl Default for PopulationSettings {
+    fn default() -> Self {
+        Self {
+            file: None,
+            code_column: default_code_field(),
+            hukou_column: "hukou".into(),
+            non_hukou_column: "non_hukou".into(),
+        }
+    }
 }
 
 /// How zone totals are spread onto demand points.

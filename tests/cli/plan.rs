@@ -104,6 +104,50 @@ fn an_age_band_larger_than_its_group_is_named() {
 }
 
 #[test]
+fn residents_can_be_zone_properties_instead_of_a_table() {
+    let workspace = Workspace::small_city();
+    let text = std::fs::read_to_string(workspace.dir.path().join("zones.geojson")).unwrap();
+    let mut zones: Value = serde_json::from_str(&text).unwrap();
+    for feature in zones["features"].as_array_mut().unwrap() {
+        feature["properties"]["hukou"] = 400.into();
+        feature["properties"]["non_hukou"] = 400.into();
+    }
+    workspace.write("zones.geojson", &zones.to_string());
+    std::fs::remove_file(workspace.dir.path().join("population.csv")).unwrap();
+    let scenario = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
+    workspace.write(
+        "scenario.toml",
+        &scenario.replace("[population]\nfile = \"population.csv\"\n", ""),
+    );
+    let summary = workspace.plan().summary();
+    assert_eq!(summary["residents_on_demand_points"], 1600);
+    assert_eq!(service(&summary, "primary_school")["demand"], 120.0);
+}
+
+/// 0.15 pupils per resident: 60 + 30 = 90 pupils in each square. School A (60 seats) needs
+/// 30 more: with C1 gone, only a 45-seat module at A reaches them; B still needs C2.
+#[test]
+fn an_existing_school_is_expanded_by_a_module_when_no_new_site_can_serve() {
+    let workspace = Workspace::small_city();
+    let text = std::fs::read_to_string(workspace.dir.path().join("candidates.geojson")).unwrap();
+    let mut candidates: Value = serde_json::from_str(&text).unwrap();
+    candidates["features"].as_array_mut().unwrap().remove(0);
+    workspace.write("candidates.geojson", &candidates.to_string());
+    let scenario = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
+    workspace.write(
+        "scenario.toml",
+        &(scenario.replace("per_resident = 0.1\n", "per_resident = 0.15\n")
+            + "\n[services.primary_school.expansion]\ncapacity = 45\ncost = 0.5\n"),
+    );
+    let run = workspace.plan();
+    let school = service(&run.summary(), "primary_school").clone();
+    assert_eq!(school["demand"], 180.0);
+    assert_eq!(school["unmet"], 0.0);
+    assert_eq!(school["expanded_sites"], 1);
+    assert_eq!(school["new_sites"], 1);
+}
+
+#[test]
 fn the_scenario_assumptions_are_repeated_in_the_report() {
     let workspace = Workspace::small_city();
     let scenario = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
