@@ -11,12 +11,13 @@ use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
 /// Names of the files `defacto plan` writes.
-pub const PLAN_FILES: [&str; 10] = [
+pub const PLAN_FILES: [&str; 11] = [
     "sites.geojson",
     "sites.qml",
     "demand_points.geojson",
     "demand_points.qml",
     "allocations.geojson",
+    "allocations.qml",
     "sites.csv",
     "demand_points.csv",
     "districts.csv",
@@ -35,12 +36,13 @@ pub fn write_city(dir: &Path, plan: &CityPlan) -> Result<Vec<PathBuf>, ExportErr
     let sites = site_rows(plan);
     let points = point_rows(plan);
     let districts = report::district_rows(plan);
-    let contents: [Vec<u8>; 10] = [
+    let contents: [Vec<u8>; 11] = [
         geojson_bytes(&sites)?,
         include_bytes!("styles/sites.qml").to_vec(),
         geojson_bytes(&points)?,
         include_bytes!("styles/demand_points.qml").to_vec(),
         geojson_bytes(&allocation_rows(plan))?,
+        include_bytes!("styles/allocations.qml").to_vec(),
         table_of(&sites, "sites.csv")?,
         table_of(&points, "demand_points.csv")?,
         report::districts_csv(&districts)?,

@@ -166,7 +166,7 @@ fn the_scenario_assumptions_are_repeated_in_the_report() {
 }
 
 #[test]
-fn geojson_layers_are_feature_collections_in_wgs84() {
+fn geojson_layers_are_feature_collections_with_a_qgis_style() {
     let run = Workspace::small_city().plan();
     assert_eq!(run.code(), 0, "{}", run.stderr());
     for layer in ["sites", "demand_points", "allocations"] {
@@ -174,6 +174,8 @@ fn geojson_layers_are_feature_collections_in_wgs84() {
         let json: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(json["type"], "FeatureCollection", "{layer}");
         assert!(!json["features"].as_array().unwrap().is_empty(), "{layer}");
+        let style = std::fs::read_to_string(run.out.join(format!("{layer}.qml"))).unwrap();
+        assert!(style.contains("<renderer-v2"), "{layer}.qml styles the layer for QGIS");
     }
 }
 
