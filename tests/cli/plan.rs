@@ -175,7 +175,10 @@ fn geojson_layers_are_feature_collections_with_a_qgis_style() {
         assert_eq!(json["type"], "FeatureCollection", "{layer}");
         assert!(!json["features"].as_array().unwrap().is_empty(), "{layer}");
         let style = std::fs::read_to_string(run.out.join(format!("{layer}.qml"))).unwrap();
-        assert!(style.contains("<renderer-v2"), "{layer}.qml styles the layer for QGIS");
+        assert!(
+            style.contains("<renderer-v2"),
+            "{layer}.qml styles the layer for QGIS"
+        );
     }
 }
 
