@@ -138,9 +138,16 @@ pub fn plan_scenario(
         settings.datum,
     )?;
     let planned = planned_zones(path, &scenario, &zones)?;
-    let residents = demand::population::read_residents(&scenario.population, &zones, &planned)?;
-    let points = demand::spread(&zones, &residents, &planned, scenario.grid.cell_m)
-        .map_err(|source| grid_error(path, source))?;
+    let (residents, points) = match &scenario.demand_points {
+        Some(given) => demand::given_points(given, &scenario.population, &zones, &planned)?,
+        None => {
+            let residents =
+                demand::population::read_residents(&scenario.population, &zones, &planned)?;
+            let points = demand::spread(&zones, &residents, &planned, scenario.grid.cell_m)
+                .map_err(|source| grid_error(path, source))?;
+            (residents, points)
+        }
+    };
     let services = resolve_services(path, &scenario)?;
     let mut plans = Vec::with_capacity(services.len());
     for (service, settings) in services {

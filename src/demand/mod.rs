@@ -11,9 +11,13 @@ pub mod standards;
 
 pub use population::Residents;
 
-use crate::input::geojson::Zone;
+use crate::input::geojson::{read_points, Zone};
+use crate::input::scenario::{DemandPointSettings, PopulationSettings};
+use crate::input::InputError;
+use geo::Contains;
 use geo::Point;
 use grid::GridError;
+use population::GroupColumns;
 
 /// Residents gathered at one point: the part of a zone inside one grid cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +76,45 @@ pub fn spread(
         }
     }
     Ok(points)
+}
+
+/// Demand points the user gives, each in the zone that contains it; points in zones that are
+/// not planned are left out. Returns the residents per zone (the sums of its points) and the
+/// points.
+///
+/// # Errors
+/// [`InputError`] naming the file, feature and field: unreadable points, a count that is
+/// missing, negative or not whole, a point inside no zone.
+pub fn given_points(
+    settings: &DemandPointSettings,
+    population: &PopulationSettings,
+    zones: &[Zone],
+    planned: &[bool],
+) -> Result<(Vec<Residents>, Vec<ResidentPoint>), InputError> {
+    let columns = GroupColumns {
+        hukou: &population.hukou_column,
+        non_hukou: &population.non_hukou_column,
+    };
+    let mut totals = vec![Residents::default(); zones.len()];
+    let mut points = Vec::new();
+    for home in read_points(&settings.file, &settings.id_field, settings.datum)? {
+        let zone = zones
+            .iter()
+            .position(|z| z.boundary.contains(&home.location))
+            .ok_or_else(|| home.feature.error("geometry", "the point lies in no zone"))?;
+        let residents = population::from_properties(columns, &home.feature)?;
+        totals[zone].hukou += residents.hukou;
+        totals[zone].non_hukou += residents.non_hukou;
+        if planned[zone] {
+            points.push(ResidentPoint {
+                id: home.id,
+                zone,
+                location: home.location,
+                residents,
+            });
+        }
+    }
+    Ok((totals, points))
 }
 
 /// How residents turn into demand for one service.

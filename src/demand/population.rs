@@ -3,7 +3,7 @@
 //! Counts are whole numbers of people. Read from a CSV keyed by zone code, or from the zone
 //! features' own properties.
 
-use crate::input::geojson::Zone;
+use crate::input::geojson::{Feature, Zone};
 use crate::input::scenario::{Basis, PopulationSettings};
 use crate::input::{InputError, Table};
 use std::collections::BTreeMap;
@@ -78,30 +78,25 @@ pub fn read_counts(
         Some(path) => from_table(settings, columns, path, zones, planned),
         None => zones
             .iter()
-            .map(|zone| from_properties(columns, zone))
+            .map(|zone| from_properties(columns, &zone.feature))
             .collect(),
     }
 }
 
-fn from_properties(columns: GroupColumns, zone: &Zone) -> Result<Residents, InputError> {
+/// Residents by group from a feature's own properties (a zone's, or a given home point's).
+///
+/// # Errors
+/// [`InputError::Feature`] for a count that is missing, negative or not a whole number.
+pub fn from_properties(columns: GroupColumns, feature: &Feature) -> Result<Residents, InputError> {
     let count = |field: &str| -> Result<u64, InputError> {
-        let value = zone
-            .feature
-            .number(field)?
-            .ok_or_else(|| InputError::Feature {
-                path: zone.feature.path.clone(),
-                feature: zone.feature.index,
-                label: format!(" ({})", zone.code),
-                field: field.into(),
-                problem: "missing: give the zone's residents here, or a population table".into(),
-            })?;
-        whole(value).ok_or_else(|| InputError::Feature {
-            path: zone.feature.path.clone(),
-            feature: zone.feature.index,
-            label: format!(" ({})", zone.code),
-            field: field.into(),
-            problem: format!("{value} is not a whole number of people"),
-        })
+        let value = feature.non_negative(field)?.ok_or_else(|| {
+            feature.error(
+                field,
+                "missing: give the residents here, or a population table",
+            )
+        })?;
+        whole(value)
+            .ok_or_else(|| feature.error(field, format!("{value} is not a whole number of people")))
     };
     Ok(Residents {
         hukou: count(columns.hukou)?,

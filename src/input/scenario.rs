@@ -60,6 +60,9 @@ pub struct Scenario {
     /// How zone totals become demand points.
     #[serde(default)]
     pub grid: GridSettings,
+    /// Demand points given as GeoJSON points with residents by group, in place of spreading
+    /// zone totals on the grid.
+    pub demand_points: Option<DemandPointSettings>,
     /// Where new sites may go.
     #[serde(default)]
     pub candidates: CandidateSettings,
@@ -140,6 +143,21 @@ impl Default for GridSettings {
             cell_m: default_cell_m(),
         }
     }
+}
+
+/// Demand points the user gives: homes, blocks or buildings with their residents.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandPointSettings {
+    /// GeoJSON points; residents by group in the properties named by `[population]`
+    /// (`hukou`, `non_hukou` by default). Each point belongs to the zone that contains it.
+    pub file: PathBuf,
+    /// Coordinate datum of `file`.
+    #[serde(default)]
+    pub datum: Datum,
+    /// Property with each point's unique id.
+    #[serde(default = "default_id_field")]
+    pub id_field: String,
 }
 
 /// Where new sites may be built.
@@ -350,7 +368,7 @@ fn resolve_paths(table: &mut toml::Table, folder: &Path) {
     if let Some(value) = table.get_mut("extends") {
         join(value);
     }
-    for section in ["zones", "population", "candidates"] {
+    for section in ["zones", "population", "demand_points", "candidates"] {
         if let Some(value) = nested(table, &[section, "file"]) {
             join(value);
         }

@@ -234,11 +234,14 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
     let _ = writeln!(text, "# {}\n", scenario.title);
     let _ = writeln!(
         text,
-        "Planning basis: **{}**. Zones planned: {}. Residents: {people} ({migrants} without local hukou), spread on {} demand points of {} m.\n",
+        "Planning basis: **{}**. Zones planned: {}. Residents: {people} ({migrants} without local hukou), on {} demand points {}.\n",
         scenario.basis.name(),
         planned.join(", "),
         plan.points.len(),
-        scenario.grid.cell_m,
+        match &scenario.demand_points {
+            Some(given) => format!("given in {}", given.file.display()),
+            None => format!("spread on {} m cells", scenario.grid.cell_m),
+        },
     );
     let _ = writeln!(
         text,

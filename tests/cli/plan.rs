@@ -147,6 +147,54 @@ fn an_existing_school_is_expanded_by_a_module_when_no_new_site_can_serve() {
     assert_eq!(school["new_sites"], 1);
 }
 
+/// Homes given as points: 100 + 100 residents at A's centre (next to school A) and at B's
+/// centre: 10 + 5 pupils each. A's go to school A, B's need C2.
+fn with_homes(workspace: &Workspace, homes: &[(f64, f64)]) {
+    let features: Vec<Value> = homes
+        .iter()
+        .enumerate()
+        .map(|(n, &(lon, lat))| {
+            serde_json::json!({
+                "type": "Feature",
+                "properties": { "id": format!("home-{}", n + 1), "hukou": 100, "non_hukou": 100 },
+                "geometry": { "type": "Point", "coordinates": [lon, lat] },
+            })
+        })
+        .collect();
+    let collection = serde_json::json!({ "type": "FeatureCollection", "features": features });
+    workspace.write("homes.geojson", &collection.to_string());
+    let scenario = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
+    workspace.write(
+        "scenario.toml",
+        &scenario.replace(
+            "[grid]\n",
+            "[demand_points]\nfile = \"homes.geojson\"\n\n[grid]\n",
+        ),
+    );
+}
+
+#[test]
+fn demand_points_can_be_given_as_homes_with_their_residents() {
+    let workspace = Workspace::small_city();
+    with_homes(&workspace, &[(0.0045, 0.0045), (0.0135, 0.0045)]);
+    let summary = workspace.plan().summary();
+    assert_eq!(summary["demand_points"], 2);
+    assert_eq!(summary["residents_on_demand_points"], 400);
+    let school = service(&summary, "primary_school");
+    assert_eq!(school["demand"], 30.0);
+    assert_eq!(school["new_sites"], 1);
+}
+
+#[test]
+fn a_given_home_outside_every_zone_is_named() {
+    let message = plan_error(|w| with_homes(w, &[(0.0045, 0.0045), (0.5, 0.5)]));
+    assert!(
+        message.contains("homes.geojson, feature 2 (home-2), field `geometry`"),
+        "{message}"
+    );
+    assert!(message.contains("no zone"), "{message}");
+}
+
 #[test]
 fn the_scenario_assumptions_are_repeated_in_the_report() {
     let workspace = Workspace::small_city();
