@@ -7,7 +7,8 @@
 
 use super::InputError;
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
-use geojson::{GeometryValue, JsonObject, JsonValue, Position};
+pub use geojson::JsonObject;
+use geojson::{GeometryValue, JsonValue, Position};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -198,7 +199,7 @@ pub fn read_points(
 }
 
 /// Every feature of a FeatureCollection with its geometry.
-fn read_features(path: &Path) -> Result<Vec<(Feature, GeometryValue)>, InputError> {
+pub(crate) fn read_features(path: &Path) -> Result<Vec<(Feature, GeometryValue)>, InputError> {
     let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
         path: path.to_path_buf(),
         source,
