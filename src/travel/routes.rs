@@ -97,7 +97,7 @@ pub fn costs_within(
             found
         })
         .collect();
-    pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    pairs.sort_by_key(|&(i, j, _)| (i, j));
     Routes {
         pairs,
         unplaced_from,
