@@ -1,13 +1,16 @@
 //! One function per subcommand, wiring the stages together.
 
-use crate::cli::{Cli, Command, PlanArgs, SolveArgs};
+use crate::cli::{Cli, Command, CostsArgs, PlanArgs, SolveArgs};
 use crate::error::Error;
 use defacto::demand::standards::ServiceKind;
 use defacto::export;
 use defacto::input;
+use defacto::input::geojson::{read_points, Datum, PointFeature};
 use defacto::pipeline::{self, CityPlan};
 use defacto::plan::Plan;
 use defacto::solve::{self, Outcome, SolveOptions};
+use defacto::travel::cache::{network_costs, NetworkCosts};
+use defacto::travel::routes::{Reach, Unit};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -16,7 +19,72 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Solve(args) => solve(&args),
         Command::Plan(args) => plan(&args),
+        Command::Costs(args) => costs(&args),
     }
+}
+
+fn costs(args: &CostsArgs) -> Result<(), Error> {
+    let started = Instant::now();
+    let from = read_points(&args.from, &args.id_field, Datum::Wgs84)?;
+    let to = read_points(&args.to, &args.id_field, Datum::Wgs84)?;
+    let (unit, limit) = match (args.max_minutes, args.max_metres) {
+        (Some(minutes), _) => (Unit::Minutes, minutes),
+        (None, metres) => (Unit::Metres, metres.unwrap_or(f64::INFINITY)),
+    };
+    let reach = Reach {
+        profile: args.profile,
+        unit,
+        limit,
+        max_snap_m: args.max_snap_m,
+    };
+    let locations = |points: &[PointFeature]| points.iter().map(|p| p.location).collect::<Vec<_>>();
+    let found = network_costs(&args.network, reach, &locations(&from), &locations(&to))?;
+    let ids = |points: &[PointFeature]| points.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+    let written = export::write_costs(&args.out, &ids(&from), &ids(&to), &found.routes)?;
+    if !args.quiet {
+        print_costs(
+            args,
+            &found,
+            unit,
+            limit,
+            &written,
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    Ok(())
+}
+
+fn print_costs(
+    args: &CostsArgs,
+    found: &NetworkCosts,
+    unit: Unit,
+    limit: f64,
+    written: &[PathBuf],
+    seconds: f64,
+) {
+    match found.built {
+        Some(built) => println!(
+            "{}: {} nodes, {} edges for {}; dropped {} detached piece(s) with {} nodes",
+            args.network.display(),
+            built.nodes,
+            built.edges,
+            args.profile.name(),
+            built.dropped.pieces,
+            built.dropped.nodes
+        ),
+        None => println!("{}: costs read from the cache", args.network.display()),
+    }
+    let routes = &found.routes;
+    println!(
+        "  {} pairs within {limit} {}; {} demand point(s) and {} site(s) farther than {} m from the streets",
+        routes.pairs.len(),
+        unit.symbol(),
+        routes.unplaced_from.len(),
+        routes.unplaced_to.len(),
+        args.max_snap_m
+    );
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    println!("  wrote {}   ({seconds:.2} s)", names.join(", "));
 }
 
 fn plan(args: &PlanArgs) -> Result<(), Error> {

@@ -1,6 +1,7 @@
 //! The command line: every flag's doc comment is its `--help` text.
 
 use clap::{Parser, Subcommand};
+use defacto::travel::network::Profile;
 use std::path::PathBuf;
 
 /// Where to build schools, clinics and public rental housing so that everyone who lives in a
@@ -47,6 +48,75 @@ pub enum Command {
     /// Example:
     ///   defacto plan scenarios/zhengzhou_erqi.toml --out out/zhengzhou_erqi
     Plan(PlanArgs),
+
+    /// Travel costs along the streets between two sets of points, as a costs.csv.
+    ///
+    /// Reads the streets of an OpenStreetMap extract (.osm.pbf) or GeoJSON LineStrings for a
+    /// walking or driving profile, keeps the largest connected piece, places every point on
+    /// its nearest street node, and writes OUT/costs.csv (demand_id, site_id, cost — the
+    /// table `defacto solve` reads) with every pair within the limit, and OUT/unplaced.csv
+    /// with the points too far from any street. Costs are cached on disk (in $DEFACTO_CACHE,
+    /// else ~/.cache/defacto/costs), keyed by a hash of all inputs.
+    ///
+    /// Example:
+    ///   defacto costs --network maps/helsinki/helsinki.osm.pbf --from homes.geojson
+    ///     --to schools.geojson --max-minutes 15 --out out/costs
+    Costs(CostsArgs),
+}
+
+/// Arguments of `defacto costs`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("limit").required(true).args(["max_minutes", "max_metres"])))]
+pub struct CostsArgs {
+    /// Streets: an OpenStreetMap extract (.osm.pbf) or GeoJSON LineStrings with OSM-style
+    /// `highway`, `oneway` and `maxspeed` properties.
+    #[arg(long, value_name = "FILE")]
+    pub network: PathBuf,
+
+    /// How people travel: `walk` (5 km/h, both ways on every walkable way) or `drive`
+    /// (road-class speeds, one-way streets respected).
+    #[arg(long, default_value = "walk", value_parser = profile)]
+    pub profile: Profile,
+
+    /// Demand points: GeoJSON points with an id property.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+
+    /// Sites: GeoJSON points with an id property.
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+
+    /// Property holding each point's id in both point files.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+
+    /// Keep pairs within this many minutes; costs are then minutes.
+    #[arg(long, value_name = "MINUTES", value_parser = positive)]
+    pub max_minutes: Option<f64>,
+
+    /// Keep pairs within this many metres along the streets; costs are then metres.
+    #[arg(long, value_name = "METRES", value_parser = positive)]
+    pub max_metres: Option<f64>,
+
+    /// Points farther than this from every street node are reported, not placed.
+    #[arg(long, value_name = "METRES", default_value_t = 300.0, value_parser = positive)]
+    pub max_snap_m: f64,
+
+    /// Folder for costs.csv and unplaced.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn profile(text: &str) -> Result<Profile, String> {
+    match text {
+        "walk" => Ok(Profile::Walk),
+        "drive" => Ok(Profile::Drive),
+        _ => Err(format!("`{text}` is not a profile: use walk or drive")),
+    }
 }
 
 /// Arguments of `defacto plan`.

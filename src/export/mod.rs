@@ -1,4 +1,5 @@
-//! Writing results: `summary.json`, `assignments.csv` and `open_sites.csv`.
+//! Writing results: a solved problem's `summary.json`, `assignments.csv` and
+//! `open_sites.csv`; a planned city's layers and reports; a street-cost table.
 //!
 //! Every file of one run is first written under a temporary name in the output folder and
 //! renamed only when all of them are written, so a failed run never leaves half a plan.
@@ -15,6 +16,7 @@ pub use tables::csv_bytes;
 
 use crate::plan::Plan;
 use crate::solve::Diagnosis;
+use crate::travel::routes::Routes;
 use std::path::{Path, PathBuf};
 
 /// Outputs that could not be written.
@@ -37,6 +39,45 @@ pub enum ExportError {
         /// What the serialiser said.
         message: String,
     },
+}
+
+/// Names of the files `defacto costs` writes.
+pub const COSTS_FILES: [&str; 2] = ["costs.csv", "unplaced.csv"];
+
+/// Writes `costs.csv` (demand_id, site_id, cost: the table `defacto solve` reads) and
+/// `unplaced.csv` (the points too far from any street) into `dir`.
+///
+/// # Errors
+/// [`ExportError`] when a file cannot be formatted or written; nothing is left half-written.
+pub fn write_costs(
+    dir: &Path,
+    from_ids: &[String],
+    to_ids: &[String],
+    routes: &Routes,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let pairs = routes
+        .pairs
+        .iter()
+        .map(|&(i, j, cost)| [from_ids[i].clone(), to_ids[j].clone(), cost.to_string()]);
+    let costs = csv_bytes("costs.csv", ["demand_id", "site_id", "cost"], pairs)?;
+    let unplaced_from = routes
+        .unplaced_from
+        .iter()
+        .map(|&i| ["from", from_ids[i].as_str()]);
+    let unplaced_to = routes
+        .unplaced_to
+        .iter()
+        .map(|&j| ["to", to_ids[j].as_str()]);
+    let unplaced = csv_bytes(
+        "unplaced.csv",
+        ["side", "id"],
+        unplaced_from.chain(unplaced_to),
+    )?;
+    let mut outputs = OutputSet::new(dir);
+    for (name, bytes) in COSTS_FILES.into_iter().zip([costs, unplaced]) {
+        outputs.add(name, bytes);
+    }
+    outputs.commit()
 }
 
 /// Names of the files `defacto solve` writes, in the order it writes them.
