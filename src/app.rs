@@ -134,13 +134,14 @@ fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
             Outcome::Infeasible(_) => "infeasible",
         };
         println!(
-            "  {:<22} {:<10} served {:.0} of {:.0} {} within {} m",
+            "  {:<22} {:<10} served {:.0} of {:.0} {} within {} {}",
             service.service.kind.name(),
             status,
             served,
             demand,
             service.service.unit,
-            service.service.radius_m
+            service.service.reach,
+            service.service.travel_unit.symbol()
         );
     }
     let folder = written

@@ -12,7 +12,9 @@ use crate::input::scenario::{AgeBand, Basis, Scenario, ServiceSettings};
 use crate::input::InputError;
 use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
 use crate::solve::{self, Outcome, SolveError, SolveOptions};
+use crate::travel::cache::network_costs;
 use crate::travel::geodesic;
+use crate::travel::routes::{Reach, Unit};
 use geo::Point;
 use std::path::{Path, PathBuf};
 
@@ -67,6 +69,11 @@ pub struct Service {
     pub age_shares: Option<Vec<AgeShares>>,
     /// Service radius, metres.
     pub radius_m: f64,
+    /// What travel costs are measured in: metres, or minutes along the streets.
+    pub travel_unit: Unit,
+    /// Farthest a person may be served from, in `travel_unit`: the radius, or the scenario's
+    /// `travel.max_minutes`.
+    pub reach: f64,
     /// Capacity of one new site.
     pub new_site_capacity: f64,
     /// What the plan optimises.
@@ -291,6 +298,8 @@ fn resolve_service(
         rates,
         age_shares: None,
         radius_m,
+        travel_unit: Unit::Metres,
+        reach: radius_m,
         new_site_capacity,
         objective,
         parameters,
@@ -349,11 +358,11 @@ impl City<'_> {
         let (sites, placed) = self.sites(&service, settings, &existing, &homes)?;
         let locations: Vec<Point<f64>> = homes.iter().map(|&i| self.points[i].location).collect();
         let site_locations: Vec<Point<f64>> = placed.iter().map(|s| s.location).collect();
-        let pairs = geodesic::pairs_within(&locations, &site_locations, service.radius_m);
+        let pairs = self.pairs(&mut service, &locations, &site_locations)?;
         let limits = Limits {
             p: None,
             single_source: settings.single_source.unwrap_or(false),
-            radius: Some(service.radius_m),
+            radius: Some(service.reach),
             max_new: settings.max_new_sites,
             budget: settings.budget,
         };
@@ -443,6 +452,32 @@ impl City<'_> {
         }
         service.age_shares = Some(shares);
         Ok(())
+    }
+
+    /// Pairs of homes and sites within the service's reach: straight-line walking distance,
+    /// or along the scenario's streets (in minutes when it sets `max_minutes`).
+    fn pairs(
+        &self,
+        service: &mut Service,
+        homes: &[Point<f64>],
+        sites: &[Point<f64>],
+    ) -> Result<Vec<(usize, usize, f64)>, InputError> {
+        let Some(travel) = &self.scenario.travel else {
+            return Ok(geodesic::pairs_within(homes, sites, service.radius_m));
+        };
+        if let Some(minutes) = travel.max_minutes {
+            service.travel_unit = Unit::Minutes;
+            service.reach = minutes;
+        }
+        let reach = Reach {
+            profile: travel.profile,
+            unit: service.travel_unit,
+            limit: service.reach,
+            max_snap_m: travel.max_snap_m,
+        };
+        Ok(network_costs(&travel.network, reach, homes, sites)?
+            .routes
+            .pairs)
     }
 
     /// Demand points with demand, and for each its resident point and demand by group.

@@ -3,9 +3,10 @@
 
 use super::tables::csv_bytes;
 use super::{ExportError, OutputSet};
-use crate::pipeline::{CityPlan, ServicePlan};
+use crate::pipeline::{CityPlan, Service, ServicePlan};
 use crate::report;
 use crate::solve::Outcome;
+use crate::travel::routes::Unit;
 use geo::Point;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,14 @@ pub const PLAN_FILES: [&str; 11] = [
     "summary.json",
     "summary.md",
 ];
+
+/// The column of the travel cost: `distance_m` for metres, `minutes` for street minutes.
+fn travel_column(service: &Service) -> &'static str {
+    match service.travel_unit {
+        Unit::Metres => "distance_m",
+        Unit::Minutes => "minutes",
+    }
+}
 
 /// Decimal places kept in coordinates: 1e-7 degrees is about 1 cm.
 const COORDINATE_SCALE: f64 = 1e7;
@@ -170,7 +179,7 @@ fn point_rows(plan: &CityPlan) -> Vec<Row> {
                         "site",
                         json!(main.map(|m| problem.sites()[m.site].id.clone())),
                     ),
-                    ("distance_m", json!(distance)),
+                    (travel_column(&service.service), json!(distance)),
                 ],
             });
         }
@@ -203,7 +212,7 @@ fn allocation_rows(plan: &CityPlan) -> Vec<Row> {
                         ("demand_id", json!(plan.points[point_index].id)),
                         ("site_id", json!(problem.sites()[allocation.site].id)),
                         ("amount", json!(demand.total() * allocation.share)),
-                        ("distance_m", json!(distance)),
+                        (travel_column(&service.service), json!(distance)),
                     ],
                 });
             }

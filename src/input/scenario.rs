@@ -8,6 +8,7 @@
 use super::geojson::Datum;
 use super::InputError;
 use crate::model::Objective;
+use crate::travel::network::Profile;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,8 @@ pub struct Scenario {
     /// Where new sites may go.
     #[serde(default)]
     pub candidates: CandidateSettings,
+    /// Travel along streets instead of straight-line walking distance.
+    pub travel: Option<TravelSettings>,
     /// The services to plan, by name (`primary_school`, `junior_middle_school`,
     /// `health_centre`, `public_rental_housing`).
     pub services: BTreeMap<String, ServiceSettings>,
@@ -158,6 +161,27 @@ pub struct DemandPointSettings {
     /// Property with each point's unique id.
     #[serde(default = "default_id_field")]
     pub id_field: String,
+}
+
+/// Travel along a street network.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TravelSettings {
+    /// Streets: an OpenStreetMap extract (`.osm.pbf`) or GeoJSON LineStrings.
+    pub network: PathBuf,
+    /// `walk` or `drive`.
+    #[serde(default)]
+    pub profile: Profile,
+    /// When set, costs are minutes and every service reaches this far; otherwise costs are
+    /// metres along the streets within each service's `radius_m`.
+    pub max_minutes: Option<f64>,
+    /// Points farther than this from every street node are not placed on the network.
+    #[serde(default = "default_max_snap_m")]
+    pub max_snap_m: f64,
+}
+
+fn default_max_snap_m() -> f64 {
+    300.0
 }
 
 /// Where new sites may be built.
@@ -372,6 +396,9 @@ fn resolve_paths(table: &mut toml::Table, folder: &Path) {
         if let Some(value) = nested(table, &[section, "file"]) {
             join(value);
         }
+    }
+    if let Some(value) = nested(table, &["travel", "network"]) {
+        join(value);
     }
     if let Some(services) = table.get_mut("services").and_then(|v| v.as_table_mut()) {
         for (_, service) in services.iter_mut() {

@@ -195,6 +195,87 @@ fn a_given_home_outside_every_zone_is_named() {
     assert!(message.contains("no zone"), "{message}");
 }
 
+/// A street grid every 250 m over both squares (degrees as in the fixture: 1 km =
+/// 0.00899321°), walked at 5 km/h, and a scenario that reaches 10 minutes along it. As in
+/// OpenStreetMap, crossing streets meet only where they share a vertex, so each street has
+/// one at every crossing.
+fn with_street_grid(workspace: &Workspace) {
+    let degrees = |metres: f64| metres * 0.008_993_210_126_354_602 / 1000.0;
+    let street = |vertices: Vec<(f64, f64)>| {
+        let coordinates: Vec<[f64; 2]> = vertices
+            .iter()
+            .map(|&(x, y)| [degrees(x), degrees(y)])
+            .collect();
+        serde_json::json!({
+            "type": "Feature",
+            "properties": { "highway": "residential" },
+            "geometry": { "type": "LineString", "coordinates": coordinates },
+        })
+    };
+    let at = |k: i32| k as f64 * 250.0;
+    let mut streets = Vec::new();
+    for column in 0..=8 {
+        streets.push(street((0..=4).map(|row| (at(column), at(row))).collect()));
+    }
+    for row in 0..=4 {
+        streets.push(street(
+            (0..=8).map(|column| (at(column), at(row))).collect(),
+        ));
+    }
+    let collection = serde_json::json!({ "type": "FeatureCollection", "features": streets });
+    workspace.write("streets.geojson", &collection.to_string());
+    let scenario = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
+    workspace.write(
+        "scenario.toml",
+        &scenario.replace(
+            "[grid]\n",
+            "[travel]\nnetwork = \"streets.geojson\"\nprofile = \"walk\"\nmax_minutes = 10\n\n[grid]\n",
+        ),
+    );
+}
+
+/// Along the grid, A's homes are 250 m east or west plus 250 m north or south of school A:
+/// 500 m, 6 minutes. B's are 1,000 m or more from it, but 6 minutes from C2.
+#[test]
+fn travel_along_streets_is_measured_in_minutes_within_the_limit() {
+    let workspace = Workspace::small_city();
+    with_street_grid(&workspace);
+    let run = workspace.plan();
+    let school = service(&run.summary(), "primary_school").clone();
+    assert_eq!(school["new_sites"], 1);
+    assert_eq!(school["unmet"], 0.0);
+    let rows = run.table("demand_points.csv");
+    let minutes = rows[0]
+        .iter()
+        .position(|c| c == "minutes")
+        .expect("a minutes column");
+    for row in &rows[1..] {
+        let value: f64 = row[minutes].parse().unwrap();
+        assert!((value - 6.0).abs() < 0.1, "{row:?}");
+    }
+}
+
+#[test]
+fn homes_far_from_every_street_are_diagnosed() {
+    let workspace = Workspace::small_city();
+    with_street_grid(&workspace);
+    let far = serde_json::json!({ "type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {},
+        "geometry": { "type": "LineString", "coordinates": [[1.0, 1.0], [1.01, 1.0]] },
+    }]});
+    workspace.write("streets.geojson", &far.to_string());
+    let run = workspace.plan();
+    assert_eq!(run.code(), 3, "{}", run.stderr());
+    let text = std::fs::read_to_string(run.out.join("summary.json")).unwrap();
+    let summary: Value = serde_json::from_str(&text).unwrap();
+    let school = service(&summary, "primary_school").clone();
+    assert_eq!(school["status"], "infeasible");
+    assert!(school["diagnosis"][0]
+        .as_str()
+        .unwrap()
+        .contains("no site within reach"));
+}
+
 #[test]
 fn the_scenario_assumptions_are_repeated_in_the_report() {
     let workspace = Workspace::small_city();

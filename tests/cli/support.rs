@@ -91,11 +91,14 @@ impl Run {
 
     /// Runs `defacto SUBCOMMAND INPUT --out OUT`.
     pub fn command(subcommand: &str, input: &Path, out: &Path) -> Self {
+        // Street costs are cached beside the outputs, never in the user's cache.
+        let cache = out.with_file_name("costs-cache");
         let output = Command::new(env!("CARGO_BIN_EXE_defacto"))
             .arg(subcommand)
             .arg(input)
             .arg("--out")
             .arg(out)
+            .env("DEFACTO_CACHE", cache)
             .output()
             .expect("the binary runs");
         Self {
