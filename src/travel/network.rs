@@ -8,7 +8,7 @@
 use crate::model::projection::LocalProjection;
 use crate::travel::geodesic::distance_m;
 use geo::{BoundingRect, MultiPoint, Point};
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rstar::{primitives::GeomWithData, RTree};
 use serde::Deserialize;
@@ -183,7 +183,7 @@ fn vertex_key(p: Point<f64>) -> (i64, i64) {
 
 /// The graph restricted to its largest strongly connected piece, and what was dropped.
 fn largest_piece(graph: DiGraph<Point<f64>, Edge>) -> (DiGraph<Point<f64>, Edge>, Dropped) {
-    let mut pieces = tarjan_scc(&graph);
+    let mut pieces = kosaraju_scc(&graph);
     if pieces.len() <= 1 {
         return (graph, Dropped::default());
     }
