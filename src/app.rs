@@ -8,6 +8,7 @@ use defacto::input;
 use defacto::input::geojson::{read_points, Datum, PointFeature};
 use defacto::pipeline::{self, CityPlan};
 use defacto::plan::Plan;
+use defacto::report;
 use defacto::solve::{self, Outcome, SolveOptions};
 use defacto::travel::cache::{network_costs, NetworkCosts};
 use defacto::travel::routes::{Reach, Unit};
@@ -121,14 +122,9 @@ fn plan(args: &PlanArgs) -> Result<(), Error> {
 #[allow(clippy::print_stdout)]
 fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
     println!("{}", city.scenario.title);
+    let rows = report::district_rows(city);
     for service in &city.services {
-        let served: f64 = (0..service.demand.len())
-            .map(|i| match &service.outcome {
-                Outcome::Solved(s) => service.demand[i].1.total() * s.assignment.served_share(i),
-                Outcome::Infeasible(_) => 0.0,
-            })
-            .sum();
-        let demand: f64 = service.demand.iter().map(|(_, d)| d.total()).sum();
+        let (demand, served) = report::service_totals(&rows, service.service.kind.name());
         let status = match &service.outcome {
             Outcome::Solved(s) => s.status.name(),
             Outcome::Infeasible(_) => "infeasible",

@@ -103,6 +103,9 @@ pub struct ServicePlan {
     pub demand: Vec<(usize, GroupDemand)>,
     /// For each site of `problem`, where it is.
     pub sites: Vec<PlacedSite>,
+    /// Demand points no site can reach (no site within the reach, or off the streets): left
+    /// out of `problem` so that everyone else is planned for, and reported as unmet.
+    pub unreachable: Vec<(usize, GroupDemand)>,
     /// The solution, or why there is none.
     pub outcome: Outcome,
 }
@@ -359,6 +362,7 @@ impl City<'_> {
         let locations: Vec<Point<f64>> = homes.iter().map(|&i| self.points[i].location).collect();
         let site_locations: Vec<Point<f64>> = placed.iter().map(|s| s.location).collect();
         let pairs = self.pairs(&mut service, &locations, &site_locations)?;
+        let reachable = without_unreachable(demand_points, demand, pairs);
         let limits = Limits {
             p: None,
             single_source: settings.single_source.unwrap_or(false),
@@ -366,12 +370,18 @@ impl City<'_> {
             max_new: settings.max_new_sites,
             budget: settings.budget,
         };
-        let problem = SitingProblem::new(service.objective, limits, demand_points, sites, pairs)
-            .map_err(|e| InputError::BadField {
-                path: self.path.to_path_buf(),
-                field: format!("services.{}", service.kind.name()),
-                problem: e.to_string(),
-            })?;
+        let problem = SitingProblem::new(
+            service.objective,
+            limits,
+            reachable.points,
+            sites,
+            reachable.pairs,
+        )
+        .map_err(|e| InputError::BadField {
+            path: self.path.to_path_buf(),
+            field: format!("services.{}", service.kind.name()),
+            problem: e.to_string(),
+        })?;
         let options = SolveOptions {
             time_limit: self.scenario.solve.time_limit_s,
             gap: self.scenario.solve.gap.unwrap_or(0.0),
@@ -385,8 +395,9 @@ impl City<'_> {
         Ok(ServicePlan {
             service,
             problem,
-            demand,
+            demand: reachable.demand,
             sites: placed,
+            unreachable: reachable.unreachable,
             outcome,
         })
     }
@@ -626,6 +637,52 @@ impl City<'_> {
                 (format!("{prefix}-{code}-{}", n + 1), location)
             })
             .collect())
+    }
+}
+
+/// A service's demand points split by whether any site can reach them.
+struct Reachable {
+    /// Demand points some site can reach.
+    points: Vec<DemandPoint>,
+    /// Their resident points and demand by group.
+    demand: Vec<(usize, GroupDemand)>,
+    /// Their pairs, numbered as `points`.
+    pairs: Vec<(usize, usize, f64)>,
+    /// The resident points and demand that no site can reach.
+    unreachable: Vec<(usize, GroupDemand)>,
+}
+
+/// The demand points (with their demand and pairs, renumbered) that some site can reach, and
+/// apart from them those none can.
+fn without_unreachable(
+    points: Vec<DemandPoint>,
+    demand: Vec<(usize, GroupDemand)>,
+    pairs: Vec<(usize, usize, f64)>,
+) -> Reachable {
+    let mut reached = vec![false; points.len()];
+    for &(i, _, _) in &pairs {
+        reached[i] = true;
+    }
+    let mut renumbered = vec![0; points.len()];
+    let (mut kept_points, mut kept_demand, mut unreachable) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (point, group)) in points.into_iter().zip(demand).enumerate() {
+        if reached[i] {
+            renumbered[i] = kept_points.len();
+            kept_points.push(point);
+            kept_demand.push(group);
+        } else {
+            unreachable.push(group);
+        }
+    }
+    let pairs = pairs
+        .into_iter()
+        .map(|(i, j, cost)| (renumbered[i], j, cost))
+        .collect();
+    Reachable {
+        points: kept_points,
+        demand: kept_demand,
+        pairs,
+        unreachable,
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::tables::csv_bytes;
 use super::{ExportError, OutputSet};
+use crate::demand::GroupDemand;
 use crate::pipeline::{CityPlan, Service, ServicePlan};
 use crate::report;
 use crate::solve::Outcome;
@@ -140,51 +141,72 @@ fn site_rows(plan: &CityPlan) -> Vec<Row> {
     rows
 }
 
-/// Each demand point of each service with how much of it is served, where, how far.
+/// Each demand point of each service with how much of it is served, where, how far; points
+/// no site can reach are listed too, unserved.
 fn point_rows(plan: &CityPlan) -> Vec<Row> {
     let mut rows = Vec::new();
     for service in &plan.services {
         let problem = &service.problem;
         let assignment = solved(service);
         for (i, &(point_index, demand)) in service.demand.iter().enumerate() {
-            let point = &plan.points[point_index];
-            let zone = &plan.zones[point.zone];
-            let served = assignment.map_or(0.0, |a| a.served_share(i));
             let main = assignment.and_then(|a| {
                 a.allocations[i]
                     .iter()
                     .max_by(|x, y| x.share.total_cmp(&y.share).then(y.site.cmp(&x.site)))
                     .copied()
             });
-            let distance = main.and_then(|m| {
-                problem
-                    .costs()
-                    .arcs(i)
-                    .find(|arc| arc.site == m.site)
-                    .map(|arc| arc.cost)
+            let reached = main.map(|m| {
+                let cost = problem.costs().cost(i, m.site);
+                (problem.sites()[m.site].id.clone(), cost)
             });
-            rows.push(Row {
-                geometry: Shape::Point(position(point.location)),
-                properties: vec![
-                    ("service", json!(service.service.kind.name())),
-                    ("id", json!(point.id)),
-                    ("zone", json!(zone.code)),
-                    ("zone_name", json!(zone.name)),
-                    ("hukou", json!(point.residents.hukou)),
-                    ("non_hukou", json!(point.residents.non_hukou)),
-                    ("demand", json!(demand.total())),
-                    ("served_share", json!(served)),
-                    ("unmet", json!(demand.total() * (1.0 - served))),
-                    (
-                        "site",
-                        json!(main.map(|m| problem.sites()[m.site].id.clone())),
-                    ),
-                    (travel_column(&service.service), json!(distance)),
-                ],
-            });
+            let served = assignment.map_or(0.0, |a| a.served_share(i));
+            rows.push(point_row(
+                plan,
+                service,
+                point_index,
+                demand,
+                served,
+                reached,
+            ));
+        }
+        for &(point_index, demand) in &service.unreachable {
+            rows.push(point_row(plan, service, point_index, demand, 0.0, None));
         }
     }
     rows
+}
+
+/// One demand point's row: `reached` is the site serving most of it and the travel cost.
+fn point_row(
+    plan: &CityPlan,
+    service: &ServicePlan,
+    point_index: usize,
+    demand: GroupDemand,
+    served: f64,
+    reached: Option<(String, Option<f64>)>,
+) -> Row {
+    let point = &plan.points[point_index];
+    let zone = &plan.zones[point.zone];
+    let (site, cost) = match reached {
+        Some((site, cost)) => (Some(site), cost),
+        None => (None, None),
+    };
+    Row {
+        geometry: Shape::Point(position(point.location)),
+        properties: vec![
+            ("service", json!(service.service.kind.name())),
+            ("id", json!(point.id)),
+            ("zone", json!(zone.code)),
+            ("zone_name", json!(zone.name)),
+            ("hukou", json!(point.residents.hukou)),
+            ("non_hukou", json!(point.residents.non_hukou)),
+            ("demand", json!(demand.total())),
+            ("served_share", json!(served)),
+            ("unmet", json!(demand.total() * (1.0 - served))),
+            ("site", json!(site)),
+            (travel_column(&service.service), json!(cost)),
+        ],
+    }
 }
 
 /// A line from each demand point to each site serving it.

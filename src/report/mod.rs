@@ -2,6 +2,7 @@
 //! within the standard and what stays unmet, split by hukou and non-hukou residents; the
 //! figures behind every number; `summary.json` and `summary.md`.
 
+use crate::demand::ResidentPoint;
 use crate::export::{csv_bytes, ExportError};
 use crate::pipeline::{CityPlan, ServicePlan};
 use crate::solve::Outcome;
@@ -37,6 +38,13 @@ impl DistrictRow {
     }
 }
 
+/// A service's demand and demand served within the standard, over all districts.
+pub fn service_totals(rows: &[DistrictRow], service: &str) -> (f64, f64) {
+    rows.iter()
+        .filter(|r| r.service == service)
+        .fold((0.0, 0.0), |(d, s), r| (d + r.demand(), s + r.served()))
+}
+
 /// Figures per planned district and service, in zone order then service order.
 pub fn district_rows(plan: &CityPlan) -> Vec<DistrictRow> {
     let mut rows = Vec::new();
@@ -54,11 +62,13 @@ pub fn district_rows(plan: &CityPlan) -> Vec<DistrictRow> {
                 served_hukou: 0.0,
                 served_non_hukou: 0.0,
             };
-            for (i, &(point, demand)) in service.demand.iter().enumerate() {
+            let shares = (0..service.demand.len()).map(|i| served_share(service, i));
+            let unreachable = service.unreachable.iter().map(|_| 0.0);
+            let all = service.demand.iter().chain(&service.unreachable);
+            for (&(point, demand), share) in all.zip(shares.chain(unreachable)) {
                 if plan.points[point].zone != z {
                     continue;
                 }
-                let share = served_share(service, i);
                 row.demand_hukou += demand.hukou;
                 row.demand_non_hukou += demand.non_hukou;
                 row.served_hukou += demand.hukou * share;
@@ -140,7 +150,7 @@ pub fn summary_json(plan: &CityPlan, rows: &[DistrictRow]) -> Value {
     let services: Vec<Value> = plan
         .services
         .iter()
-        .map(|s| service_json(s, rows))
+        .map(|s| service_json(s, rows, &plan.points))
         .collect();
     json!({
         "title": plan.scenario.title,
@@ -153,10 +163,9 @@ pub fn summary_json(plan: &CityPlan, rows: &[DistrictRow]) -> Value {
     })
 }
 
-fn service_json(service: &ServicePlan, rows: &[DistrictRow]) -> Value {
+fn service_json(service: &ServicePlan, rows: &[DistrictRow], points: &[ResidentPoint]) -> Value {
     let name = service.service.kind.name();
-    let own = rows.iter().filter(|r| r.service == name);
-    let (demand, served) = own.fold((0.0, 0.0), |(d, s), r| (d + r.demand(), s + r.served()));
+    let (demand, served) = service_totals(rows, name);
     let counts = site_counts(service);
     let (status, objective, bound, gap, diagnosis) = match &service.outcome {
         Outcome::Solved(s) => (
@@ -190,7 +199,19 @@ fn service_json(service: &ServicePlan, rows: &[DistrictRow]) -> Value {
         "served_within_standard": round(served),
         "unmet": round(demand - served),
         "diagnosis": diagnosis,
+        "out_of_reach": out_of_reach(service, points),
     })
+}
+
+/// The demand points no site can reach: how many, their demand, their ids.
+fn out_of_reach(service: &ServicePlan, points: &[ResidentPoint]) -> Value {
+    let demand: f64 = service.unreachable.iter().map(|(_, d)| d.total()).sum();
+    let ids: Vec<&str> = service
+        .unreachable
+        .iter()
+        .map(|&(i, _)| points[i].id.as_str())
+        .collect();
+    json!({ "points": ids.len(), "demand": round(demand), "ids": ids })
 }
 
 /// How many sites of each kind a plan has open.
@@ -249,7 +270,7 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
     );
     let _ = writeln!(text, "|---|---|---|---|---|---|---|---|---|---|---|");
     for service in &plan.services {
-        let summary = service_json(service, rows);
+        let summary = service_json(service, rows, &plan.points);
         let figure = |key: &str| match summary[key].as_f64() {
             Some(value) => format!("{value:.0}"),
             None => "–".into(),
@@ -296,6 +317,26 @@ fn write_assumptions(text: &mut String, plan: &CityPlan) {
 
 fn write_diagnoses(text: &mut String, plan: &CityPlan) {
     for service in &plan.services {
+        if !service.unreachable.is_empty() {
+            let reach = out_of_reach(service, &plan.points);
+            let ids: Vec<&str> = reach["ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let _ = writeln!(
+                text,
+                "\n**{}: {} demand point(s) with {:.0} {} have no site within {} {}** (counted as unmet; the plan serves everyone else): {}",
+                service.service.kind,
+                ids.len(),
+                reach["demand"].as_f64().unwrap_or_default(),
+                service.service.unit,
+                service.service.reach,
+                service.service.travel_unit.symbol(),
+                ids.join(", ")
+            );
+        }
         if let Outcome::Infeasible(diagnosis) = &service.outcome {
             let _ = writeln!(
                 text,
