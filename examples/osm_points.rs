@@ -48,6 +48,9 @@ struct Wanted {
     nodes: Vec<i64>,
 }
 
+/// Longitude and latitude of OSM nodes by id.
+type Located = HashMap<i64, (f64, f64)>;
+
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     School,
@@ -127,7 +130,7 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
 
 /// Schools (nodes and ways) and homes (ways), with the coordinates of the nodes that are
 /// schools themselves.
-fn first_pass(path: &str) -> Result<(Vec<Wanted>, HashMap<i64, (f64, f64)>), String> {
+fn first_pass(path: &str) -> Result<(Vec<Wanted>, Located), String> {
     let mut wanted = Vec::new();
     let mut located = HashMap::new();
     let reader = ElementReader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
@@ -176,11 +179,7 @@ fn collect<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeMap<Strin
     tags.map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-fn locate_nodes(
-    path: &str,
-    needed: &HashSet<i64>,
-    located: &mut HashMap<i64, (f64, f64)>,
-) -> Result<(), String> {
+fn locate_nodes(path: &str, needed: &HashSet<i64>, located: &mut Located) -> Result<(), String> {
     let reader = ElementReader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
     reader
         .for_each(|element| {
@@ -198,7 +197,7 @@ fn locate_nodes(
 
 /// The mean of an element's distinct vertices (a closed outline's last vertex repeats its
 /// first), or `None` when one is missing from the extract.
-fn centre(nodes: &[i64], located: &HashMap<i64, (f64, f64)>) -> Option<(f64, f64)> {
+fn centre(nodes: &[i64], located: &Located) -> Option<(f64, f64)> {
     let distinct = match nodes.len() > 1 && nodes.first() == nodes.last() {
         true => &nodes[..nodes.len() - 1],
         false => nodes,
