@@ -280,6 +280,38 @@ fn homes_far_from_every_street_are_reported_as_unmet_out_of_reach() {
     );
 }
 
+/// The Helsinki example on real OpenStreetMap streets: every home's cost to its school is
+/// at least the straight line between them, and homes off the streets are reported.
+#[test]
+fn helsinki_street_costs_are_never_shorter_than_the_straight_line() {
+    let scenario = crate::support::repository().join("examples/helsinki/scenario.toml");
+    let out = tempfile::tempdir().unwrap();
+    let run = crate::support::Run::command("plan", &scenario, &out.path().join("plan"));
+    let summary = run.summary();
+    let school = service(&summary, "primary_school");
+    assert_eq!(school["out_of_reach"]["points"], 6);
+    let sites: std::collections::HashMap<String, (f64, f64)> = run.table("sites.csv")[1..]
+        .iter()
+        .map(|r| (r[3].clone(), (r[0].parse().unwrap(), r[1].parse().unwrap())))
+        .collect();
+    let homes = run.table("demand_points.csv");
+    let mut checked = 0;
+    for home in &homes[1..] {
+        let Some(&(lon, lat)) = sites.get(&home[11]) else {
+            continue;
+        };
+        let straight = defacto::travel::geodesic::distance_m(
+            geo::Point::new(home[0].parse().unwrap(), home[1].parse().unwrap()),
+            geo::Point::new(lon, lat),
+        );
+        let along: f64 = home[12].parse().unwrap();
+        // Coordinates in the outputs are rounded to 1e-7 degrees (about a centimetre).
+        assert!(along + 0.05 >= straight, "{home:?}: {along} < {straight}");
+        checked += 1;
+    }
+    assert_eq!(checked, 294);
+}
+
 #[test]
 fn the_scenario_assumptions_are_repeated_in_the_report() {
     let workspace = Workspace::small_city();

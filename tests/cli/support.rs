@@ -7,7 +7,12 @@ use tempfile::TempDir;
 
 /// The fixtures folder of this crate.
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    repository().join("tests/fixtures")
+}
+
+/// The repository's top folder.
+pub fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A problem folder in a fresh temporary directory.
