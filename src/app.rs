@@ -63,18 +63,21 @@ fn print_costs(
     written: &[PathBuf],
     seconds: f64,
 ) {
-    match found.built {
-        Some(built) => println!(
-            "{}: {} nodes, {} edges for {}; dropped {} detached piece(s) with {} nodes",
-            args.network.display(),
-            built.nodes,
-            built.edges,
-            args.profile.name(),
-            built.dropped.pieces,
-            built.dropped.nodes
-        ),
-        None => println!("{}: costs read from the cache", args.network.display()),
-    }
+    let built = found.built;
+    println!(
+        "{}: {} nodes, {} edges for {}; dropped {} detached piece(s) with {} nodes{}",
+        args.network.display(),
+        built.nodes,
+        built.edges,
+        args.profile.name(),
+        built.dropped.pieces,
+        built.dropped.nodes,
+        if found.from_cache {
+            "; costs read from the cache"
+        } else {
+            ""
+        }
+    );
     let routes = &found.routes;
     println!(
         "  {} pairs within {limit} {}; {} demand point(s) and {} site(s) farther than {} m from the streets",

@@ -12,7 +12,7 @@ use crate::input::scenario::{AgeBand, Basis, Scenario, ServiceSettings};
 use crate::input::InputError;
 use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
 use crate::solve::{self, Outcome, SolveError, SolveOptions};
-use crate::travel::cache::network_costs;
+use crate::travel::cache::{network_costs, Built};
 use crate::travel::geodesic;
 use crate::travel::routes::{Reach, Unit};
 use geo::Point;
@@ -106,8 +106,21 @@ pub struct ServicePlan {
     /// Demand points no site can reach (no site within the reach, or off the streets): left
     /// out of `problem` so that everyone else is planned for, and reported as unmet.
     pub unreachable: Vec<(usize, GroupDemand)>,
+    /// How the street network was used, when the scenario travels along streets.
+    pub streets: Option<StreetUse>,
     /// The solution, or why there is none.
     pub outcome: Outcome,
+}
+
+/// What the street network held and left out for one service.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StreetUse {
+    /// The graph kept and the detached pieces dropped.
+    pub built: Built,
+    /// Homes farther than `max_snap_m` from every street.
+    pub homes_off_streets: usize,
+    /// Sites farther than `max_snap_m` from every street.
+    pub sites_off_streets: usize,
 }
 
 /// A planned scenario: the shared geography and a plan per service.
@@ -361,7 +374,7 @@ impl City<'_> {
         let (sites, placed) = self.sites(&service, settings, &existing, &homes)?;
         let locations: Vec<Point<f64>> = homes.iter().map(|&i| self.points[i].location).collect();
         let site_locations: Vec<Point<f64>> = placed.iter().map(|s| s.location).collect();
-        let pairs = self.pairs(&mut service, &locations, &site_locations)?;
+        let (pairs, streets) = self.pairs(&mut service, &locations, &site_locations)?;
         let reachable = without_unreachable(demand_points, demand, pairs);
         let limits = Limits {
             p: None,
@@ -398,6 +411,7 @@ impl City<'_> {
             demand: reachable.demand,
             sites: placed,
             unreachable: reachable.unreachable,
+            streets,
             outcome,
         })
     }
@@ -472,9 +486,9 @@ impl City<'_> {
         service: &mut Service,
         homes: &[Point<f64>],
         sites: &[Point<f64>],
-    ) -> Result<Vec<(usize, usize, f64)>, InputError> {
+    ) -> Result<(Pairs, Option<StreetUse>), InputError> {
         let Some(travel) = &self.scenario.travel else {
-            return Ok(geodesic::pairs_within(homes, sites, service.radius_m));
+            return Ok((geodesic::pairs_within(homes, sites, service.radius_m), None));
         };
         if let Some(minutes) = travel.max_minutes {
             service.travel_unit = Unit::Minutes;
@@ -486,9 +500,13 @@ impl City<'_> {
             limit: service.reach,
             max_snap_m: travel.max_snap_m,
         };
-        Ok(network_costs(&travel.network, reach, homes, sites)?
-            .routes
-            .pairs)
+        let found = network_costs(&travel.network, reach, homes, sites)?;
+        let streets = StreetUse {
+            built: found.built,
+            homes_off_streets: found.routes.unplaced_from.len(),
+            sites_off_streets: found.routes.unplaced_to.len(),
+        };
+        Ok((found.routes.pairs, Some(streets)))
     }
 
     /// Demand points with demand, and for each its resident point and demand by group.
@@ -640,6 +658,9 @@ impl City<'_> {
     }
 }
 
+/// (demand point, site, travel cost) for every pair within reach.
+type Pairs = Vec<(usize, usize, f64)>;
+
 /// A service's demand points split by whether any site can reach them.
 struct Reachable {
     /// Demand points some site can reach.
@@ -647,7 +668,7 @@ struct Reachable {
     /// Their resident points and demand by group.
     demand: Vec<(usize, GroupDemand)>,
     /// Their pairs, numbered as `points`.
-    pairs: Vec<(usize, usize, f64)>,
+    pairs: Pairs,
     /// The resident points and demand that no site can reach.
     unreachable: Vec<(usize, GroupDemand)>,
 }
@@ -657,7 +678,7 @@ struct Reachable {
 fn without_unreachable(
     points: Vec<DemandPoint>,
     demand: Vec<(usize, GroupDemand)>,
-    pairs: Vec<(usize, usize, f64)>,
+    pairs: Pairs,
 ) -> Reachable {
     let mut reached = vec![false; points.len()];
     for &(i, _, _) in &pairs {

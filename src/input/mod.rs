@@ -52,6 +52,14 @@ pub enum InputError {
         /// What the parser said, with line and column.
         message: String,
     },
+    /// A street map that cannot be used as a whole (unreadable, or no usable street).
+    #[error("{path}: {problem}")]
+    Map {
+        /// The map file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
     /// A GeoJSON feature with a property or geometry that cannot be used.
     #[error("{path}, feature {feature}{label}, field `{field}`: {problem}")]
     Feature {

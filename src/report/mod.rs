@@ -200,6 +200,14 @@ fn service_json(service: &ServicePlan, rows: &[DistrictRow], points: &[ResidentP
         "unmet": round(demand - served),
         "diagnosis": diagnosis,
         "out_of_reach": out_of_reach(service, points),
+        "streets": service.streets.map(|s| json!({
+            "nodes": s.built.nodes,
+            "edges": s.built.edges,
+            "dropped_pieces": s.built.dropped.pieces,
+            "dropped_nodes": s.built.dropped.nodes,
+            "homes_off_streets": s.homes_off_streets,
+            "sites_off_streets": s.sites_off_streets,
+        })),
     })
 }
 
@@ -317,6 +325,22 @@ fn write_assumptions(text: &mut String, plan: &CityPlan) {
 
 fn write_diagnoses(text: &mut String, plan: &CityPlan) {
     for service in &plan.services {
+        if let (Some(streets), Some(travel)) = (service.streets, &plan.scenario.travel) {
+            let _ = writeln!(
+                text,
+                "\n{}: travel along the streets of {} ({}): {} nodes and {} directed edges kept, {} detached piece(s) with {} nodes dropped; {} home(s) and {} site(s) more than {} m from any street.",
+                service.service.kind,
+                travel.network.display(),
+                travel.profile.name(),
+                streets.built.nodes,
+                streets.built.edges,
+                streets.built.dropped.pieces,
+                streets.built.dropped.nodes,
+                streets.homes_off_streets,
+                streets.sites_off_streets,
+                travel.max_snap_m
+            );
+        }
         if !service.unreachable.is_empty() {
             let reach = out_of_reach(service, &plan.points);
             let ids: Vec<&str> = reach["ids"]

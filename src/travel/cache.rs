@@ -14,15 +14,17 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the cached format or the way costs are computed changes.
-const FORMAT: &str = "defacto-routes-1";
+const FORMAT: &str = "defacto-routes-2";
 
 /// Costs along the streets, and how they were obtained.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkCosts {
     /// The pairs within reach and the points off the network.
     pub routes: Routes,
-    /// The graph's size and what was dropped; `None` when the costs came from the cache.
-    pub built: Option<Built>,
+    /// The graph's size and what was dropped.
+    pub built: Built,
+    /// Whether the costs were read from the cache rather than computed.
+    pub from_cache: bool,
 }
 
 /// What was built from the map.
@@ -52,24 +54,27 @@ pub fn network_costs(
         source,
     })?;
     let entry = cache_dir().map(|dir| dir.join(format!("{:016x}.txt", key(&map, reach, from, to))));
-    if let Some(routes) = entry.as_deref().and_then(load) {
+    if let Some((routes, built)) = entry.as_deref().and_then(load) {
         return Ok(NetworkCosts {
             routes,
-            built: None,
+            built,
+            from_cache: true,
         });
     }
     let graph = StreetNetwork::build(&read_streets(network, reach.profile)?);
     let routes = costs_within(&graph, from, to, reach);
+    let built = Built {
+        nodes: graph.graph.node_count(),
+        edges: graph.graph.edge_count(),
+        dropped: graph.dropped,
+    };
     if let Some(path) = &entry {
-        store(path, &routes);
+        store(path, &routes, built);
     }
     Ok(NetworkCosts {
         routes,
-        built: Some(Built {
-            nodes: graph.graph.node_count(),
-            edges: graph.graph.edge_count(),
-            dropped: graph.dropped,
-        }),
+        built,
+        from_cache: false,
     })
 }
 
@@ -97,10 +102,15 @@ fn key(map: &[u8], reach: Reach, from: &[Point<f64>], to: &[Point<f64>]) -> u64 
     hasher.finish()
 }
 
-/// Lines: `pair i j cost`, `unplaced_from i`, `unplaced_to j`; costs written in Rust's
-/// shortest round-trip form, so a cached cost is bit for bit the computed one.
-fn store(path: &Path, routes: &Routes) {
-    let mut text = String::new();
+/// Lines: `built nodes edges pieces dropped_nodes dropped_edges`, then `pair i j cost`,
+/// `unplaced_from i`, `unplaced_to j`; costs written in Rust's shortest round-trip form, so a
+/// cached cost is bit for bit the computed one.
+fn store(path: &Path, routes: &Routes, built: Built) {
+    let dropped = built.dropped;
+    let mut text = format!(
+        "built {} {} {} {} {}\n",
+        built.nodes, built.edges, dropped.pieces, dropped.nodes, dropped.edges
+    );
     for (i, j, cost) in &routes.pairs {
         text.push_str(&format!("pair {i} {j} {cost}\n"));
     }
@@ -121,10 +131,29 @@ fn store(path: &Path, routes: &Routes) {
     }
 }
 
-fn load(path: &Path) -> Option<Routes> {
+fn load(path: &Path) -> Option<(Routes, Built)> {
     let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    let header: Vec<usize> = lines
+        .next()?
+        .strip_prefix("built ")?
+        .split(' ')
+        .map(|n| n.parse().ok())
+        .collect::<Option<_>>()?;
+    let &[nodes, edges, pieces, dropped_nodes, dropped_edges] = header.as_slice() else {
+        return None;
+    };
+    let built = Built {
+        nodes,
+        edges,
+        dropped: Dropped {
+            pieces,
+            nodes: dropped_nodes,
+            edges: dropped_edges,
+        },
+    };
     let mut routes = Routes::default();
-    for line in text.lines() {
+    for line in lines {
         let fields: Vec<&str> = line.split(' ').collect();
         match fields.as_slice() {
             ["pair", i, j, cost] => {
@@ -137,7 +166,7 @@ fn load(path: &Path) -> Option<Routes> {
             _ => return None,
         }
     }
-    Some(routes)
+    Some((routes, built))
 }
 
 #[cfg(test)]
@@ -153,15 +182,24 @@ mod tests {
             unplaced_from: vec![5],
             unplaced_to: vec![7, 9],
         };
-        store(&path, &routes);
-        assert_eq!(load(&path), Some(routes));
+        let built = Built {
+            nodes: 10,
+            edges: 18,
+            dropped: Dropped {
+                pieces: 1,
+                nodes: 2,
+                edges: 2,
+            },
+        };
+        store(&path, &routes, built);
+        assert_eq!(load(&path), Some((routes, built)));
     }
 
     #[test]
     fn a_damaged_entry_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("routes.txt");
-        std::fs::write(&path, "pair 1 2\n").unwrap();
+        std::fs::write(&path, "built 1 0 0 0 0\npair 1 2\n").unwrap();
         assert_eq!(load(&path), None);
     }
 }

@@ -24,10 +24,17 @@ pub fn read_streets(path: &Path, profile: Profile) -> Result<Vec<Street>, InputE
     let is_pbf = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("pbf"));
-    match is_pbf {
-        true => read_osm(path, profile),
-        false => read_lines(path, profile),
+    let streets = match is_pbf {
+        true => read_osm(path, profile)?,
+        false => read_lines(path, profile)?,
+    };
+    if streets.is_empty() {
+        return Err(InputError::Map {
+            path: path.to_path_buf(),
+            problem: format!("holds no street the {} profile may use", profile.name()),
+        });
     }
+    Ok(streets)
 }
 
 /// How a way with these tags is travelled, or `None` when the profile may not use it.
@@ -106,9 +113,9 @@ struct Way {
 /// Two passes: the ways the profile uses, then the coordinates of their nodes. A way cut by
 /// the extract's edge is split where its nodes are missing rather than bridged.
 fn read_osm(path: &Path, profile: Profile) -> Result<Vec<Street>, InputError> {
-    let osm_error = |e: osmpbf::Error| InputError::Json {
+    let osm_error = |e: osmpbf::Error| InputError::Map {
         path: path.to_path_buf(),
-        message: format!("not a readable OpenStreetMap PBF file: {e}"),
+        problem: format!("not a readable OpenStreetMap PBF file: {e}"),
     };
     let mut ways = Vec::new();
     ElementReader::from_path(path)

@@ -110,6 +110,21 @@ fn the_limit_cuts_pairs_and_a_rerun_reads_the_same_costs_from_the_cache() {
 }
 
 #[test]
+fn a_map_without_streets_for_the_profile_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    l_shaped_town(dir.path());
+    let footway = std::fs::read_to_string(dir.path().join("streets.geojson"))
+        .unwrap()
+        .replace("residential", "footway");
+    std::fs::write(dir.path().join("streets.geojson"), footway).unwrap();
+    let run = costs(dir.path(), &["--max-minutes", "10", "--profile", "drive"]);
+    assert_eq!(run.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&run.stderr);
+    let expected = "streets.geojson: holds no street the drive profile may use";
+    assert!(message.contains(expected), "{message}");
+}
+
+#[test]
 fn a_street_file_that_is_not_geojson_is_named() {
     let dir = tempfile::tempdir().unwrap();
     l_shaped_town(dir.path());
