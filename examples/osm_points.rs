@@ -12,6 +12,8 @@
 //!   --school-capacity 500 --residents-per-building 40 --non-hukou-share 0.15
 //! ```
 
+use defacto::travel::streets::node_locations;
+use geo::Point;
 use osmpbf::{Element, ElementReader};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -48,8 +50,8 @@ struct Wanted {
     nodes: Vec<i64>,
 }
 
-/// Longitude and latitude of OSM nodes by id.
-type Located = HashMap<i64, (f64, f64)>;
+/// Locations of OSM nodes by id.
+type Located = HashMap<i64, Point<f64>>;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -74,7 +76,8 @@ fn run() -> Result<(), String> {
         .iter()
         .flat_map(|w| w.nodes.iter().copied())
         .collect();
-    locate_nodes(&options.input, &needed, &mut located)?;
+    let path = std::path::Path::new(&options.input);
+    located.extend(node_locations(path, &needed).map_err(|e| e.to_string())?);
     let mut schools = Vec::new();
     let mut homes = Vec::new();
     let mut skipped = 0;
@@ -148,10 +151,10 @@ fn first_pass(path: &str) -> Result<(Vec<Wanted>, Located), String> {
                 _ => return,
             };
             if let Element::Node(n) = &element {
-                located.insert(n.id(), (n.lon(), n.lat()));
+                located.insert(n.id(), Point::new(n.lon(), n.lat()));
             }
             if let Element::DenseNode(n) = &element {
-                located.insert(n.id(), (n.lon(), n.lat()));
+                located.insert(n.id(), Point::new(n.lon(), n.lat()));
             }
             wanted.push(Wanted {
                 kind,
@@ -179,22 +182,6 @@ fn collect<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeMap<Strin
     tags.map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-fn locate_nodes(path: &str, needed: &HashSet<i64>, located: &mut Located) -> Result<(), String> {
-    let reader = ElementReader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
-    reader
-        .for_each(|element| {
-            let (id, lon, lat) = match element {
-                Element::Node(n) => (n.id(), n.lon(), n.lat()),
-                Element::DenseNode(n) => (n.id(), n.lon(), n.lat()),
-                _ => return,
-            };
-            if needed.contains(&id) {
-                located.insert(id, (lon, lat));
-            }
-        })
-        .map_err(|e| format!("{path}: {e}"))
-}
-
 /// The mean of an element's distinct vertices (a closed outline's last vertex repeats its
 /// first), or `None` when one is missing from the extract.
 fn centre(nodes: &[i64], located: &Located) -> Option<(f64, f64)> {
@@ -202,13 +189,13 @@ fn centre(nodes: &[i64], located: &Located) -> Option<(f64, f64)> {
         true => &nodes[..nodes.len() - 1],
         false => nodes,
     };
-    let points: Option<Vec<(f64, f64)>> =
+    let points: Option<Vec<Point<f64>>> =
         distinct.iter().map(|id| located.get(id).copied()).collect();
     let points = points?;
     let count = points.len() as f64;
     let (lon, lat) = points
         .iter()
-        .fold((0.0, 0.0), |(x, y), p| (x + p.0, y + p.1));
+        .fold((0.0, 0.0), |(x, y), p| (x + p.x(), y + p.y()));
     Some((round7(lon / count), round7(lat / count)))
 }
 

@@ -113,10 +113,7 @@ struct Way {
 /// Two passes: the ways the profile uses, then the coordinates of their nodes. A way cut by
 /// the extract's edge is split where its nodes are missing rather than bridged.
 fn read_osm(path: &Path, profile: Profile) -> Result<Vec<Street>, InputError> {
-    let osm_error = |e: osmpbf::Error| InputError::Map {
-        path: path.to_path_buf(),
-        problem: format!("not a readable OpenStreetMap PBF file: {e}"),
-    };
+    let osm_error = |e| osm_error(path, e);
     let mut ways = Vec::new();
     ElementReader::from_path(path)
         .map_err(osm_error)?
@@ -135,20 +132,7 @@ fn read_osm(path: &Path, profile: Profile) -> Result<Vec<Street>, InputError> {
         })
         .map_err(osm_error)?;
     let needed: HashSet<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
-    let mut located: HashMap<i64, Point<f64>> = HashMap::with_capacity(needed.len());
-    ElementReader::from_path(path)
-        .map_err(osm_error)?
-        .for_each(|element| {
-            let (id, lon, lat) = match element {
-                Element::Node(n) => (n.id(), n.lon(), n.lat()),
-                Element::DenseNode(n) => (n.id(), n.lon(), n.lat()),
-                _ => return,
-            };
-            if needed.contains(&id) {
-                located.insert(id, Point::new(lon, lat));
-            }
-        })
-        .map_err(osm_error)?;
+    let located = node_locations(path, &needed)?;
     let mut streets = Vec::new();
     for way in ways {
         for run in way.refs.split(|id| !located.contains_key(id)) {
@@ -162,6 +146,39 @@ fn read_osm(path: &Path, profile: Profile) -> Result<Vec<Street>, InputError> {
         }
     }
     Ok(streets)
+}
+
+/// The location of each `needed` node of an OpenStreetMap `.osm.pbf` file that has it.
+///
+/// # Errors
+/// [`InputError::Map`] when the file cannot be read as OpenStreetMap PBF.
+pub fn node_locations(
+    path: &Path,
+    needed: &HashSet<i64>,
+) -> Result<HashMap<i64, Point<f64>>, InputError> {
+    let mut located = HashMap::with_capacity(needed.len());
+    ElementReader::from_path(path)
+        .and_then(|reader| {
+            reader.for_each(|element| {
+                let (id, lon, lat) = match element {
+                    Element::Node(n) => (n.id(), n.lon(), n.lat()),
+                    Element::DenseNode(n) => (n.id(), n.lon(), n.lat()),
+                    _ => return,
+                };
+                if needed.contains(&id) {
+                    located.insert(id, Point::new(lon, lat));
+                }
+            })
+        })
+        .map_err(|e| osm_error(path, e))?;
+    Ok(located)
+}
+
+fn osm_error(path: &Path, e: osmpbf::Error) -> InputError {
+    InputError::Map {
+        path: path.to_path_buf(),
+        problem: format!("not a readable OpenStreetMap PBF file: {e}"),
+    }
 }
 
 /// GeoJSON LineStrings and MultiLineStrings; a feature without `highway` is taken as a

@@ -10,9 +10,12 @@ pub fn fixtures() -> PathBuf {
     repository().join("tests/fixtures")
 }
 
-/// The repository's top folder.
+/// The repository's top folder. Read at run time first: `cargo test` sets it for the clone
+/// being tested, while the compiled-in value may name another clone that shared the build.
 pub fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// A problem folder in a fresh temporary directory.
