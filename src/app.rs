@@ -100,12 +100,16 @@ fn plan(args: &PlanArgs) -> Result<(), Error> {
     if let Some(nodes) = args.run.node_limit {
         scenario.solve.node_limit = Some(nodes);
     }
+    if let Some(method) = args.run.method {
+        scenario.solve.method = Some(method);
+    }
     let mut progress = |service: ServiceKind| {
         if !args.run.quiet {
             eprintln!("  planning {service} …");
         }
     };
-    let city = pipeline::plan_scenario(&args.scenario, scenario, args.run.verbose, &mut progress)?;
+    let city =
+        pipeline::plan_scenario(&args.scenario, scenario, args.run.terminal(), &mut progress)?;
     let written = export::write_city(&args.out, &city)?;
     if !args.run.quiet {
         print_city(&city, &written, started.elapsed().as_secs_f64());
@@ -158,7 +162,8 @@ fn solve(args: &SolveArgs) -> Result<(), Error> {
         time_limit: Some(args.time_limit),
         gap: args.gap,
         node_limit: args.run.node_limit,
-        verbose: args.run.verbose,
+        terminal: args.run.terminal(),
+        method: args.run.method.unwrap_or_default(),
     };
     match solve::solve(&problem, &options)? {
         Outcome::Solved(solution) => {

@@ -11,7 +11,7 @@ use crate::input::geojson::{read_points, read_zones, PointFeature, Zone};
 use crate::input::scenario::{AgeBand, Basis, Scenario, ServiceSettings};
 use crate::input::InputError;
 use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
-use crate::solve::{self, Outcome, SolveError, SolveOptions};
+use crate::solve::{self, Outcome, SolveError, SolveOptions, Terminal};
 use crate::travel::cache::{network_costs, Built};
 use crate::travel::geodesic;
 use crate::travel::routes::{Reach, Unit};
@@ -142,7 +142,7 @@ pub struct CityPlan {
 
 /// Plans every enabled service of a scenario read from `path`.
 ///
-/// `verbose` shows the solver's log; `progress` is told each service as it starts.
+/// `terminal` says what the solver shows; `progress` is told each service as it starts.
 ///
 /// # Errors
 /// [`PipelineError`] for input that cannot be used or a solver failure. A service with no
@@ -150,7 +150,7 @@ pub struct CityPlan {
 pub fn plan_scenario(
     path: &Path,
     scenario: Scenario,
-    verbose: bool,
+    terminal: Terminal,
     progress: &mut dyn FnMut(ServiceKind),
 ) -> Result<CityPlan, PipelineError> {
     let settings = &scenario.zones;
@@ -182,7 +182,7 @@ pub fn plan_scenario(
             planned: &planned,
             residents: &residents,
             points: &points,
-            verbose,
+            terminal,
         };
         plans.push(city.plan_service(service, &settings)?);
     }
@@ -352,7 +352,7 @@ struct City<'a> {
     planned: &'a [bool],
     residents: &'a [Residents],
     points: &'a [ResidentPoint],
-    verbose: bool,
+    terminal: Terminal,
 }
 
 impl City<'_> {
@@ -399,7 +399,8 @@ impl City<'_> {
             time_limit: self.scenario.solve.time_limit_s,
             gap: self.scenario.solve.gap.unwrap_or(0.0),
             node_limit: self.scenario.solve.node_limit,
-            verbose: self.verbose,
+            terminal: self.terminal,
+            method: self.scenario.solve.method.unwrap_or_default(),
         };
         let outcome = solve::solve(&problem, &options).map_err(|source| PipelineError::Solve {
             service: service.kind,

@@ -7,7 +7,7 @@
 
 use super::geojson::Datum;
 use super::InputError;
-use crate::model::Objective;
+use crate::model::{Method, Objective};
 use crate::travel::network::Profile;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -332,6 +332,8 @@ pub struct SolveSettings {
     /// Branch-and-bound nodes per service before the best plan found is kept; unlike the
     /// time limit it stops at the same point on every run and machine.
     pub node_limit: Option<u64>,
+    /// `exact`, `heuristic` or `auto` (the default: exact unless the problem is large).
+    pub method: Option<Method>,
 }
 
 /// Reads a scenario and the bases it extends, merged, with paths resolved.

@@ -59,6 +59,21 @@ impl SparseCosts {
         self.sites.len()
     }
 
+    /// Where demand point `demand`'s arcs sit in [`Self::arc_sites`] and [`Self::arc_costs`].
+    pub fn arc_range(&self, demand: usize) -> std::ops::Range<usize> {
+        self.offsets[demand]..self.offsets[demand + 1]
+    }
+
+    /// The site of every arc, point after point, each point's nearest first.
+    pub fn arc_sites(&self) -> &[u32] {
+        &self.sites
+    }
+
+    /// The cost of every arc, in the order of [`Self::arc_sites`].
+    pub fn arc_costs(&self) -> &[f64] {
+        &self.costs
+    }
+
     /// The arcs of demand point `demand`, nearest first.
     pub fn arcs(&self, demand: usize) -> impl ExactSizeIterator<Item = Arc> + '_ {
         let range = self.offsets[demand]..self.offsets[demand + 1];

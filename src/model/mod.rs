@@ -15,4 +15,6 @@ pub mod projection;
 
 pub use costs::{Arc, SparseCosts};
 pub use evaluate::{Allocation, Assignment};
-pub use problem::{DemandPoint, Limits, ModelError, Objective, Site, SiteStatus, SitingProblem};
+pub use problem::{
+    DemandPoint, Limits, Method, ModelError, Objective, Site, SiteStatus, SitingProblem,
+};

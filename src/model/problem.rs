@@ -84,6 +84,33 @@ impl Objective {
     }
 }
 
+/// Which solver a problem goes to; `solve::method_for` says what `auto` picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// The exact model for problems of moderate size, the heuristic beyond.
+    #[default]
+    Auto,
+    /// The mixed-integer model solved by HiGHS.
+    Exact,
+    /// Vertex substitution with a Lagrangian bound.
+    Heuristic,
+}
+
+impl Method {
+    /// Every method, in the order the help lists them.
+    pub const ALL: [Method; 3] = [Method::Auto, Method::Exact, Method::Heuristic];
+
+    /// The name used on the command line and in summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Auto => "auto",
+            Method::Exact => "exact",
+            Method::Heuristic => "heuristic",
+        }
+    }
+}
+
 /// Limits and switches of a siting problem beyond its tables.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Limits {

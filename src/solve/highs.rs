@@ -589,7 +589,7 @@ fn configure(
     let failed = |name: &str| SolveError::Highs(format!("HiGHS rejected option {name}"));
     for flag in ["output_flag", "log_to_console"] {
         model
-            .try_set_option(flag, options.verbose)
+            .try_set_option(flag, options.terminal.solver_log)
             .map_err(|_| failed(flag))?;
     }
     model

@@ -2,17 +2,45 @@
 //!
 //! [`solve`] first runs [`diagnose`], which finds the plain reasons a problem has no plan
 //! (demand with no site in reach, too little capacity) before any solver is started, then
-//! hands the problem to the exact HiGHS solver. Every [`Solution`] carries a proven `bound`,
-//! and its status is `Optimal` only when the plan's value meets that bound.
+//! hands the problem to a solver by [`Method`]: the exact HiGHS model ([`ExactSolver`]) for
+//! problems it proves in reasonable time, the heuristic with a Lagrangian bound
+//! ([`LargeSolver`]) for city-sized ones. Every [`Solution`] carries a proven `bound`, and its
+//! status is `Optimal` only when the plan's value meets that bound.
 
 mod diagnose;
+mod form;
 mod heuristic;
 mod highs;
+mod lagrange;
+mod large;
+mod progress;
 
 pub use diagnose::{diagnose, Diagnosis, Reason};
 pub use highs::ExactSolver;
+pub use large::LargeSolver;
 
-use crate::model::{Assignment, SitingProblem};
+/// Above this many cost pairs an uncapacitated problem goes to the heuristic under `auto`.
+const EXACT_MAX_PAIRS: usize = 1_000_000;
+
+/// Above this many cost pairs a capacitated problem goes to the heuristic under `auto`:
+/// HiGHS found no plan in 60 s for a city of 10,000 cells and 1,000 sites (200,000 pairs).
+const EXACT_MAX_CAPACITATED_PAIRS: usize = 100_000;
+
+/// The solver `method` stands for on `problem`: under `auto`, the exact model unless the
+/// problem has more cost pairs than it proves in reasonable time.
+pub fn method_for(problem: &SitingProblem, method: Method) -> Method {
+    let limit = match problem.is_capacitated() {
+        true => EXACT_MAX_CAPACITATED_PAIRS,
+        false => EXACT_MAX_PAIRS,
+    };
+    match method {
+        Method::Auto if problem.costs().pair_count() > limit => Method::Heuristic,
+        Method::Auto => Method::Exact,
+        chosen => chosen,
+    }
+}
+
+use crate::model::{Assignment, Method, SitingProblem};
 
 /// Limits on a solve.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,8 +52,19 @@ pub struct SolveOptions {
     /// Stop after this many branch-and-bound nodes: unlike a time limit, it ends the search
     /// at the same point on every run, so the plan is reproduced byte for byte.
     pub node_limit: Option<u64>,
-    /// Let the solver print its log on the terminal.
-    pub verbose: bool,
+    /// What to show on the terminal while solving.
+    pub terminal: Terminal,
+    /// Which solver to use.
+    pub method: Method,
+}
+
+/// What a solve shows on the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Terminal {
+    /// HiGHS prints its log.
+    pub solver_log: bool,
+    /// The heuristic redraws its plan, bound and gap in place (only on a terminal).
+    pub progress: bool,
 }
 
 impl Default for SolveOptions {
@@ -34,7 +73,8 @@ impl Default for SolveOptions {
             time_limit: None,
             gap: 0.0,
             node_limit: None,
-            verbose: false,
+            terminal: Terminal::default(),
+            method: Method::Auto,
         }
     }
 }
@@ -107,6 +147,12 @@ pub enum SolveError {
         /// The limit that was hit.
         seconds: f64,
     },
+    /// The heuristic found no plan that serves everyone the model must serve.
+    #[error(
+        "the heuristic found no plan that serves all demand within the capacities; \
+         try --method exact"
+    )]
+    NoCompletePlan,
 }
 
 /// Something that turns a siting problem into a plan.
@@ -127,5 +173,8 @@ pub fn solve(problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome,
     if let Some(diagnosis) = diagnose(problem) {
         return Ok(Outcome::Infeasible(diagnosis));
     }
-    ExactSolver.solve(problem, options)
+    match method_for(problem, options.method) {
+        Method::Heuristic => LargeSolver.solve(problem, options),
+        _ => ExactSolver.solve(problem, options),
+    }
 }

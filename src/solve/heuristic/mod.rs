@@ -4,13 +4,22 @@
 //!
 //! [`local_search::search`] opens sites greedily, then improves by swaps (and openings and
 //! closings when `p` is free); [`assign::assign`] serves demand from each trial set of sites.
+//! For problems too large to re-serve everyone on every trial, [`SwapSearch`] prices swaps
+//! incrementally and [`transport`] serves demand within capacities by a linear program
+//! ([`price_and_fill`] by adjusted prices, where that program would be too slow).
 
 mod assign;
 mod local_search;
+mod prices;
 mod single_source;
+mod swap;
+mod transport;
 
 pub use assign::nearest_open;
 pub use local_search::search;
+pub use prices::price_and_fill;
+pub use swap::SwapSearch;
+pub use transport::transport;
 
 #[cfg(test)]
 mod tests {

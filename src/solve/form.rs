@@ -1,0 +1,139 @@
+//! Every objective restated as one minimisation over the sparse arcs, the form the
+//! Lagrangian bound and the large-instance heuristic both work on.
+//!
+//! Serving point `i` wholly from site `j` costs `arc_cost` (weight × travel for `p_median`
+//! and `min_cost`, nothing for the covering objectives); opening `j` costs `open_cost`
+//! (its fixed cost for `min_cost`, 1 for `min_sites`, nothing otherwise); for `max_coverage`
+//! leaving `i` unserved costs its weight, so the minimum is the weight left uncovered and
+//! the model's objective is the total weight less that.
+
+use crate::model::{Objective, SitingProblem};
+
+/// Arcs grouped by site: for site `j`, `points[offsets[j]..offsets[j + 1]]` are the points
+/// it can serve and `arcs[..]` the matching arc indices of the problem's cost table.
+#[derive(Debug, Clone)]
+pub struct BySite {
+    offsets: Vec<usize>,
+    points: Vec<u32>,
+    arcs: Vec<u32>,
+}
+
+impl BySite {
+    fn new(problem: &SitingProblem) -> Self {
+        let sites = problem.costs().arc_sites();
+        let mut offsets = vec![0usize; problem.sites().len() + 1];
+        for &j in sites {
+            offsets[j as usize + 1] += 1;
+        }
+        for j in 0..problem.sites().len() {
+            offsets[j + 1] += offsets[j];
+        }
+        let mut next = offsets.clone();
+        let mut points = vec![0u32; sites.len()];
+        let mut arcs = vec![0u32; sites.len()];
+        for i in 0..problem.demand().len() {
+            for arc in problem.costs().arc_range(i) {
+                let slot = &mut next[sites[arc] as usize];
+                points[*slot] = i as u32;
+                arcs[*slot] = arc as u32;
+                *slot += 1;
+            }
+        }
+        Self {
+            offsets,
+            points,
+            arcs,
+        }
+    }
+
+    /// The (point, arc) pairs of site `j`, points in increasing order.
+    pub fn of(&self, j: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let range = self.offsets[j]..self.offsets[j + 1];
+        self.points[range.clone()]
+            .iter()
+            .zip(&self.arcs[range])
+            .map(|(&i, &arc)| (i as usize, arc as usize))
+    }
+}
+
+/// A siting problem as a minimisation over arcs; see the module documentation.
+#[derive(Debug, Clone)]
+pub struct MinForm<'a> {
+    /// The problem restated.
+    pub problem: &'a SitingProblem,
+    /// Cost of serving a point wholly over each arc, indexed like the problem's arcs.
+    pub arc_cost: Vec<f64>,
+    /// Cost of opening each site.
+    pub open_cost: Vec<f64>,
+    /// For `max_coverage`, each point's cost when left unserved; `None` when all must be
+    /// served.
+    pub unserved_cost: Option<Vec<f64>>,
+    /// Sites that are open whatever the plan (existing ones).
+    pub forced: Vec<bool>,
+    /// The arcs seen from the sites.
+    pub by_site: BySite,
+}
+
+impl<'a> MinForm<'a> {
+    /// Restates `problem`.
+    pub fn new(problem: &'a SitingProblem) -> Self {
+        let objective = problem.objective();
+        let costs = problem.costs();
+        let mut arc_cost = vec![0.0; costs.pair_count()];
+        if matches!(objective, Objective::PMedian | Objective::MinCost) {
+            for (i, point) in problem.demand().iter().enumerate() {
+                for arc in costs.arc_range(i) {
+                    arc_cost[arc] = point.weight * costs.arc_costs()[arc];
+                }
+            }
+        }
+        let open_cost = problem
+            .sites()
+            .iter()
+            .map(|site| match objective {
+                Objective::MinCost => site.fixed_cost,
+                Objective::MinSites => 1.0,
+                Objective::PMedian | Objective::MaxCoverage => 0.0,
+            })
+            .collect();
+        let unserved_cost = (objective == Objective::MaxCoverage)
+            .then(|| problem.demand().iter().map(|d| d.weight).collect());
+        Self {
+            problem,
+            arc_cost,
+            open_cost,
+            unserved_cost,
+            forced: problem.sites().iter().map(|s| s.is_existing()).collect(),
+            by_site: BySite::new(problem),
+        }
+    }
+
+    /// The model's objective for a value of this form, and the other way round (the map is
+    /// its own inverse).
+    pub fn objective_of(&self, value: f64) -> f64 {
+        match self.problem.objective() {
+            Objective::MaxCoverage => self.total_unserved_cost() - value,
+            _ => value,
+        }
+    }
+
+    fn total_unserved_cost(&self) -> f64 {
+        self.unserved_cost.iter().flatten().sum()
+    }
+
+    /// Site `j`'s capacity, infinite when it has none.
+    pub fn capacity(&self, j: usize) -> f64 {
+        self.problem.sites()[j].capacity.unwrap_or(f64::INFINITY)
+    }
+
+    /// Whether every optimal value is a whole number, so a bound may be rounded up: integer
+    /// costs and no shares of a point split between sites.
+    pub fn has_integral_optimum(&self) -> bool {
+        let whole = |v: &f64| v.fract() == 0.0;
+        let no_split = !self.problem.is_capacitated() || self.problem.limits().single_source;
+        no_split
+            && self.arc_cost.iter().all(whole)
+            && self.open_cost.iter().all(whole)
+            && self.unserved_cost.iter().flatten().all(whole)
+    }
+}

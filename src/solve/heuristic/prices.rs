@@ -1,0 +1,241 @@
+//! Serving demand within capacities when a linear program would be too slow (beyond some
+//! 10^4 points): capacity prices found by adjustment, then a greedy fill at those prices.
+//!
+//! Each point goes where its trip plus the site's price per person is cheapest. A site that
+//! draws more people than it holds raises its price just enough to turn away the excess,
+//! those with the cheapest alternative first; a site with room lowers a price it no longer
+//! needs. After a fixed number of rounds the points are served in order of how much they
+//! lose by their second choice, each at its cheapest priced site that still has room.
+
+use super::transport::Transport;
+use crate::model::{Allocation, Assignment};
+use crate::solve::form::MinForm;
+use rayon::prelude::*;
+
+/// Rounds of price adjustment.
+const ROUNDS: usize = 60;
+
+/// A site with room drops this share of its price each round.
+const RELEASE: f64 = 0.3;
+
+/// A point's open options at the current prices.
+#[derive(Debug, Clone, Copy)]
+struct Choice {
+    site: Option<usize>,
+    cost: f64,
+    second: f64,
+}
+
+/// Serves the demand from `open` at prices adjusted to the capacities, starting from
+/// `prices`; `unserved[i]` is what leaving point `i` out costs.
+pub fn price_and_fill(
+    form: &MinForm,
+    open: &[bool],
+    unserved: &[f64],
+    prices: &[f64],
+) -> Transport {
+    let problem = form.problem;
+    let demand = problem.demand();
+    let mut price: Vec<f64> = prices.to_vec();
+    let room: Vec<f64> = (0..open.len()).map(|j| form.capacity(j)).collect();
+    for _ in 0..ROUNDS {
+        let choices = choose(form, open, unserved, &price);
+        let mut load = vec![0.0; open.len()];
+        let mut drawn: Vec<Vec<(f64, f64)>> = vec![Vec::new(); open.len()];
+        for (i, choice) in choices.iter().enumerate() {
+            if let Some(j) = choice.site {
+                load[j] += demand[i].demand;
+                let margin = (choice.second - choice.cost) / demand[i].demand.max(1e-9);
+                drawn[j].push((margin, demand[i].demand));
+            }
+        }
+        let mut changed = false;
+        for j in (0..open.len()).filter(|&j| open[j]) {
+            if load[j] > room[j] {
+                price[j] += turn_away(&mut drawn[j], load[j] - room[j]);
+                changed = true;
+            } else if price[j] > 0.0 && load[j] < room[j] {
+                price[j] *= 1.0 - RELEASE;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    fill(form, open, unserved, &price)
+}
+
+/// The smallest rise in price that turns away `excess` people: the margin of the point at
+/// which the cumulative demand of the cheapest-to-move points reaches the excess.
+fn turn_away(drawn: &mut [(f64, f64)], excess: f64) -> f64 {
+    drawn.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut moved = 0.0;
+    for &(margin, people) in drawn.iter() {
+        moved += people;
+        if moved >= excess {
+            return margin + 1e-9;
+        }
+    }
+    drawn.last().map_or(0.0, |d| d.0 + 1e-9)
+}
+
+fn choose(form: &MinForm, open: &[bool], unserved: &[f64], price: &[f64]) -> Vec<Choice> {
+    let problem = form.problem;
+    let sites = problem.costs().arc_sites();
+    (0..problem.demand().len())
+        .into_par_iter()
+        .map(|i| {
+            let need = problem.demand()[i].demand;
+            let mut best = Choice {
+                site: None,
+                cost: unserved[i],
+                second: unserved[i],
+            };
+            for arc in problem.costs().arc_range(i) {
+                let j = sites[arc] as usize;
+                if !open[j] {
+                    continue;
+                }
+                let cost = form.arc_cost[arc] + price[j] * need;
+                if cost < best.cost {
+                    best.second = best.cost;
+                    best.cost = cost;
+                    best.site = Some(j);
+                } else if cost < best.second {
+                    best.second = cost;
+                }
+            }
+            best
+        })
+        .collect()
+}
+
+/// Serves points in order of regret at the final prices, each at its cheapest priced
+/// sites with room (split between them when one cannot hold it all, unless single-source).
+fn fill(form: &MinForm, open: &[bool], unserved: &[f64], price: &[f64]) -> Transport {
+    let problem = form.problem;
+    let demand = problem.demand();
+    let single = problem.limits().single_source;
+    let choices = choose(form, open, unserved, price);
+    let mut order: Vec<usize> = (0..demand.len()).collect();
+    let regret = |i: usize| choices[i].second - choices[i].cost;
+    order.sort_by(|&a, &b| regret(b).total_cmp(&regret(a)).then(a.cmp(&b)));
+    let mut room: Vec<f64> = (0..open.len()).map(|j| form.capacity(j)).collect();
+    let mut allocations = vec![Vec::new(); demand.len()];
+    let mut left_out: Vec<(usize, f64)> = Vec::new();
+    let sites = problem.costs().arc_sites();
+    for i in order {
+        let need = demand[i].demand;
+        let mut options: Vec<(f64, usize)> = problem
+            .costs()
+            .arc_range(i)
+            .filter(|&arc| open[sites[arc] as usize])
+            .map(|arc| {
+                let j = sites[arc] as usize;
+                (form.arc_cost[arc] + price[j] * need, j)
+            })
+            .filter(|&(cost, _)| cost < unserved[i])
+            .collect();
+        options.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut left = 1.0;
+        for (_, j) in options {
+            let fits = match need > 0.0 {
+                true => (room[j] / need).min(left),
+                false => left,
+            };
+            if fits <= 0.0 || (single && fits < 1.0) {
+                continue;
+            }
+            room[j] -= fits * need;
+            left -= fits;
+            allocations[i].push(Allocation {
+                site: j,
+                share: fits,
+            });
+            if left <= 1e-12 {
+                break;
+            }
+        }
+        if left > 1e-9 {
+            left_out.push((i, left));
+        }
+    }
+    let left_out: Vec<usize> = left_out
+        .into_iter()
+        .filter(|&(i, left)| !make_way(form, open, &mut allocations, &mut room, i, left))
+        .map(|(i, _)| i)
+        .collect();
+    for allocs in &mut allocations {
+        allocs.sort_by_key(|a| a.site);
+    }
+    Transport {
+        assignment: Assignment {
+            open: open.to_vec(),
+            allocations,
+        },
+        unserved: left_out,
+        prices: price.to_vec(),
+    }
+}
+
+/// Serves the `left` share of point `i` at one of its open sites by moving people already
+/// there to other open sites with room (whole points when single-source). Whether it
+/// worked; nothing changes when it did not.
+fn make_way(
+    form: &MinForm,
+    open: &[bool],
+    allocations: &mut [Vec<Allocation>],
+    room: &mut [f64],
+    i: usize,
+    left: f64,
+) -> bool {
+    let problem = form.problem;
+    let demand = problem.demand();
+    let single = problem.limits().single_source;
+    let needed = left * demand[i].demand;
+    for target in problem.costs().arcs(i).map(|a| a.site).filter(|&j| open[j]) {
+        let mut moves: Vec<(usize, usize, f64)> = Vec::new();
+        let mut freed = room[target];
+        let mut spare = room.to_vec();
+        for k in (0..allocations.len()).filter(|&k| k != i) {
+            if freed >= needed {
+                break;
+            }
+            let Some(share) = allocations[k]
+                .iter()
+                .find(|a| a.site == target)
+                .map(|a| a.share)
+            else {
+                continue;
+            };
+            let people = share * demand[k].demand;
+            let elsewhere = problem
+                .costs()
+                .arcs(k)
+                .map(|a| a.site)
+                .find(|&m| m != target && open[m] && spare[m] >= people);
+            if let Some(m) = elsewhere {
+                spare[m] -= people;
+                freed += people;
+                moves.push((k, m, share));
+            }
+        }
+        if freed + 1e-9 < needed || (single && left < 1.0) {
+            continue;
+        }
+        for (k, m, share) in moves {
+            allocations[k].retain(|a| a.site != target);
+            allocations[k].push(Allocation { site: m, share });
+            room[m] -= share * demand[k].demand;
+            room[target] += share * demand[k].demand;
+        }
+        room[target] -= needed;
+        allocations[i].push(Allocation {
+            site: target,
+            share: left,
+        });
+        return true;
+    }
+    false
+}

@@ -1,0 +1,379 @@
+//! Choosing open sites for large problems: vertex substitution with incremental
+//! evaluation (Whitaker's fast interchange, in the sparse form of Resende and Werneck).
+//!
+//! For the current sites each point knows its cheapest and second-cheapest option. From
+//! those, one pass over the arcs gives what opening each closed site would save (`gain`),
+//! what closing each open site would cost (`loss`) and the correction for the points that
+//! lose their site and have the new one nearby (`extra`), so every swap is priced without
+//! re-serving anyone. Many improving moves are applied per pass as long as they touch
+//! disjoint sets of points, which keeps the pass count low on city-sized problems.
+//!
+//! Capacities are not seen here: the caller passes a price per person for each site
+//! (from the capacity rows of an allocation) that steers points away from full sites.
+
+use crate::solve::form::MinForm;
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// A move must save at least this share of the current value to be taken.
+const IMPROVEMENT: f64 = 1e-9;
+
+/// Passes over the arcs before the search stops, per site: a guard against endless
+/// exchanges of moves whose savings are rounding noise.
+const PASSES_PER_SITE: usize = 4;
+
+/// A point with no open site in reach costs this many times the dearest arc (plus one):
+/// far more than any plan that serves it.
+const UNSERVED_PENALTY: f64 = 1e4;
+
+/// A change to the open sites.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Move {
+    Open(usize),
+    Close(usize),
+    Swap { open: usize, close: usize },
+}
+
+/// A move with what it saves.
+#[derive(Debug, Clone, Copy)]
+struct Priced {
+    saving: f64,
+    step: Move,
+}
+
+/// Each point's cheapest option (a site, or none) and the cost of its first and second.
+#[derive(Debug, Clone, Copy)]
+struct Options {
+    first: Option<u32>,
+    cost: f64,
+    second: f64,
+}
+
+/// The search's fixed inputs.
+pub struct SwapSearch<'a> {
+    form: &'a MinForm<'a>,
+    /// Cost of a point left unserved.
+    unserved: Vec<f64>,
+    /// Arc costs with the capacity prices added.
+    cost: Vec<f64>,
+}
+
+impl<'a> SwapSearch<'a> {
+    /// A search on `form` where serving a person at site `j` costs `prices[j]` on top.
+    pub fn new(form: &'a MinForm<'a>, prices: &[f64]) -> Self {
+        let problem = form.problem;
+        let arc_sites = problem.costs().arc_sites();
+        let mut cost = form.arc_cost.clone();
+        for (i, point) in problem.demand().iter().enumerate() {
+            for arc in problem.costs().arc_range(i) {
+                cost[arc] += prices[arc_sites[arc] as usize] * point.demand;
+            }
+        }
+        let dearest = cost.iter().copied().fold(0.0, f64::max)
+            + form.open_cost.iter().copied().fold(0.0, f64::max);
+        let unserved = match &form.unserved_cost {
+            Some(costs) => costs.clone(),
+            None => vec![UNSERVED_PENALTY * (dearest + 1.0); problem.demand().len()],
+        };
+        Self {
+            form,
+            unserved,
+            cost,
+        }
+    }
+
+    /// The problem searched.
+    pub fn form(&self) -> &'a MinForm<'a> {
+        self.form
+    }
+
+    /// What leaving each point unserved costs here.
+    pub fn unserved(&self) -> &[f64] {
+        &self.unserved
+    }
+
+    /// Improves `open` until no move saves anything or `deadline` passes.
+    pub fn improve(&self, open: &mut [bool], deadline: Instant) {
+        for _ in 0..PASSES_PER_SITE * open.len() {
+            if Instant::now() >= deadline || !self.pass(open, usize::MAX) {
+                break;
+            }
+        }
+    }
+
+    /// One pass: prices every move from `open` and applies at most `most` of the improving
+    /// ones that touch disjoint points, best first. Whether any was applied.
+    pub fn pass(&self, open: &mut [bool], most: usize) -> bool {
+        let options = self.options(open);
+        let value = self.value(open, &options);
+        let moves = self.moves(open, &options);
+        self.apply_independent(open, moves, IMPROVEMENT * value.abs().max(1.0), most)
+    }
+
+    fn value(&self, open: &[bool], options: &[Options]) -> f64 {
+        let opening: f64 = (0..open.len())
+            .filter(|&j| open[j])
+            .map(|j| self.form.open_cost[j])
+            .sum();
+        opening + options.iter().map(|o| o.cost).sum::<f64>()
+    }
+
+    fn options(&self, open: &[bool]) -> Vec<Options> {
+        let costs = self.form.problem.costs();
+        let sites = costs.arc_sites();
+        (0..self.unserved.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut best = Options {
+                    first: None,
+                    cost: self.unserved[i],
+                    second: self.unserved[i],
+                };
+                for arc in costs.arc_range(i) {
+                    let j = sites[arc];
+                    if !open[j as usize] {
+                        continue;
+                    }
+                    let c = self.cost[arc];
+                    if c < best.cost {
+                        best.second = best.cost;
+                        best.cost = c;
+                        best.first = Some(j);
+                    } else if c < best.second {
+                        best.second = c;
+                    }
+                }
+                best
+            })
+            .collect()
+    }
+
+    /// The best swap for each open site, and openings and closings when `p` is free.
+    fn moves(&self, open: &[bool], options: &[Options]) -> Vec<Priced> {
+        let form = self.form;
+        let site_count = open.len();
+        let gain: Vec<f64> = (0..site_count)
+            .into_par_iter()
+            .map(|a| match open[a] {
+                true => 0.0,
+                false => form
+                    .by_site
+                    .of(a)
+                    .map(|(i, arc)| (options[i].cost - self.cost[arc]).max(0.0))
+                    .sum(),
+            })
+            .collect();
+        let mut loss = vec![0.0; site_count];
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); site_count];
+        for (i, o) in options.iter().enumerate() {
+            if let Some(r) = o.first {
+                loss[r as usize] += o.second - o.cost;
+                members[r as usize].push(i);
+            }
+        }
+        let closable: Vec<usize> = (0..site_count)
+            .filter(|&r| open[r] && !form.forced[r])
+            .collect();
+        let plain = |a: usize| gain[a] - form.open_cost[a];
+        let best_plain = (0..site_count)
+            .filter(|&a| !open[a])
+            .max_by(|&a, &b| plain(a).total_cmp(&plain(b)).then(b.cmp(&a)));
+        let mut moves: Vec<Priced> = match self.form.problem.limits().p {
+            Some(_) => Vec::new(),
+            None => (0..site_count)
+                .filter(|&a| !open[a])
+                .map(|a| Priced {
+                    saving: plain(a),
+                    step: Move::Open(a),
+                })
+                .chain(closable.iter().map(|&r| Priced {
+                    saving: form.open_cost[r] - loss[r],
+                    step: Move::Close(r),
+                }))
+                .collect(),
+        };
+        let swaps: Vec<Priced> = closable
+            .par_iter()
+            .map_init(
+                || vec![0.0; site_count],
+                |extra, &r| {
+                    self.best_swap(
+                        r,
+                        &members[r],
+                        options,
+                        open,
+                        &gain,
+                        &loss,
+                        best_plain,
+                        extra,
+                    )
+                },
+            )
+            .flatten()
+            .collect();
+        moves.extend(swaps);
+        moves
+    }
+
+    /// The best site to open in place of `r`; `extra` is scratch space, zero on entry and exit.
+    #[allow(clippy::too_many_arguments)]
+    fn best_swap(
+        &self,
+        r: usize,
+        members: &[usize],
+        options: &[Options],
+        open: &[bool],
+        gain: &[f64],
+        loss: &[f64],
+        best_plain: Option<usize>,
+        extra: &mut [f64],
+    ) -> Option<Priced> {
+        let costs = self.form.problem.costs();
+        let sites = costs.arc_sites();
+        let mut touched = Vec::new();
+        for &i in members {
+            let o = options[i];
+            for arc in costs.arc_range(i) {
+                let a = sites[arc] as usize;
+                let c = self.cost[arc];
+                if !open[a] && c < o.second {
+                    if extra[a] == 0.0 {
+                        touched.push(a);
+                    }
+                    extra[a] += o.second - c.max(o.cost);
+                }
+            }
+        }
+        let worth = |a: usize, extra: f64| gain[a] + extra - self.form.open_cost[a];
+        let mut best = best_plain.map(|a| (worth(a, extra[a]), a));
+        for &a in &touched {
+            let candidate = (worth(a, extra[a]), a);
+            if best.is_none_or(|(w, b)| candidate.0 > w || (candidate.0 == w && a < b)) {
+                best = Some(candidate);
+            }
+        }
+        for &a in &touched {
+            extra[a] = 0.0;
+        }
+        best.map(|(w, a)| Priced {
+            saving: w - loss[r] + self.form.open_cost[r],
+            step: Move::Swap { open: a, close: r },
+        })
+    }
+
+    /// Applies up to `most` of the moves that save more than `threshold`, best first,
+    /// skipping any that shares a point with one already applied (its saving may have
+    /// changed) or breaks the limits on new sites and budget. Whether anything was applied.
+    fn apply_independent(
+        &self,
+        open: &mut [bool],
+        mut moves: Vec<Priced>,
+        threshold: f64,
+        most: usize,
+    ) -> bool {
+        moves.retain(|m| m.saving > threshold);
+        moves.sort_by(|a, b| {
+            b.saving
+                .total_cmp(&a.saving)
+                .then(order(a.step).cmp(&order(b.step)))
+        });
+        let mut touched = vec![false; self.unserved.len()];
+        let mut limits = Spending::of(self.form, open);
+        let mut applied = 0;
+        for m in moves {
+            if applied == most {
+                break;
+            }
+            let sites = match m.step {
+                Move::Open(a) | Move::Close(a) => [Some(a), None],
+                Move::Swap { open, close } => [Some(open), Some(close)],
+            };
+            let points = || {
+                sites
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|j| self.form.by_site.of(j))
+            };
+            if points().any(|(i, _)| touched[i]) || !limits.allows(self.form, m.step) {
+                continue;
+            }
+            for (i, _) in points() {
+                touched[i] = true;
+            }
+            limits.apply(self.form, m.step);
+            match m.step {
+                Move::Open(a) => open[a] = true,
+                Move::Close(r) => open[r] = false,
+                Move::Swap { open: a, close: r } => {
+                    open[a] = true;
+                    open[r] = false;
+                }
+            }
+            applied += 1;
+        }
+        applied > 0
+    }
+}
+
+/// A total order on moves, so that equal savings are taken in the same order every run.
+fn order(step: Move) -> (usize, usize) {
+    match step {
+        Move::Open(a) => (a, usize::MAX),
+        Move::Close(r) => (usize::MAX, r),
+        Move::Swap { open, close } => (open, close),
+    }
+}
+
+/// New candidate sites opened and fixed costs spent, against `max_new` and `budget`.
+#[derive(Debug, Clone, Copy)]
+struct Spending {
+    new_sites: usize,
+    spent: f64,
+}
+
+impl Spending {
+    fn of(form: &MinForm, open: &[bool]) -> Self {
+        let mut spending = Self {
+            new_sites: 0,
+            spent: 0.0,
+        };
+        for j in (0..open.len()).filter(|&j| open[j] && !form.forced[j]) {
+            spending.change(form, j, 1.0);
+        }
+        spending
+    }
+
+    fn change(&mut self, form: &MinForm, j: usize, sign: f64) {
+        let site = &form.problem.sites()[j];
+        if site.status == crate::model::SiteStatus::Candidate {
+            self.new_sites = (self.new_sites as f64 + sign) as usize;
+        }
+        self.spent += sign * site.fixed_cost;
+    }
+
+    fn apply(&mut self, form: &MinForm, step: Move) {
+        match step {
+            Move::Open(a) => self.change(form, a, 1.0),
+            Move::Close(r) => self.change(form, r, -1.0),
+            Move::Swap { open, close } => {
+                self.change(form, open, 1.0);
+                self.change(form, close, -1.0);
+            }
+        }
+    }
+
+    /// Whether the plan after `step` keeps within the limits, or at least spends no more
+    /// than now.
+    fn allows(&self, form: &MinForm, step: Move) -> bool {
+        let mut after = *self;
+        after.apply(form, step);
+        let limits = form.problem.limits();
+        let sites_ok = limits
+            .max_new
+            .is_none_or(|max| after.new_sites <= max || after.new_sites <= self.new_sites);
+        let budget_ok = limits
+            .budget
+            .is_none_or(|budget| after.spent <= budget * (1.0 + 1e-9) || after.spent <= self.spent);
+        sites_ok && budget_ok
+    }
+}

@@ -1,0 +1,356 @@
+//! A proven lower bound for large problems by Lagrangian relaxation.
+//!
+//! The rows "each point is served once" are moved into the objective with a multiplier
+//! `λ[i]` per point. What is left splits by site: site `j` would serve the points whose
+//! arc cost is below their multiplier, as many as its capacity holds (a continuous
+//! knapsack, taken most-profitable-per-person first), and is worth opening when that gain
+//! beats its opening cost. The best choice of sites under `p` (and the cap on new sites)
+//! is a sort, so for every `λ` the relaxation is solved exactly and its value is a bound no
+//! plan can beat. Subgradient steps (Polyak's rule, aiming at the best plan's value) move
+//! `λ` towards the best bound.
+//!
+//! For single-source problems the knapsack is still solved with shares, which only weakens
+//! the bound. The budget is left out of the relaxation for the same reason: the bound
+//! stays valid, if less tight.
+
+use super::form::MinForm;
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// Starting step size of the subgradient method (Polyak's θ).
+const INITIAL_STEP: f64 = 2.0;
+
+/// The step size halves after this many iterations without a better bound …
+const PATIENCE: usize = 15;
+
+/// … and the search ends when it falls below this.
+const SMALLEST_STEP: f64 = 0.005;
+
+/// When to stop improving the bound.
+#[derive(Debug, Clone, Copy)]
+pub struct Stop {
+    /// The bound is good enough once (upper − bound) / upper is at most this.
+    pub gap: f64,
+    /// At most this many relaxations are solved.
+    pub iterations: usize,
+    /// Give up at this moment.
+    pub deadline: Instant,
+}
+
+/// The best bound found and where it was found.
+#[derive(Debug, Clone)]
+pub struct Bound {
+    /// A lower bound on the form's value of every plan.
+    pub value: f64,
+    /// The multipliers that gave it.
+    pub multipliers: Vec<f64>,
+    /// The sites the relaxation opened there: a good start for a plan.
+    pub open: Vec<bool>,
+    /// Relaxations solved.
+    pub iterations: usize,
+}
+
+/// The relaxation solved for one set of multipliers.
+struct Relaxed {
+    value: f64,
+    open: Vec<bool>,
+    /// How many times over each point is served (its share over all sites, and 1 when
+    /// `max_coverage` leaves it unserved): 1 everywhere would be a plan.
+    served: Vec<f64>,
+}
+
+/// What the search tells its caller after each relaxation.
+pub struct Step<'a> {
+    /// Relaxations solved so far.
+    pub iteration: usize,
+    /// The best bound so far.
+    pub best: f64,
+    /// The sites this relaxation opened.
+    pub open: &'a [bool],
+}
+
+/// Improves the bound from multipliers `start`, given the value `upper` of a known plan.
+/// `watch` sees every relaxation and may return the value of a better plan it found from
+/// it, which then becomes the target of the steps.
+pub fn bound(
+    form: &MinForm,
+    start: Vec<f64>,
+    mut upper: f64,
+    stop: Stop,
+    watch: &mut dyn FnMut(Step) -> Option<f64>,
+) -> Bound {
+    let mut multipliers = start;
+    let first = relax(form, &multipliers);
+    let mut best = Bound {
+        value: first.value,
+        multipliers: multipliers.clone(),
+        open: first.open.clone(),
+        iterations: 1,
+    };
+    let mut current = first;
+    let mut step = INITIAL_STEP;
+    let mut since_better = 0;
+    while best.iterations < stop.iterations
+        && step >= SMALLEST_STEP
+        && super::relative_gap(upper, best.value) > stop.gap
+        && Instant::now() < stop.deadline
+    {
+        let squared_norm: f64 = current.served.iter().map(|s| (1.0 - s).powi(2)).sum();
+        if squared_norm == 0.0 {
+            break;
+        }
+        let length = step * (upper - current.value).max(1e-9 * upper.abs().max(1.0)) / squared_norm;
+        for (lambda, served) in multipliers.iter_mut().zip(&current.served) {
+            *lambda += length * (1.0 - served);
+        }
+        current = relax(form, &multipliers);
+        best.iterations += 1;
+        if current.value > best.value {
+            best.value = current.value;
+            best.multipliers.clone_from(&multipliers);
+            best.open.clone_from(&current.open);
+            since_better = 0;
+        } else {
+            since_better += 1;
+            if since_better >= PATIENCE {
+                step /= 2.0;
+                since_better = 0;
+            }
+        }
+        let seen = Step {
+            iteration: best.iterations,
+            best: best.value,
+            open: &current.open,
+        };
+        if let Some(better) = watch(seen) {
+            upper = upper.min(better);
+        }
+    }
+    if form.has_integral_optimum() {
+        best.value = (best.value - 1e-7 * best.value.abs().max(1.0)).ceil();
+    }
+    best
+}
+
+/// Solves the relaxation for `multipliers` exactly.
+fn relax(form: &MinForm, multipliers: &[f64]) -> Relaxed {
+    let site_count = form.problem.sites().len();
+    let worth: Vec<f64> = (0..site_count)
+        .into_par_iter()
+        .map(|j| form.open_cost[j] + knapsack(form, j, multipliers).value)
+        .collect();
+    let open = choose_sites(form, &worth);
+    let shares: Vec<Vec<(usize, f64)>> = (0..site_count)
+        .into_par_iter()
+        .map(|j| match open[j] {
+            true => knapsack(form, j, multipliers).shares,
+            false => Vec::new(),
+        })
+        .collect();
+    let mut served = vec![0.0; multipliers.len()];
+    for (i, share) in shares.into_iter().flatten() {
+        served[i] += share;
+    }
+    let mut value: f64 = multipliers.iter().sum();
+    value += (0..site_count)
+        .filter(|&j| open[j])
+        .map(|j| worth[j])
+        .sum::<f64>();
+    if let Some(unserved) = &form.unserved_cost {
+        for (i, (&cost, &lambda)) in unserved.iter().zip(multipliers).enumerate() {
+            if cost < lambda {
+                value += cost - lambda;
+                served[i] += 1.0;
+            }
+        }
+    }
+    Relaxed {
+        value,
+        open,
+        served,
+    }
+}
+
+/// What site `j` gains from the points it would serve, and their shares.
+struct Knapsack {
+    value: f64,
+    shares: Vec<(usize, f64)>,
+}
+
+/// Site `j` serves the points whose arc cost is below their multiplier, best gain per
+/// person first, while its capacity lasts (the last one perhaps in part).
+fn knapsack(form: &MinForm, j: usize, multipliers: &[f64]) -> Knapsack {
+    let demand = form.problem.demand();
+    let mut items: Vec<(usize, f64)> = form
+        .by_site
+        .of(j)
+        .map(|(i, arc)| (i, form.arc_cost[arc] - multipliers[i]))
+        .filter(|&(_, reduced)| reduced < 0.0)
+        .collect();
+    let mut room = form.capacity(j);
+    let wanted: f64 = items.iter().map(|&(i, _)| demand[i].demand).sum();
+    if wanted > room {
+        let per_person = |&(i, reduced): &(usize, f64)| match demand[i].demand {
+            d if d > 0.0 => reduced / d,
+            _ => f64::NEG_INFINITY,
+        };
+        items.sort_by(|a, b| per_person(a).total_cmp(&per_person(b)).then(a.0.cmp(&b.0)));
+    }
+    let mut value = 0.0;
+    let mut shares = Vec::with_capacity(items.len());
+    for (i, reduced) in items {
+        let need = demand[i].demand;
+        let share = match need <= room {
+            true => 1.0,
+            false => room / need,
+        };
+        if share <= 0.0 {
+            break;
+        }
+        room -= share * need;
+        value += share * reduced;
+        shares.push((i, share));
+    }
+    Knapsack { value, shares }
+}
+
+/// The sites the relaxation opens: the existing ones, then the others by worth (most
+/// negative first): exactly `p` in all when `p` is set, otherwise every one worth opening;
+/// never more new candidates than `max_new`.
+fn choose_sites(form: &MinForm, worth: &[f64]) -> Vec<bool> {
+    let problem = form.problem;
+    let limits = problem.limits();
+    let mut open = form.forced.clone();
+    let mut count = open.iter().filter(|&&o| o).count();
+    let mut order: Vec<usize> = (0..worth.len()).filter(|&j| !open[j]).collect();
+    order.sort_by(|&a, &b| worth[a].total_cmp(&worth[b]).then(a.cmp(&b)));
+    let mut new_candidates = 0;
+    for j in order {
+        let enough = match limits.p {
+            Some(p) => count >= p,
+            None => worth[j] >= 0.0,
+        };
+        if enough {
+            break;
+        }
+        let candidate = problem.sites()[j].status == crate::model::SiteStatus::Candidate;
+        if candidate && limits.max_new.is_some_and(|max| new_candidates >= max) {
+            continue;
+        }
+        new_candidates += usize::from(candidate);
+        open[j] = true;
+        count += 1;
+    }
+    open
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+    use std::time::Duration;
+
+    fn stop() -> Stop {
+        Stop {
+            gap: 0.0,
+            iterations: 500,
+            deadline: Instant::now() + Duration::from_secs(10),
+        }
+    }
+
+    /// Villages at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils, a school site at every
+    /// village, one school to open: at km 4 the cost is 10·4 + 20·2 + 50·2 = 180, the
+    /// optimum (km 2: 20 + 60 + 200 = 280; km 6: 60 + 80 + 60 = 200).
+    fn line(p: usize, capacity: Option<f64>) -> SitingProblem {
+        let at = [0.0, 2.0, 4.0, 6.0];
+        let pupils = [10.0, 20.0, 30.0, 50.0];
+        let mut costs = Vec::new();
+        for i in 0..4 {
+            for j in 0..4 {
+                costs.push((i, j, f64::abs(at[i] - at[j])));
+            }
+        }
+        SitingProblem::new(
+            Objective::PMedian,
+            Limits {
+                p: Some(p),
+                ..Limits::default()
+            },
+            (0..4)
+                .map(|i| DemandPoint {
+                    id: format!("v{i}"),
+                    demand: pupils[i],
+                    weight: pupils[i],
+                })
+                .collect(),
+            (0..4)
+                .map(|j| Site {
+                    id: format!("s{j}"),
+                    capacity,
+                    fixed_cost: 0.0,
+                    status: SiteStatus::Candidate,
+                })
+                .collect(),
+            costs,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_bound_reaches_the_one_school_optimum_and_never_passes_it() {
+        let problem = line(1, None);
+        let form = MinForm::new(&problem);
+        let found = bound(&form, vec![0.0; 4], 180.0, stop(), &mut |_| None);
+        assert_eq!(found.value, 180.0);
+        assert_eq!(found.open, [false, false, true, false]);
+    }
+
+    #[test]
+    fn any_multipliers_give_a_bound_below_the_optimum() {
+        let problem = line(2, None);
+        let form = MinForm::new(&problem);
+        // Two schools: best is km 2 and km 6 (10·2 + 30·2 = 80) or km 4 and km 6 (10·4 + 20·2
+        // = 80): 80.
+        for start in [[0.0; 4], [50.0, 0.0, 100.0, 7.0], [1e4; 4]] {
+            let relaxed = relax(&form, &start);
+            assert!(relaxed.value <= 80.0 + 1e-9, "{start:?}: {}", relaxed.value);
+        }
+        let found = bound(&form, vec![0.0; 4], 80.0, stop(), &mut |_| None);
+        assert!(
+            found.value <= 80.0 && found.value >= 79.0,
+            "{}",
+            found.value
+        );
+    }
+
+    /// Two schools of 55 places: by hand the best plan is still 80 (km 2 takes villages 0
+    /// and 1 and 25 of village 2, km 6 the rest), and the bound must not pass it.
+    #[test]
+    fn the_capacitated_bound_stays_at_or_below_the_hand_computed_optimum() {
+        let problem = line(2, Some(55.0));
+        let found = bound(
+            &MinForm::new(&problem),
+            vec![0.0; 4],
+            80.0,
+            stop(),
+            &mut |_| None,
+        );
+        assert!(
+            found.value <= 80.0 + 1e-6 && found.value >= 79.0,
+            "{}",
+            found.value
+        );
+    }
+
+    #[test]
+    fn the_knapsack_fills_the_best_gain_per_person_first() {
+        let problem = line(1, Some(40.0));
+        let form = MinForm::new(&problem);
+        // Site at km 2 with multipliers 100 each: reduced costs −80, −100, −40, −0 (km 6 at
+        // cost 200 is left out); gains per pupil −8, −5, −1.33; 40 places: village 0 (10)
+        // whole, village 1 (20) whole, 10 of village 2's 30.
+        let found = knapsack(&form, 1, &[100.0; 4]);
+        assert_eq!(found.shares, vec![(0, 1.0), (1, 1.0), (2, 1.0 / 3.0)]);
+        assert!((found.value - (-80.0 - 100.0 - 40.0 / 3.0)).abs() < 1e-9);
+    }
+}

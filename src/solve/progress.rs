@@ -1,0 +1,69 @@
+//! Progress of a long solve on the terminal: the best plan's value, the proven bound, the
+//! gap between them and the time spent, redrawn in place on standard error. Nothing is
+//! drawn when standard error is not a terminal or when the user asked for quiet.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::time::Duration;
+
+/// How often the line is redrawn.
+const TICK: Duration = Duration::from_millis(250);
+
+/// The progress line of one solve.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    objective: Option<f64>,
+    bound: Option<f64>,
+}
+
+impl Progress {
+    /// A progress line, drawn only when `show` is set.
+    pub fn new(show: bool) -> Self {
+        let bar = show.then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
+                    .expect("the template is valid"),
+            );
+            bar.enable_steady_tick(TICK);
+            bar
+        });
+        Self {
+            bar,
+            objective: None,
+            bound: None,
+        }
+    }
+
+    /// The best plan so far has this value.
+    pub fn plan(&mut self, objective: f64) {
+        self.objective = Some(objective);
+        self.redraw();
+    }
+
+    /// The proven bound is now this.
+    pub fn bound(&mut self, bound: f64) {
+        self.bound = Some(bound);
+        self.redraw();
+    }
+
+    /// Removes the line.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn redraw(&self) {
+        let Some(bar) = &self.bar else { return };
+        let shown = |v: Option<f64>| v.map_or("…".to_string(), |v| format!("{v:.1}"));
+        let gap = match (self.objective, self.bound) {
+            (Some(o), Some(b)) => format!("{:.2} %", 100.0 * super::relative_gap(o, b)),
+            _ => "…".to_string(),
+        };
+        bar.set_message(format!(
+            "plan {}   bound {}   gap {gap}",
+            shown(self.objective),
+            shown(self.bound)
+        ));
+    }
+}
