@@ -14,7 +14,7 @@ use super::form::MinForm;
 use super::heuristic::{self, SwapSearch};
 use super::progress::Progress;
 use super::{lagrange, Outcome, Solution, SolveError, SolveOptions, Solver, Status};
-use crate::model::{Assignment, SitingProblem};
+use crate::model::{Assignment, SiteStatus, SitingProblem};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -290,8 +290,11 @@ fn make_room(form: &MinForm, open: &mut [bool], assignment: &Assignment) -> bool
     !opened.is_empty()
 }
 
-fn candidate(form: &MinForm, assignment: Assignment, complete: bool) -> Candidate {
+/// A plan is complete when it serves all it must and keeps to the limits on new sites and
+/// budget.
+fn candidate(form: &MinForm, assignment: Assignment, serves_all: bool) -> Candidate {
     let value = form.objective_of(assignment.objective_value(form.problem));
+    let complete = serves_all && form.problem.within_limits(&assignment.open);
     Candidate {
         assignment,
         value,
@@ -326,7 +329,8 @@ fn point_values(form: &MinForm, assignment: &Assignment) -> Vec<f64> {
 }
 
 /// The existing sites, then the sites nearest to the most demand, until `p` are open (or,
-/// when `p` is free, every site some point has nearest): a spread-out start for the swaps.
+/// when `p` is free, every site some point has nearest, as far as the limits on new sites
+/// and budget allow): a spread-out start for the swaps.
 fn start_sites(form: &MinForm) -> Vec<bool> {
     let problem = form.problem;
     let mut open = form.forced.clone();
@@ -347,8 +351,20 @@ fn start_sites(form: &MinForm) -> Vec<bool> {
         Some(p) => p.saturating_sub(already),
         None => order.iter().filter(|&&j| nearest_demand[j] > 0.0).count(),
     };
+    let limits = problem.limits();
+    let (mut new_sites, mut spent) = (0, 0.0);
     for &j in order.iter().take(wanted) {
-        open[j] = true;
+        let site = &problem.sites()[j];
+        let is_new = usize::from(site.status == SiteStatus::Candidate);
+        let fits = limits.max_new.is_none_or(|max| new_sites + is_new <= max)
+            && limits
+                .budget
+                .is_none_or(|budget| spent + site.fixed_cost <= budget);
+        if fits || limits.p.is_some() {
+            open[j] = true;
+            new_sites += is_new;
+            spent += site.fixed_cost;
+        }
     }
     open
 }
