@@ -3,6 +3,7 @@
 mod bad_input;
 mod costs;
 mod infeasible;
+mod methods;
 mod objectives;
 mod plan;
 mod public_instances;

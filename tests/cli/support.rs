@@ -99,6 +99,11 @@ impl Run {
 
     /// Runs `defacto SUBCOMMAND INPUT --out OUT`.
     pub fn command(subcommand: &str, input: &Path, out: &Path) -> Self {
+        Self::command_with(subcommand, input, out, &[])
+    }
+
+    /// Runs `defacto SUBCOMMAND INPUT --out OUT OPTIONS…`.
+    pub fn command_with(subcommand: &str, input: &Path, out: &Path, options: &[&str]) -> Self {
         // Street costs are cached beside the outputs, never in the user's cache.
         let cache = out.with_file_name("costs-cache");
         let output = Command::new(env!("CARGO_BIN_EXE_defacto"))
@@ -106,6 +111,7 @@ impl Run {
             .arg(input)
             .arg("--out")
             .arg(out)
+            .args(options)
             .env("DEFACTO_CACHE", cache)
             .output()
             .expect("the binary runs");
@@ -114,6 +120,12 @@ impl Run {
             out: out.to_path_buf(),
             workspace: None,
         }
+    }
+
+    /// Keeps `dir` (which holds `out`) until the run is dropped.
+    pub fn keeping(mut self, dir: TempDir) -> Self {
+        self.workspace = Some(dir);
+        self
     }
 
     pub fn code(&self) -> i32 {

@@ -239,3 +239,52 @@ fn make_way(
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+
+    /// Villages at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils; schools open at km 2 and km 6
+    /// with 55 places each. Nearest-school service would put 60 at km 2; the prices must
+    /// turn 5 away (from village 2, the cheapest to move: 2 km either way) so nobody is left
+    /// out and no school is over capacity.
+    #[test]
+    fn prices_turn_the_excess_away_and_everyone_is_served() {
+        let at = [0.0, 2.0, 4.0, 6.0];
+        let pupils = [10.0, 20.0, 30.0, 50.0];
+        let costs = (0..4)
+            .flat_map(|i| [(i, 0, f64::abs(at[i] - 2.0)), (i, 1, f64::abs(at[i] - 6.0))])
+            .collect();
+        let problem = SitingProblem::new(
+            Objective::PMedian,
+            Limits::default(),
+            (0..4)
+                .map(|i| DemandPoint {
+                    id: format!("v{i}"),
+                    demand: pupils[i],
+                    weight: pupils[i],
+                })
+                .collect(),
+            ["km2", "km6"]
+                .iter()
+                .map(|id| Site {
+                    id: id.to_string(),
+                    capacity: Some(55.0),
+                    fixed_cost: 0.0,
+                    status: SiteStatus::Existing,
+                })
+                .collect(),
+            costs,
+        )
+        .unwrap();
+        let form = MinForm::new(&problem);
+        let found = price_and_fill(&form, &[true, true], &[1e9; 4], &[0.0, 0.0]);
+        assert!(found.unserved.is_empty());
+        let loads = found.assignment.loads(&problem);
+        assert!(loads.iter().all(|&load| load <= 55.0 + 1e-9), "{loads:?}");
+        // By hand the least cost is 80 (village 2 may go either way at 2 km).
+        let cost = found.assignment.objective_value(&problem);
+        assert!((cost - 80.0).abs() < 1e-6, "{cost}");
+    }
+}

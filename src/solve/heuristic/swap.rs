@@ -377,3 +377,67 @@ impl Spending {
         sites_ok && budget_ok
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+    use std::time::Duration;
+
+    /// Villages at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils and a site at each; one school.
+    /// By hand: km 0 costs 20·2 + 30·4 + 50·6 = 460, km 2: 280, km 4: 180, km 6: 200.
+    fn line() -> SitingProblem {
+        let at = [0.0, 2.0, 4.0, 6.0];
+        let pupils = [10.0, 20.0, 30.0, 50.0];
+        let costs = (0..4)
+            .flat_map(|i| (0..4).map(move |j| (i, j, f64::abs(at[i] - at[j]))))
+            .collect();
+        SitingProblem::new(
+            Objective::PMedian,
+            Limits {
+                p: Some(1),
+                ..Limits::default()
+            },
+            (0..4)
+                .map(|i| DemandPoint {
+                    id: format!("v{i}"),
+                    demand: pupils[i],
+                    weight: pupils[i],
+                })
+                .collect(),
+            (0..4)
+                .map(|j| Site {
+                    id: format!("s{j}"),
+                    capacity: None,
+                    fixed_cost: 0.0,
+                    status: SiteStatus::Candidate,
+                })
+                .collect(),
+            costs,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn swaps_move_the_school_from_the_worst_to_the_best_village() {
+        let problem = line();
+        let form = MinForm::new(&problem);
+        let search = SwapSearch::new(&form, &[0.0; 4]);
+        let mut open = vec![true, false, false, false];
+        search.improve(&mut open, Instant::now() + Duration::from_secs(5));
+        assert_eq!(open, [false, false, true, false]);
+        assert_eq!(search.value(&open, &search.options(&open)), 180.0);
+    }
+
+    /// A price of 5 per pupil at km 4 makes it cost 180 + 5·110 = 730, more than km 6 with
+    /// 200: the priced search settles there.
+    #[test]
+    fn a_price_on_a_site_steers_the_search_away_from_it() {
+        let problem = line();
+        let form = MinForm::new(&problem);
+        let search = SwapSearch::new(&form, &[0.0, 0.0, 5.0, 0.0]);
+        let mut open = vec![true, false, false, false];
+        search.improve(&mut open, Instant::now() + Duration::from_secs(5));
+        assert_eq!(open, [false, false, false, true]);
+    }
+}
