@@ -197,10 +197,6 @@ fn create(path: &Path) -> Result<BufWriter<File>, String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn written(result: std::io::Result<()>, path: &Path) -> Result<(), String> {
-    result.map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
 fn write_city(options: &CityOptions) -> Result<(), String> {
     std::fs::create_dir_all(&options.out).map_err(|e| e.to_string())?;
     let mut random = Random(options.seed);
@@ -222,19 +218,19 @@ fn write_city(options: &CityOptions) -> Result<(), String> {
             options.points, options.sites, options.nearest, options.seed, options.single_source
         ),
     )?;
-    let path = options.out.join("demand.csv");
-    let mut demand = create(&path)?;
-    written(
-        (|| {
-            writeln!(demand, "id,demand")?;
-            for (i, (_, pupils)) in cells.iter().enumerate() {
-                writeln!(demand, "d{i},{pupils}")?;
-            }
-            demand.flush()
-        })(),
-        &path,
+    write_table(
+        &options.out.join("demand.csv"),
+        "id,demand",
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, (_, pupils))| format!("d{i},{pupils}")),
     )?;
-    write_sites(&options.out, options.sites, Some(capacity))?;
+    write_table(
+        &options.out.join("sites.csv"),
+        "id,capacity,fixed_cost,status",
+        (0..options.sites).map(|j| format!("s{j},{capacity},0,candidate")),
+    )?;
     write_nearest_costs(&options.out, &cells, &sites, options.nearest)
 }
 
@@ -247,20 +243,21 @@ fn write_problem(out: &Path, head: &str) -> Result<(), String> {
     .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn write_sites(out: &Path, count: usize, capacity: Option<f64>) -> Result<(), String> {
-    let path = out.join("sites.csv");
-    let mut file = create(&path)?;
-    let capacity = capacity.map(|c| c.to_string()).unwrap_or_default();
-    written(
-        (|| {
-            writeln!(file, "id,capacity,fixed_cost,status")?;
-            for j in 0..count {
-                writeln!(file, "s{j},{capacity},0,candidate")?;
-            }
-            file.flush()
-        })(),
-        &path,
-    )
+/// Writes a CSV file: the header, then one line per row.
+fn write_table(
+    path: &Path,
+    header: &str,
+    rows: impl Iterator<Item = String>,
+) -> Result<(), String> {
+    let mut file = create(path)?;
+    let result = (|| {
+        writeln!(file, "{header}")?;
+        for row in rows {
+            writeln!(file, "{row}")?;
+        }
+        file.flush()
+    })();
+    result.map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Each cell's `nearest` sites, by straight-line metres rounded to the metre.
@@ -277,22 +274,16 @@ fn write_nearest_costs(
             .map(|(j, &at)| GeomWithData::new(at, j))
             .collect(),
     );
-    let path = out.join("costs.csv");
-    let mut file = create(&path)?;
-    written(
-        (|| {
-            writeln!(file, "demand_id,site_id,cost")?;
-            for (i, (at, _)) in cells.iter().enumerate() {
-                for site in tree.nearest_neighbor_iter(at).take(nearest) {
-                    let s = site.geom();
-                    let metres = (s[0] - at[0]).hypot(s[1] - at[1]).round();
-                    writeln!(file, "d{i},s{},{metres}", site.data)?;
-                }
-            }
-            file.flush()
-        })(),
-        &path,
-    )
+    let rows = cells.iter().enumerate().flat_map(|(i, (at, _))| {
+        tree.nearest_neighbor_iter(at)
+            .take(nearest)
+            .map(move |site| {
+                let s = site.geom();
+                let metres = (s[0] - at[0]).hypot(s[1] - at[1]).round();
+                format!("d{i},s{},{metres}", site.data)
+            })
+    });
+    write_table(&out.join("costs.csv"), "demand_id,site_id,cost", rows)
 }
 
 fn write_graph(options: &GraphOptions) -> Result<(), String> {
@@ -307,47 +298,26 @@ fn write_graph(options: &GraphOptions) -> Result<(), String> {
             options.p, options.seed, options.p
         ),
     )?;
-    let path = options.out.join("demand.csv");
-    let mut demand = create(&path)?;
-    written(
-        (|| {
-            writeln!(demand, "id,demand")?;
-            for i in 0..n {
-                writeln!(demand, "v{i},1")?;
-            }
-            demand.flush()
-        })(),
-        &path,
+    write_table(
+        &options.out.join("demand.csv"),
+        "id,demand",
+        (0..n).map(|i| format!("v{i},1")),
     )?;
-    write_sites_named_v(&options.out, n)?;
-    let path = options.out.join("costs.csv");
-    let mut file = create(&path)?;
-    written(
-        (|| {
-            writeln!(file, "demand_id,site_id,cost")?;
-            for i in 0..n {
-                for (j, d) in shortest_lengths(&neighbours, i).iter().enumerate() {
-                    writeln!(file, "v{i},v{j},{d}")?;
-                }
-            }
-            file.flush()
-        })(),
-        &path,
-    )
-}
-
-fn write_sites_named_v(out: &Path, count: usize) -> Result<(), String> {
-    let path = out.join("sites.csv");
-    let mut file = create(&path)?;
-    written(
-        (|| {
-            writeln!(file, "id,capacity,fixed_cost,status")?;
-            for j in 0..count {
-                writeln!(file, "v{j},,0,candidate")?;
-            }
-            file.flush()
-        })(),
-        &path,
+    write_table(
+        &options.out.join("sites.csv"),
+        "id,capacity,fixed_cost,status",
+        (0..n).map(|j| format!("v{j},,0,candidate")),
+    )?;
+    let rows = (0..n).flat_map(|i| {
+        shortest_lengths(&neighbours, i)
+            .into_iter()
+            .enumerate()
+            .map(move |(j, d)| format!("v{i},v{j},{d}"))
+    });
+    write_table(
+        &options.out.join("costs.csv"),
+        "demand_id,site_id,cost",
+        rows,
     )
 }
 

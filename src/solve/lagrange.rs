@@ -247,7 +247,8 @@ fn choose_sites(form: &MinForm, worth: &[f64]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+    use crate::model::SitingProblem;
+    use crate::solve::test_problems::school_at_every_village;
     use std::time::Duration;
 
     fn stop() -> Stop {
@@ -258,42 +259,10 @@ mod tests {
         }
     }
 
-    /// Villages at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils, a school site at every
-    /// village, one school to open: at km 4 the cost is 10·4 + 20·2 + 50·2 = 180, the
-    /// optimum (km 2: 20 + 60 + 200 = 280; km 6: 60 + 80 + 60 = 200).
+    /// One school: at km 4 the cost is 10·4 + 20·2 + 50·2 = 180, the optimum (km 2: 20 +
+    /// 60 + 200 = 280; km 6: 60 + 80 + 60 = 200).
     fn line(p: usize, capacity: Option<f64>) -> SitingProblem {
-        let at = [0.0, 2.0, 4.0, 6.0];
-        let pupils = [10.0, 20.0, 30.0, 50.0];
-        let mut costs = Vec::new();
-        for i in 0..4 {
-            for j in 0..4 {
-                costs.push((i, j, f64::abs(at[i] - at[j])));
-            }
-        }
-        SitingProblem::new(
-            Objective::PMedian,
-            Limits {
-                p: Some(p),
-                ..Limits::default()
-            },
-            (0..4)
-                .map(|i| DemandPoint {
-                    id: format!("v{i}"),
-                    demand: pupils[i],
-                    weight: pupils[i],
-                })
-                .collect(),
-            (0..4)
-                .map(|j| Site {
-                    id: format!("s{j}"),
-                    capacity,
-                    fixed_cost: 0.0,
-                    status: SiteStatus::Candidate,
-                })
-                .collect(),
-            costs,
-        )
-        .unwrap()
+        school_at_every_village(p, capacity)
     }
 
     #[test]

@@ -14,6 +14,8 @@ mod highs;
 mod lagrange;
 mod large;
 mod progress;
+#[cfg(test)]
+mod test_problems;
 
 pub use diagnose::{diagnose, Diagnosis, Reason};
 pub use highs::ExactSolver;

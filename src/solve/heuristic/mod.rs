@@ -25,6 +25,7 @@ pub use transport::transport;
 mod tests {
     use super::search;
     use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+    use crate::solve::test_problems::villages_on_a_line;
     use crate::solve::{ExactSolver, Outcome, SolveOptions, Solver};
     use std::time::{Duration, Instant};
 
@@ -35,50 +36,18 @@ mod tests {
     /// Villages a, b, c, d at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils; schools S1 at km 0
     /// (no limit), S2 at km 3 (40 places), S3 at km 6 (60 places).
     fn line_town(single_source: bool) -> SitingProblem {
-        let villages = [
-            ("a", 0.0, 10.0),
-            ("b", 2.0, 20.0),
-            ("c", 4.0, 30.0),
-            ("d", 6.0, 50.0),
-        ];
-        let schools = [
-            ("S1", 0.0, None),
-            ("S2", 3.0, Some(40.0)),
-            ("S3", 6.0, Some(60.0)),
-        ];
-        let mut costs = Vec::new();
-        for (i, (_, at, _)) in villages.iter().enumerate() {
-            for (j, (_, site_at, _)) in schools.iter().enumerate() {
-                costs.push((i, j, f64::abs(at - site_at)));
-            }
-        }
-        SitingProblem::new(
-            Objective::PMedian,
+        villages_on_a_line(
             Limits {
                 p: Some(2),
                 single_source,
                 ..Limits::default()
             },
-            villages
-                .iter()
-                .map(|&(id, _, pupils)| DemandPoint {
-                    id: id.into(),
-                    demand: pupils,
-                    weight: pupils,
-                })
-                .collect(),
-            schools
-                .iter()
-                .map(|&(id, _, capacity)| Site {
-                    id: id.into(),
-                    capacity,
-                    fixed_cost: 0.0,
-                    status: SiteStatus::Candidate,
-                })
-                .collect(),
-            costs,
+            &[
+                (0.0, None, SiteStatus::Candidate),
+                (3.0, Some(40.0), SiteStatus::Candidate),
+                (6.0, Some(60.0), SiteStatus::Candidate),
+            ],
         )
-        .unwrap()
     }
 
     /// Worked by hand in `tests/cli/objectives.rs`: {S1, S3} with c split 20/10 costs 140.

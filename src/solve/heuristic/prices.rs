@@ -7,24 +7,16 @@
 //! needs. After a fixed number of rounds the points are served in order of how much they
 //! lose by their second choice, each at its cheapest priced site that still has room.
 
+use super::swap::{two_cheapest, Options};
 use super::transport::Transport;
 use crate::model::{Allocation, Assignment};
 use crate::solve::form::MinForm;
-use rayon::prelude::*;
 
 /// Rounds of price adjustment.
 const ROUNDS: usize = 60;
 
 /// A site with room drops this share of its price each round.
 const RELEASE: f64 = 0.3;
-
-/// A point's open options at the current prices.
-#[derive(Debug, Clone, Copy)]
-struct Choice {
-    site: Option<usize>,
-    cost: f64,
-    second: f64,
-}
 
 /// Serves the demand from `open` at prices adjusted to the capacities, starting from
 /// `prices`; `unserved[i]` is what leaving point `i` out costs.
@@ -43,7 +35,7 @@ pub fn price_and_fill(
         let mut load = vec![0.0; open.len()];
         let mut drawn: Vec<Vec<(f64, f64)>> = vec![Vec::new(); open.len()];
         for (i, choice) in choices.iter().enumerate() {
-            if let Some(j) = choice.site {
+            if let Some(j) = choice.first.map(|j| j as usize) {
                 load[j] += demand[i].demand;
                 let margin = (choice.second - choice.cost) / demand[i].demand.max(1e-9);
                 drawn[j].push((margin, demand[i].demand));
@@ -80,35 +72,13 @@ fn turn_away(drawn: &mut [(f64, f64)], excess: f64) -> f64 {
     drawn.last().map_or(0.0, |d| d.0 + 1e-9)
 }
 
-fn choose(form: &MinForm, open: &[bool], unserved: &[f64], price: &[f64]) -> Vec<Choice> {
-    let problem = form.problem;
-    let sites = problem.costs().arc_sites();
-    (0..problem.demand().len())
-        .into_par_iter()
-        .map(|i| {
-            let need = problem.demand()[i].demand;
-            let mut best = Choice {
-                site: None,
-                cost: unserved[i],
-                second: unserved[i],
-            };
-            for arc in problem.costs().arc_range(i) {
-                let j = sites[arc] as usize;
-                if !open[j] {
-                    continue;
-                }
-                let cost = form.arc_cost[arc] + price[j] * need;
-                if cost < best.cost {
-                    best.second = best.cost;
-                    best.cost = cost;
-                    best.site = Some(j);
-                } else if cost < best.second {
-                    best.second = cost;
-                }
-            }
-            best
-        })
-        .collect()
+/// Each point's two cheapest options at `price`.
+fn choose(form: &MinForm, open: &[bool], unserved: &[f64], price: &[f64]) -> Vec<Options> {
+    let demand = form.problem.demand();
+    let sites = form.problem.costs().arc_sites();
+    two_cheapest(form, open, unserved, |i, arc| {
+        form.arc_cost[arc] + price[sites[arc] as usize] * demand[i].demand
+    })
 }
 
 /// Serves points in order of regret at the final prices, each at its cheapest priced
@@ -243,7 +213,8 @@ fn make_way(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+    use crate::model::{Limits, SiteStatus};
+    use crate::solve::test_problems::villages_on_a_line;
 
     /// Villages at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils; schools open at km 2 and km 6
     /// with 55 places each. Nearest-school service would put 60 at km 2; the prices must
@@ -251,33 +222,13 @@ mod tests {
     /// out and no school is over capacity.
     #[test]
     fn prices_turn_the_excess_away_and_everyone_is_served() {
-        let at = [0.0, 2.0, 4.0, 6.0];
-        let pupils = [10.0, 20.0, 30.0, 50.0];
-        let costs = (0..4)
-            .flat_map(|i| [(i, 0, f64::abs(at[i] - 2.0)), (i, 1, f64::abs(at[i] - 6.0))])
-            .collect();
-        let problem = SitingProblem::new(
-            Objective::PMedian,
+        let problem = villages_on_a_line(
             Limits::default(),
-            (0..4)
-                .map(|i| DemandPoint {
-                    id: format!("v{i}"),
-                    demand: pupils[i],
-                    weight: pupils[i],
-                })
-                .collect(),
-            ["km2", "km6"]
-                .iter()
-                .map(|id| Site {
-                    id: id.to_string(),
-                    capacity: Some(55.0),
-                    fixed_cost: 0.0,
-                    status: SiteStatus::Existing,
-                })
-                .collect(),
-            costs,
-        )
-        .unwrap();
+            &[
+                (2.0, Some(55.0), SiteStatus::Existing),
+                (6.0, Some(55.0), SiteStatus::Existing),
+            ],
+        );
         let form = MinForm::new(&problem);
         let found = price_and_fill(&form, &[true, true], &[1e9; 4], &[0.0, 0.0]);
         assert!(found.unserved.is_empty());

@@ -41,12 +41,48 @@ struct Priced {
     step: Move,
 }
 
-/// Each point's cheapest option (a site, or none) and the cost of its first and second.
+/// A point's cheapest option (a site, or none) and the cost of its first and second.
 #[derive(Debug, Clone, Copy)]
-struct Options {
-    first: Option<u32>,
-    cost: f64,
-    second: f64,
+pub struct Options {
+    /// The cheapest open site, if serving there beats staying unserved.
+    pub first: Option<u32>,
+    /// Its cost.
+    pub cost: f64,
+    /// The cost of the second option (another site, or staying unserved).
+    pub second: f64,
+}
+
+/// Every point's two cheapest options among the open sites and staying unserved
+/// (`unserved[i]`), with `cost(point, arc)` the cost of an arc.
+pub fn two_cheapest(
+    form: &MinForm,
+    open: &[bool],
+    unserved: &[f64],
+    cost: impl Fn(usize, usize) -> f64 + Sync,
+) -> Vec<Options> {
+    let costs = form.problem.costs();
+    let sites = costs.arc_sites();
+    (0..unserved.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut best = Options {
+                first: None,
+                cost: unserved[i],
+                second: unserved[i],
+            };
+            for arc in costs.arc_range(i).filter(|&arc| open[sites[arc] as usize]) {
+                let c = cost(i, arc);
+                if c < best.cost {
+                    best.second = best.cost;
+                    best.cost = c;
+                    best.first = Some(sites[arc]);
+                } else if c < best.second {
+                    best.second = c;
+                }
+            }
+            best
+        })
+        .collect()
 }
 
 /// The search's fixed inputs.
@@ -119,33 +155,7 @@ impl<'a> SwapSearch<'a> {
     }
 
     fn options(&self, open: &[bool]) -> Vec<Options> {
-        let costs = self.form.problem.costs();
-        let sites = costs.arc_sites();
-        (0..self.unserved.len())
-            .into_par_iter()
-            .map(|i| {
-                let mut best = Options {
-                    first: None,
-                    cost: self.unserved[i],
-                    second: self.unserved[i],
-                };
-                for arc in costs.arc_range(i) {
-                    let j = sites[arc];
-                    if !open[j as usize] {
-                        continue;
-                    }
-                    let c = self.cost[arc];
-                    if c < best.cost {
-                        best.second = best.cost;
-                        best.cost = c;
-                        best.first = Some(j);
-                    } else if c < best.second {
-                        best.second = c;
-                    }
-                }
-                best
-            })
-            .collect()
+        two_cheapest(self.form, open, &self.unserved, |_, arc| self.cost[arc])
     }
 
     /// The best swap for each open site, and openings and closings when `p` is free.
@@ -381,41 +391,14 @@ impl Spending {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+    use crate::model::SitingProblem;
+    use crate::solve::test_problems::school_at_every_village;
     use std::time::Duration;
 
-    /// Villages at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils and a site at each; one school.
-    /// By hand: km 0 costs 20·2 + 30·4 + 50·6 = 460, km 2: 280, km 4: 180, km 6: 200.
+    /// One school: by hand km 0 costs 20·2 + 30·4 + 50·6 = 460, km 2: 280, km 4: 180,
+    /// km 6: 200.
     fn line() -> SitingProblem {
-        let at = [0.0, 2.0, 4.0, 6.0];
-        let pupils = [10.0, 20.0, 30.0, 50.0];
-        let costs = (0..4)
-            .flat_map(|i| (0..4).map(move |j| (i, j, f64::abs(at[i] - at[j]))))
-            .collect();
-        SitingProblem::new(
-            Objective::PMedian,
-            Limits {
-                p: Some(1),
-                ..Limits::default()
-            },
-            (0..4)
-                .map(|i| DemandPoint {
-                    id: format!("v{i}"),
-                    demand: pupils[i],
-                    weight: pupils[i],
-                })
-                .collect(),
-            (0..4)
-                .map(|j| Site {
-                    id: format!("s{j}"),
-                    capacity: None,
-                    fixed_cost: 0.0,
-                    status: SiteStatus::Candidate,
-                })
-                .collect(),
-            costs,
-        )
-        .unwrap()
+        school_at_every_village(1, None)
     }
 
     #[test]

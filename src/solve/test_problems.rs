@@ -1,0 +1,67 @@
+//! Small problems worked by hand, shared by the solvers' tests.
+
+use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+
+/// Villages a, b, c, d at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils (weight = pupils), and
+/// schools S1, S2, … at the given km with their capacity and status; costs are km, every
+/// pair in reach; the objective is p-median.
+pub fn villages_on_a_line(
+    limits: Limits,
+    schools: &[(f64, Option<f64>, SiteStatus)],
+) -> SitingProblem {
+    let villages = [
+        ("a", 0.0, 10.0),
+        ("b", 2.0, 20.0),
+        ("c", 4.0, 30.0),
+        ("d", 6.0, 50.0),
+    ];
+    let costs = villages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &(_, at, _))| {
+            schools
+                .iter()
+                .enumerate()
+                .map(move |(j, &(school_at, _, _))| (i, j, f64::abs(at - school_at)))
+        })
+        .collect();
+    SitingProblem::new(
+        Objective::PMedian,
+        limits,
+        villages
+            .iter()
+            .map(|&(id, _, pupils)| DemandPoint {
+                id: id.into(),
+                demand: pupils,
+                weight: pupils,
+            })
+            .collect(),
+        schools
+            .iter()
+            .enumerate()
+            .map(|(j, &(_, capacity, status))| Site {
+                id: format!("S{}", j + 1),
+                capacity,
+                fixed_cost: 0.0,
+                status,
+            })
+            .collect(),
+        costs,
+    )
+    .expect("a valid problem")
+}
+
+/// A school at every village, all candidates with the same capacity, `p` to open.
+pub fn school_at_every_village(p: usize, capacity: Option<f64>) -> SitingProblem {
+    let schools: Vec<_> = [0.0, 2.0, 4.0, 6.0]
+        .iter()
+        .map(|&at| (at, capacity, SiteStatus::Candidate))
+        .collect();
+    villages_on_a_line(
+        Limits {
+            p: Some(p),
+            ..Limits::default()
+        },
+        &schools,
+    )
+}
