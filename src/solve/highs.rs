@@ -60,9 +60,6 @@ const HEURISTIC_SHARE: f64 = 0.1;
 /// … and at most this many seconds.
 const HEURISTIC_SECONDS: f64 = 10.0;
 
-/// A plan whose value is within this relative distance of the bound is proven optimal.
-const OPTIMALITY_TOLERANCE: f64 = 1e-6;
-
 /// Solves the siting model exactly with HiGHS.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ExactSolver;
@@ -506,7 +503,7 @@ fn solve_from(
     };
     let bound = honest_bound(problem, objective, solver_bound.map(|b| b + columns.offset));
     let proven = status == HighsModelStatus::Optimal
-        && relative_gap(objective, bound) <= OPTIMALITY_TOLERANCE;
+        && relative_gap(objective, bound) <= super::OPTIMALITY_TOLERANCE;
     Ok(Outcome::Solved(Solution {
         assignment,
         objective,

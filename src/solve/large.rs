@@ -40,9 +40,6 @@ const REPAIRS: usize = 10;
 /// At most this many relaxations are solved for the bound.
 const BOUND_ITERATIONS: usize = 400;
 
-/// A plan whose value is within this relative distance of the bound is proven optimal.
-const OPTIMALITY_TOLERANCE: f64 = 1e-6;
-
 /// How long a solve may run without a time limit.
 const NO_LIMIT: Duration = Duration::from_secs(365 * 24 * 3600);
 
@@ -111,7 +108,7 @@ impl Solver for LargeSolver {
         }
         let objective = best.assignment.objective_value(problem);
         let bound = form.objective_of(bound.value.min(best.value));
-        let status = match super::relative_gap(objective, bound) <= OPTIMALITY_TOLERANCE {
+        let status = match super::relative_gap(objective, bound) <= super::OPTIMALITY_TOLERANCE {
             true => Status::Optimal,
             false => Status::Feasible,
         };

@@ -21,6 +21,12 @@ pub use diagnose::{diagnose, Diagnosis, Reason};
 pub use highs::ExactSolver;
 pub use large::LargeSolver;
 
+/// A plan whose value is within this relative distance of the bound is proven optimal.
+const OPTIMALITY_TOLERANCE: f64 = 1e-6;
+
+/// Without capacities `auto` gives the heuristic this share of the time limit first.
+const HEURISTIC_FIRST_SHARE: f64 = 0.25;
+
 /// Above this many cost pairs an uncapacitated problem goes to the heuristic under `auto`.
 const EXACT_MAX_PAIRS: usize = 1_000_000;
 
@@ -177,17 +183,64 @@ pub fn solve(problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome,
         return Ok(Outcome::Infeasible(diagnosis));
     }
     let method = method_for(problem, options.method);
-    if options.method == Method::Auto && method == Method::Exact && !problem.is_capacitated() {
-        // Without capacities the Lagrangian bound often proves the heuristic's plan optimal
-        // in a fraction of the time the exact model takes; only an unproven plan goes on.
-        if let Ok(Outcome::Solved(solution)) = LargeSolver.solve(problem, options) {
-            if solution.status == Status::Optimal {
-                return Ok(Outcome::Solved(solution));
-            }
+    if method == Method::Heuristic {
+        return LargeSolver.solve(problem, options);
+    }
+    if options.method != Method::Auto || problem.is_capacitated() {
+        return ExactSolver.solve(problem, options);
+    }
+    heuristic_then_exact(problem, options)
+}
+
+/// Without capacities the Lagrangian bound often proves the heuristic's plan optimal in a
+/// fraction of the time the exact model takes; only an unproven plan goes on to HiGHS, with
+/// the rest of the time limit, and the better plan and bound of the two are kept.
+fn heuristic_then_exact(
+    problem: &SitingProblem,
+    options: &SolveOptions,
+) -> Result<Outcome, SolveError> {
+    let started = std::time::Instant::now();
+    let share = SolveOptions {
+        time_limit: options.time_limit.map(|t| t * HEURISTIC_FIRST_SHARE),
+        ..*options
+    };
+    let first = match LargeSolver.solve(problem, &share) {
+        Ok(Outcome::Solved(solution)) if solution.status == Status::Optimal => {
+            return Ok(Outcome::Solved(solution))
         }
+        Ok(Outcome::Solved(solution)) => Some(solution),
+        _ => None,
+    };
+    let rest = SolveOptions {
+        time_limit: options
+            .time_limit
+            .map(|t| (t - started.elapsed().as_secs_f64()).max(0.0)),
+        ..*options
+    };
+    match (first, ExactSolver.solve(problem, &rest)) {
+        (Some(heuristic), Ok(Outcome::Solved(exact))) => {
+            Ok(Outcome::Solved(better_of(problem, heuristic, exact)))
+        }
+        (Some(heuristic), Err(_)) => Ok(Outcome::Solved(heuristic)),
+        (_, exact) => exact,
     }
-    match method {
-        Method::Heuristic => LargeSolver.solve(problem, options),
-        _ => ExactSolver.solve(problem, options),
+}
+
+/// The better plan of two solutions of `problem`, with the tighter of their proven bounds.
+fn better_of(problem: &SitingProblem, a: Solution, b: Solution) -> Solution {
+    let maximised = problem.objective().is_maximised();
+    let a_better = match maximised {
+        true => a.objective > b.objective,
+        false => a.objective < b.objective,
+    };
+    let bound = match maximised {
+        true => a.bound.min(b.bound),
+        false => a.bound.max(b.bound),
+    };
+    let mut best = if a_better { a } else { b };
+    best.bound = bound;
+    if relative_gap(best.objective, bound) <= OPTIMALITY_TOLERANCE {
+        best.status = Status::Optimal;
     }
+    best
 }
