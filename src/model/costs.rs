@@ -88,16 +88,28 @@ impl SparseCosts {
 
     /// The table with each demand point's arcs cut to its `k` cheapest.
     pub fn keep_nearest(&self, k: usize) -> Self {
+        self.filtered(|rank, _| rank < k)
+    }
+
+    /// The table without the arcs to the sites marked in `dropped`.
+    pub fn without_sites(&self, dropped: &[bool]) -> Self {
+        self.filtered(|_, site| !dropped[site])
+    }
+
+    /// The arcs for which `keep(rank among the point's arcs, site)` holds, in the same order.
+    fn filtered(&self, keep: impl Fn(usize, usize) -> bool) -> Self {
         let mut kept = Self {
             offsets: vec![0],
             sites: Vec::new(),
             costs: Vec::new(),
         };
         for demand in 0..self.demand_count() {
-            let start = self.offsets[demand];
-            let end = self.offsets[demand + 1].min(start + k);
-            kept.sites.extend_from_slice(&self.sites[start..end]);
-            kept.costs.extend_from_slice(&self.costs[start..end]);
+            for (rank, arc) in self.arc_range(demand).enumerate() {
+                if keep(rank, self.sites[arc] as usize) {
+                    kept.sites.push(self.sites[arc]);
+                    kept.costs.push(self.costs[arc]);
+                }
+            }
             kept.offsets.push(kept.sites.len());
         }
         kept
@@ -156,5 +168,19 @@ mod tests {
         assert_eq!(first, vec![0, 1]);
         assert_eq!(kept.arcs(1).len(), 1);
         assert_eq!(kept.pair_count(), 3);
+    }
+
+    #[test]
+    fn without_sites_drops_only_the_arcs_to_those_sites() {
+        let costs = SparseCosts::from_triples(
+            2,
+            vec![(0, 2, 5.0), (0, 0, 3.0), (0, 1, 4.0), (1, 1, 1.0)],
+            None,
+        );
+        let kept = costs.without_sites(&[false, true, false]);
+        let first: Vec<_> = kept.arcs(0).map(|a| (a.site, a.cost)).collect();
+        assert_eq!(first, vec![(0, 3.0), (2, 5.0)]);
+        assert_eq!(kept.arcs(1).len(), 0);
+        assert_eq!(kept.pair_count(), 2);
     }
 }

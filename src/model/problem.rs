@@ -227,6 +227,15 @@ impl SitingProblem {
         }
     }
 
+    /// The same problem with no pair to the sites marked in `dropped`: site indices are
+    /// unchanged, and a dropped site may still be opened, only it serves nobody.
+    pub fn without_sites(&self, dropped: &[bool]) -> Self {
+        Self {
+            costs: self.costs.without_sites(dropped),
+            ..self.clone()
+        }
+    }
+
     /// The same problem with every capacity lifted: a relaxation, so its optimum bounds this
     /// problem's, and an optimal plan of it that fits the capacities is optimal here too.
     pub fn without_capacities(&self) -> Self {

@@ -72,6 +72,8 @@ pub struct MinForm<'a> {
     pub forced: Vec<bool>,
     /// The arcs seen from the sites.
     pub by_site: BySite,
+    /// See [`Self::has_integral_optimum`].
+    integral: bool,
 }
 
 impl<'a> MinForm<'a> {
@@ -87,7 +89,7 @@ impl<'a> MinForm<'a> {
                 }
             }
         }
-        let open_cost = problem
+        let open_cost: Vec<f64> = problem
             .sites()
             .iter()
             .map(|site| match objective {
@@ -96,8 +98,14 @@ impl<'a> MinForm<'a> {
                 Objective::PMedian | Objective::MaxCoverage => 0.0,
             })
             .collect();
-        let unserved_cost = (objective == Objective::MaxCoverage)
+        let unserved_cost: Option<Vec<f64>> = (objective == Objective::MaxCoverage)
             .then(|| problem.demand().iter().map(|d| d.weight).collect());
+        let whole = |v: &f64| v.fract() == 0.0;
+        let no_split = !problem.is_capacitated() || problem.limits().single_source;
+        let integral = no_split
+            && arc_cost.iter().all(whole)
+            && open_cost.iter().all(whole)
+            && unserved_cost.iter().flatten().all(whole);
         Self {
             problem,
             arc_cost,
@@ -105,6 +113,7 @@ impl<'a> MinForm<'a> {
             unserved_cost,
             forced: problem.sites().iter().map(|s| s.is_existing()).collect(),
             by_site: BySite::new(problem),
+            integral,
         }
     }
 
@@ -129,11 +138,6 @@ impl<'a> MinForm<'a> {
     /// Whether every optimal value is a whole number, so a bound may be rounded up: integer
     /// costs and no shares of a point split between sites.
     pub fn has_integral_optimum(&self) -> bool {
-        let whole = |v: &f64| v.fract() == 0.0;
-        let no_split = !self.problem.is_capacitated() || self.problem.limits().single_source;
-        no_split
-            && self.arc_cost.iter().all(whole)
-            && self.open_cost.iter().all(whole)
-            && self.unserved_cost.iter().flatten().all(whole)
+        self.integral
     }
 }

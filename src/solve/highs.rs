@@ -324,13 +324,32 @@ impl Solver for ExactSolver {
         problem: &SitingProblem,
         options: &SolveOptions,
     ) -> Result<Outcome, SolveError> {
+        self.solve_from_plan(problem, options, None)
+    }
+}
+
+impl ExactSolver {
+    /// Solves `problem`, starting HiGHS from `start` when given (a plan of this problem)
+    /// instead of the quick heuristic's.
+    ///
+    /// # Errors
+    /// [`SolveError`] when HiGHS fails or finds no plan in time.
+    pub fn solve_from_plan(
+        &self,
+        problem: &SitingProblem,
+        options: &SolveOptions,
+        start: Option<Assignment>,
+    ) -> Result<Outcome, SolveError> {
         let started = Instant::now();
         if problem.objective() == Objective::MinSites && problem.is_capacitated() {
             if let Some(outcome) = uncapacitated_first(problem, options, started) {
                 return Ok(outcome);
             }
         }
-        let mut incumbent = heuristic_plan(problem, options, started);
+        let mut incumbent = match start {
+            Some(plan) => Some(plan),
+            None => heuristic_plan(problem, options, started),
+        };
         if problem.is_capacitated() && problem.costs().pair_count() >= RESTRICTED_MIN_PAIRS {
             incumbent = restricted_plan(problem, options, started, incumbent);
         }

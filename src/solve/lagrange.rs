@@ -9,6 +9,11 @@
 //! plan can beat. Subgradient steps (Polyak's rule, aiming at the best plan's value) move
 //! `λ` towards the best bound.
 //!
+//! Each relaxation also bounds the plans that open a site it left closed: its value, plus
+//! that site's worth, less the worth of the chosen site it would replace. A site whose
+//! bound reaches the best plan's value is *ruled out*: no better plan opens it, so an exact
+//! solver may leave it out ([`Bound::ruled_out`]).
+//!
 //! For single-source problems the knapsack is still solved with shares, which only weakens
 //! the bound. The budget is left out of the relaxation for the same reason: the bound
 //! stays valid, if less tight.
@@ -48,12 +53,16 @@ pub struct Bound {
     pub open: Vec<bool>,
     /// Relaxations solved.
     pub iterations: usize,
+    /// Sites that no plan better than the best known one opens.
+    pub ruled_out: Vec<bool>,
 }
 
 /// The relaxation solved for one set of multipliers.
 struct Relaxed {
     value: f64,
     open: Vec<bool>,
+    /// What opening each site adds to the value (its opening cost and its knapsack).
+    worth: Vec<f64>,
     /// How many times over each point is served (its share over all sites, and 1 when
     /// `max_coverage` leaves it unserved): 1 everywhere would be a plan.
     served: Vec<f64>,
@@ -86,7 +95,9 @@ pub fn bound(
         multipliers: multipliers.clone(),
         open: first.open.clone(),
         iterations: 1,
+        ruled_out: vec![false; first.open.len()],
     };
+    rule_out(form, &first, upper, &mut best.ruled_out);
     let mut current = first;
     let mut step = INITIAL_STEP;
     let mut since_better = 0;
@@ -104,6 +115,7 @@ pub fn bound(
             *lambda += length * (1.0 - served);
         }
         current = relax(form, &multipliers);
+        rule_out(form, &current, upper, &mut best.ruled_out);
         best.iterations += 1;
         if current.value > best.value {
             best.value = current.value;
@@ -167,7 +179,49 @@ fn relax(form: &MinForm, multipliers: &[f64]) -> Relaxed {
     Relaxed {
         value,
         open,
+        worth,
         served,
+    }
+}
+
+/// Marks the sites closed in `relaxed` whose opening would lift its value to `upper` or
+/// beyond. With `p` fixed, opening one more site means closing the least worthy chosen one;
+/// otherwise it simply adds its worth. Left alone with a cap on new sites, where the
+/// replaced site is not so simple to name.
+fn rule_out(form: &MinForm, relaxed: &Relaxed, upper: f64, ruled_out: &mut [bool]) {
+    let problem = form.problem;
+    if problem.limits().max_new.is_some() {
+        return;
+    }
+    let replaced = match problem.limits().p {
+        Some(_) => (0..relaxed.open.len())
+            .filter(|&j| relaxed.open[j] && !form.forced[j])
+            .map(|j| relaxed.worth[j])
+            .fold(f64::NEG_INFINITY, f64::max),
+        None => 0.0,
+    };
+    let cutoff = cutoff(form, upper);
+    let integral = form.has_integral_optimum();
+    for (j, ruled) in ruled_out.iter_mut().enumerate() {
+        if relaxed.open[j] || form.forced[j] || *ruled {
+            continue;
+        }
+        let with_j = relaxed.value + relaxed.worth[j] - replaced;
+        let with_j = match integral {
+            true => (with_j - 1e-7 * with_j.abs().max(1.0)).ceil(),
+            false => with_j,
+        };
+        *ruled = with_j >= cutoff;
+    }
+}
+
+/// Every plan that opens a ruled-out site is worth at least this (in the form's terms):
+/// the best plan's value `upper`, less a sliver of the optimality tolerance where values
+/// need not be whole.
+pub fn cutoff(form: &MinForm, upper: f64) -> f64 {
+    match form.has_integral_optimum() {
+        true => upper,
+        false => upper - 0.5 * super::OPTIMALITY_TOLERANCE * upper.abs(),
     }
 }
 
@@ -321,5 +375,17 @@ mod tests {
         let found = knapsack(&form, 1, &[100.0; 4]);
         assert_eq!(found.shares, vec![(0, 1.0), (1, 1.0), (2, 1.0 / 3.0)]);
         assert!((found.value - (-80.0 - 100.0 - 40.0 / 3.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn sites_no_better_plan_opens_are_ruled_out_and_the_optimum_never() {
+        let problem = line(1, None);
+        let form = MinForm::new(&problem);
+        // One school: km 0 costs 460, km 2 280, km 4 180 (the optimum), km 6 200.
+        let from_optimum = bound(&form, vec![0.0; 4], 180.0, stop(), &mut |_| None);
+        assert_eq!(from_optimum.ruled_out, [true, true, false, true]);
+        // From the km 6 plan only the sites that cannot beat 200 go.
+        let from_second = bound(&form, vec![0.0; 4], 200.0, stop(), &mut |_| None);
+        assert!(from_second.ruled_out[0] && !from_second.ruled_out[2]);
     }
 }

@@ -60,12 +60,39 @@ impl Candidate {
     }
 }
 
+/// A plan from [`LargeSolver`] with what its bound showed about the sites.
+#[derive(Debug, Clone)]
+pub struct LargeSolution {
+    /// The plan, its value and its proven bound.
+    pub solution: Solution,
+    /// Sites that no plan better than this one opens ([`lagrange::Bound::ruled_out`]).
+    pub ruled_out: Vec<bool>,
+    /// Every plan that opens a ruled-out site has at least this objective (at most, when it
+    /// is maximised).
+    pub cutoff: f64,
+}
+
 impl Solver for LargeSolver {
     fn solve(
         &self,
         problem: &SitingProblem,
         options: &SolveOptions,
     ) -> Result<Outcome, SolveError> {
+        self.solve_large(problem, options)
+            .map(|found| Outcome::Solved(found.solution))
+    }
+}
+
+impl LargeSolver {
+    /// Solves `problem`, telling also which sites the bound ruled out.
+    ///
+    /// # Errors
+    /// [`SolveError::NoCompletePlan`] when no plan serving everyone was found in time.
+    pub fn solve_large(
+        &self,
+        problem: &SitingProblem,
+        options: &SolveOptions,
+    ) -> Result<LargeSolution, SolveError> {
         let started = Instant::now();
         let deadline = started + options.time_limit.map_or(NO_LIMIT, Duration::from_secs_f64);
         let form = MinForm::new(problem);
@@ -75,7 +102,7 @@ impl Solver for LargeSolver {
         progress.plan(form.objective_of(first.candidate.value));
         let mut best = polish(&form, first, deadline, &mut progress);
         let mut tried = HashSet::from([best.candidate.assignment.open.clone()]);
-        let bound = lagrange::bound(
+        let bound_found = lagrange::bound(
             &form,
             point_values(&form, &best.candidate.assignment),
             best.candidate.value,
@@ -107,17 +134,21 @@ impl Solver for LargeSolver {
             return Err(SolveError::NoCompletePlan);
         }
         let objective = best.assignment.objective_value(problem);
-        let bound = form.objective_of(bound.value.min(best.value));
+        let bound = form.objective_of(bound_found.value.min(best.value));
         let status = match super::relative_gap(objective, bound) <= super::OPTIMALITY_TOLERANCE {
             true => Status::Optimal,
             false => Status::Feasible,
         };
-        Ok(Outcome::Solved(Solution {
-            assignment: best.assignment,
-            objective,
-            bound,
-            status,
-        }))
+        Ok(LargeSolution {
+            solution: Solution {
+                assignment: best.assignment,
+                objective,
+                bound,
+                status,
+            },
+            ruled_out: bound_found.ruled_out,
+            cutoff: form.objective_of(lagrange::cutoff(&form, best.value)),
+        })
     }
 }
 

@@ -19,7 +19,7 @@ mod test_problems;
 
 pub use diagnose::{diagnose, Diagnosis, Reason};
 pub use highs::ExactSolver;
-pub use large::LargeSolver;
+pub use large::{LargeSolution, LargeSolver};
 
 /// A plan whose value is within this relative distance of the bound is proven optimal.
 const OPTIMALITY_TOLERANCE: f64 = 1e-6;
@@ -193,8 +193,9 @@ pub fn solve(problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome,
 }
 
 /// Without capacities the Lagrangian bound often proves the heuristic's plan optimal in a
-/// fraction of the time the exact model takes; only an unproven plan goes on to HiGHS, with
-/// the rest of the time limit, and the better plan and bound of the two are kept.
+/// fraction of the time the exact model takes. An unproven plan goes on to HiGHS, with the
+/// rest of the time limit, on the problem without the sites the bound ruled out (often most
+/// of them), and the better plan and bound of the two are kept.
 fn heuristic_then_exact(
     problem: &SitingProblem,
     options: &SolveOptions,
@@ -204,43 +205,73 @@ fn heuristic_then_exact(
         time_limit: options.time_limit.map(|t| t * HEURISTIC_FIRST_SHARE),
         ..*options
     };
-    let first = match LargeSolver.solve(problem, &share) {
-        Ok(Outcome::Solved(solution)) if solution.status == Status::Optimal => {
-            return Ok(Outcome::Solved(solution))
-        }
-        Ok(Outcome::Solved(solution)) => Some(solution),
-        _ => None,
-    };
+    let first = LargeSolver.solve_large(problem, &share);
     let rest = SolveOptions {
         time_limit: options
             .time_limit
             .map(|t| (t - started.elapsed().as_secs_f64()).max(0.0)),
         ..*options
     };
-    match (first, ExactSolver.solve(problem, &rest)) {
-        (Some(heuristic), Ok(Outcome::Solved(exact))) => {
-            Ok(Outcome::Solved(better_of(problem, heuristic, exact)))
+    let first = match first {
+        Ok(found) if found.solution.status == Status::Optimal => {
+            return Ok(Outcome::Solved(found.solution))
         }
-        (Some(heuristic), Err(_)) => Ok(Outcome::Solved(heuristic)),
-        (_, exact) => exact,
+        Ok(found) => found,
+        Err(_) => return ExactSolver.solve(problem, &rest),
+    };
+    let reduced = problem.without_sites(&first.ruled_out);
+    let heuristic = first.solution;
+    if diagnose(&reduced).is_some() {
+        // Every plan opens a ruled-out site, so none beats the heuristic's.
+        return Ok(Outcome::Solved(tightened(problem, heuristic, first.cutoff)));
     }
+    let start = uses_only_kept_sites(&heuristic.assignment, &first.ruled_out)
+        .then(|| heuristic.assignment.clone());
+    Ok(Outcome::Solved(
+        match ExactSolver.solve_from_plan(&reduced, &rest, start) {
+            Ok(Outcome::Solved(mut exact)) => {
+                // The reduced problem's bound holds for plans of the kept sites only.
+                exact.bound = match problem.objective().is_maximised() {
+                    true => exact.bound.max(first.cutoff),
+                    false => exact.bound.min(first.cutoff),
+                };
+                better_of(problem, heuristic, exact)
+            }
+            Ok(Outcome::Infeasible(_)) => tightened(problem, heuristic, first.cutoff),
+            Err(_) => heuristic,
+        },
+    ))
+}
+
+/// Whether `assignment` serves nobody from a site marked in `ruled_out`.
+fn uses_only_kept_sites(assignment: &Assignment, ruled_out: &[bool]) -> bool {
+    assignment
+        .allocations
+        .iter()
+        .flatten()
+        .all(|allocation| !ruled_out[allocation.site])
 }
 
 /// The better plan of two solutions of `problem`, with the tighter of their proven bounds.
 fn better_of(problem: &SitingProblem, a: Solution, b: Solution) -> Solution {
-    let maximised = problem.objective().is_maximised();
-    let a_better = match maximised {
+    let a_better = match problem.objective().is_maximised() {
         true => a.objective > b.objective,
         false => a.objective < b.objective,
     };
-    let bound = match maximised {
-        true => a.bound.min(b.bound),
-        false => a.bound.max(b.bound),
+    let other_bound = if a_better { b.bound } else { a.bound };
+    let best = if a_better { a } else { b };
+    tightened(problem, best, other_bound)
+}
+
+/// `solution` with the tighter of its bound and `bound` (both proven), optimal when that
+/// closes the gap.
+fn tightened(problem: &SitingProblem, mut solution: Solution, bound: f64) -> Solution {
+    solution.bound = match problem.objective().is_maximised() {
+        true => solution.bound.min(bound),
+        false => solution.bound.max(bound),
     };
-    let mut best = if a_better { a } else { b };
-    best.bound = bound;
-    if relative_gap(best.objective, bound) <= OPTIMALITY_TOLERANCE {
-        best.status = Status::Optimal;
+    if relative_gap(solution.objective, solution.bound) <= OPTIMALITY_TOLERANCE {
+        solution.status = Status::Optimal;
     }
-    best
+    solution
 }
