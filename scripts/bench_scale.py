@@ -7,6 +7,7 @@ bound and gap from summary.json, and writes docs/scale-benchmarks.md and .json.
 
     python3 scripts/bench_scale.py                 # every case
     python3 scripts/bench_scale.py --only city     # cases whose name contains "city"
+    python3 scripts/bench_scale.py --peer          # also PySAL spopt on the same folders
 
 Results of earlier runs of other cases are kept, so a partial run updates its rows only.
 
@@ -16,13 +17,22 @@ run solves the same problems.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
+
+from bench import BENCH, ensure_spopt
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 BIN = os.environ.get("DEFACTO_BIN", os.path.join(TARGET, "release", "defacto"))
 GENERATE = os.path.join(TARGET, "release", "examples", "generate")
+
+# spopt builds a dense matrix and one PuLP variable per pair; past this much memory it is
+# stopped (MemoryError) rather than left to take the machine down.
+PEER_MEMORY_BYTES = 12 * 1024**3
+# Building the model is not covered by spopt's own time limit.
+PEER_BUILD_SECONDS = 300
 
 GRAPH_P = [5, 10, 20, 50, 100, 200]
 GRAPH_LIMIT = 120
@@ -66,6 +76,27 @@ def solve(folder, method, limit):
     }
 
 
+def peer(folder, limit):
+    """PySAL spopt on the same folder, with the same solver time limit, under GNU time."""
+    command = ["/usr/bin/time", "-f", "%e %M", ensure_spopt(),
+               os.path.join(BENCH, "peer_spopt.py"), folder, "--time-limit", str(limit)]
+    cap = lambda: resource.setrlimit(resource.RLIMIT_AS, (PEER_MEMORY_BYTES, PEER_MEMORY_BYTES))
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, preexec_fn=cap,
+                             timeout=limit + PEER_BUILD_SECONDS)
+    except subprocess.TimeoutExpired:
+        return {"error": f"no answer in {limit + PEER_BUILD_SECONDS} s"}
+    seconds, kilobytes = run.stderr.strip().splitlines()[-1].split()
+    result = {"seconds": float(seconds), "peak_mb": int(kilobytes) / 1024}
+    try:
+        answer = json.loads(run.stdout.strip().splitlines()[-1])
+        result.update(objective=answer.get("objective"), status=answer.get("status"))
+    except (IndexError, json.JSONDecodeError):
+        last = [line for line in run.stderr.strip().splitlines()[:-1] if line.strip()]
+        result["error"] = (last[-1] if last else f"exit {run.returncode}")[:80]
+    return result
+
+
 def pair_count(folder):
     with open(os.path.join(folder, "costs.csv"), "rb") as f:
         return sum(1 for _ in f) - 1
@@ -95,12 +126,46 @@ def table(results):
         lines.append(
             f"| {name} | {method} | {r['pairs']:,} | {r['status']} | {r['objective']:,.0f} | "
             f"{r['bound']:,.0f} | {r['gap_percent']:.2f} | {r['seconds']:.1f} | {r['peak_mb']:.0f} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + peer_table(results)) + "\n"
+
+
+def peer_table(results):
+    """PySAL spopt on the cases it was run on (`--peer`), with its time as a multiple of ours."""
+    rows = [(name, r, r["peer"]) for name, _, r in results if r.get("peer")]
+    if not rows:
+        return []
+    lines = [
+        "",
+        "## PySAL spopt on the same folders",
+        "",
+        "`python3 scripts/bench_scale.py --peer` runs `../shared/bench/peer_spopt.py` (spopt 0.7.0,",
+        "CBC, the same time limit for the solver) under GNU time, with its memory capped at",
+        f"{PEER_MEMORY_BYTES // 1024**3} GB and {PEER_BUILD_SECONDS} s more for building the model. spopt's capacitated",
+        "p-median is single-source, a different (harder) model than the cities' split service,",
+        "so on cities only whether and how fast it runs compares, not the objective.",
+        "",
+        "| case | spopt status | spopt objective | spopt seconds | spopt peak MB | spopt time ÷ defacto time |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for name, ours, theirs in rows:
+        if "error" in theirs:
+            seconds = theirs.get("seconds")
+            lines.append(f"| {name} | did not finish: {theirs['error']} | | "
+                         f"{'' if seconds is None else f'{seconds:.1f}'} | "
+                         f"{theirs.get('peak_mb', 0):.0f} | |")
+            continue
+        objective = theirs.get("objective")
+        lines.append(
+            f"| {name} | {theirs['status']} | {'' if objective is None else f'{objective:,.0f}'} | "
+            f"{theirs['seconds']:.1f} | {theirs['peak_mb']:.0f} | "
+            f"{theirs['seconds'] / ours['seconds']:.1f} |")
+    return lines
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="")
+    parser.add_argument("--peer", action="store_true", help="also time PySAL spopt")
     parser.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"),
                                                        "defacto-scale"))
     args = parser.parse_args()
@@ -114,6 +179,8 @@ def main():
         folder = os.path.join(args.work, name)
         generate(folder, generator)
         result = solve(folder, method, limit)
+        if args.peer:
+            result["peer"] = peer(folder, limit)
         print(name, json.dumps(result), flush=True)
         results.append((name, method, result))
     docs = os.path.join(ROOT, "docs")
@@ -122,7 +189,10 @@ def main():
     if os.path.exists(stored):
         with open(stored) as f:
             merged = json.load(f)
-    merged.update({name: r for name, _, r in results})
+    for name, _, r in results:
+        # A run without --peer keeps the spopt result measured before on the same folder.
+        r.setdefault("peer", merged.get(name, {}).get("peer"))
+        merged[name] = r
     with open(stored, "w") as f:
         json.dump(merged, f, indent=1)
     ordered = [(name, method, merged[name]) for name, _, method, _ in cases() if name in merged]

@@ -5,7 +5,8 @@
 //!    ([`heuristic::SwapSearch`]) and serve the demand (with capacities, by a
 //!    transportation program; sites are moved towards anyone left unserved).
 //!    With capacities, polish the plan by swaps priced with its capacity prices, each pass
-//!    checked by a fresh allocation.
+//!    checked by a fresh allocation, and, when no swap pays, by moving each site to the best
+//!    place for the people it serves ([`heuristic::relocate`]).
 //! 2. Bound the optimum by Lagrangian relaxation ([`lagrange::bound`]), aiming at the plan;
 //!    without capacities, every few relaxations the sites the relaxation opened start a
 //!    new swap search.
@@ -161,8 +162,9 @@ fn plan_from(blind: &SwapSearch, mut open: Vec<bool>, deadline: Instant) -> Allo
 
 /// Improves a plan with capacities by passes of swaps priced with its allocation's
 /// capacity prices, each pass checked by a fresh allocation: a pass that does not lower the
-/// value is undone and retried with fewer of its best moves, down to one, and the search
-/// ends when that fails too.
+/// value is undone and retried with fewer of its best moves, down to one; then every site
+/// is moved to the best place for the people it serves, and the search ends when that
+/// fails too.
 fn polish(
     form: &MinForm,
     mut best: Allocated,
@@ -187,6 +189,14 @@ fn polish(
             if found.candidate.better_than(&best.candidate) {
                 improved = Some(found);
                 break;
+            }
+        }
+        if improved.is_none() {
+            if let Some(moved) = heuristic::relocate(form, &best.candidate.assignment) {
+                let found = allocate(form, &moved, search.unserved(), deadline);
+                if found.candidate.better_than(&best.candidate) {
+                    improved = Some(found);
+                }
             }
         }
         match improved {

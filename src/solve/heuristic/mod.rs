@@ -6,11 +6,13 @@
 //! closings when `p` is free); [`assign::assign`] serves demand from each trial set of sites.
 //! For problems too large to re-serve everyone on every trial, [`SwapSearch`] prices swaps
 //! incrementally and [`transport`] serves demand within capacities by a linear program
-//! ([`price_and_fill`] by adjusted prices, where that program would be too slow).
+//! ([`price_and_fill`] by adjusted prices, where that program would be too slow);
+//! [`relocate`] moves each site to the best place for the people it serves.
 
 mod assign;
 mod local_search;
 mod prices;
+mod relocate;
 mod single_source;
 mod swap;
 mod transport;
@@ -18,6 +20,7 @@ mod transport;
 pub use assign::nearest_open;
 pub use local_search::search;
 pub use prices::price_and_fill;
+pub use relocate::relocate;
 pub use swap::SwapSearch;
 pub use transport::transport;
 
