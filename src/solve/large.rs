@@ -17,7 +17,7 @@ use super::progress::Progress;
 use super::{lagrange, Outcome, Solution, SolveError, SolveOptions, Solver, Status};
 use crate::model::{Assignment, SiteStatus, SitingProblem};
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Without capacities, every this many relaxations the sites the relaxation opened start a
 /// swap search. (With capacities those sites made poor plans in trials on generated cities:
@@ -41,18 +41,15 @@ const REPAIRS: usize = 10;
 /// At most this many relaxations are solved for the bound.
 const BOUND_ITERATIONS: usize = 400;
 
-/// How long a solve may run without a time limit.
-const NO_LIMIT: Duration = Duration::from_secs(365 * 24 * 3600);
-
 /// Solves large problems by heuristic plan and Lagrangian bound.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LargeSolver;
 
 /// A plan with its value in the minimisation form and whether it serves all it must.
-struct Candidate {
-    assignment: Assignment,
-    value: f64,
-    complete: bool,
+pub(super) struct Candidate {
+    pub(super) assignment: Assignment,
+    pub(super) value: f64,
+    pub(super) complete: bool,
 }
 
 impl Candidate {
@@ -71,6 +68,8 @@ pub struct LargeSolution {
     /// Every plan that opens a ruled-out site has at least this objective (at most, when it
     /// is maximised).
     pub cutoff: f64,
+    /// The multipliers of the best bound.
+    pub multipliers: Vec<f64>,
 }
 
 impl Solver for LargeSolver {
@@ -95,7 +94,7 @@ impl LargeSolver {
         options: &SolveOptions,
     ) -> Result<LargeSolution, SolveError> {
         let started = Instant::now();
-        let deadline = started + options.time_limit.map_or(NO_LIMIT, Duration::from_secs_f64);
+        let deadline = options.deadline_from(started);
         let form = MinForm::new(problem);
         let mut progress = Progress::new(options.terminal.progress);
         let blind = SwapSearch::new(&form, &vec![0.0; problem.sites().len()]);
@@ -148,6 +147,7 @@ impl LargeSolver {
                 status,
             },
             ruled_out: bound_found.ruled_out,
+            multipliers: bound_found.multipliers,
             cutoff: form.objective_of(lagrange::cutoff(&form, best.value)),
         })
     }
@@ -155,7 +155,7 @@ impl LargeSolver {
 
 /// A plan from the sites `open`, improved by swaps blind to capacity and served (within
 /// the capacities, with sites moved towards anyone left unserved).
-fn plan_from(blind: &SwapSearch, mut open: Vec<bool>, deadline: Instant) -> Allocated {
+pub(super) fn plan_from(blind: &SwapSearch, mut open: Vec<bool>, deadline: Instant) -> Allocated {
     blind.improve(&mut open, deadline);
     complete_allocation(blind.form(), &mut open, blind.unserved(), deadline)
 }
@@ -185,7 +185,7 @@ fn polish(
             if !search.pass(&mut trial, most) {
                 break;
             }
-            let found = allocate(form, &trial, search.unserved(), deadline);
+            let found = evaluate(form, &trial, search.unserved(), deadline);
             if found.candidate.better_than(&best.candidate) {
                 improved = Some(found);
                 break;
@@ -193,7 +193,7 @@ fn polish(
         }
         if improved.is_none() {
             if let Some(moved) = heuristic::relocate(form, &best.candidate.assignment) {
-                let found = allocate(form, &moved, search.unserved(), deadline);
+                let found = evaluate(form, &moved, search.unserved(), deadline);
                 if found.candidate.better_than(&best.candidate) {
                     improved = Some(found);
                 }
@@ -218,7 +218,7 @@ fn complete_allocation(
     unserved: &[f64],
     deadline: Instant,
 ) -> Allocated {
-    let mut allocated = allocate(form, open, unserved, deadline);
+    let mut allocated = evaluate(form, open, unserved, deadline);
     for _ in 0..REPAIRS {
         if allocated.candidate.complete
             || Instant::now() >= deadline
@@ -226,7 +226,7 @@ fn complete_allocation(
         {
             break;
         }
-        allocated = allocate(form, open, unserved, deadline);
+        allocated = evaluate(form, open, unserved, deadline);
     }
     allocated
 }
@@ -249,15 +249,20 @@ fn price_cap(form: &MinForm) -> f64 {
 }
 
 /// An allocation and, when it came from the transportation program, its capacity prices.
-struct Allocated {
-    candidate: Candidate,
+pub(super) struct Allocated {
+    pub(super) candidate: Candidate,
     prices: Option<Vec<f64>>,
 }
 
 /// Serves the demand from `open`: nearest site without capacities, else the transportation
 /// program (with the capacity prices it found). Falls back to nearest-site service when the
 /// program cannot be solved in time, which the caller sees as an incomplete plan.
-fn allocate(form: &MinForm, open: &[bool], unserved: &[f64], deadline: Instant) -> Allocated {
+pub(super) fn evaluate(
+    form: &MinForm,
+    open: &[bool],
+    unserved: &[f64],
+    deadline: Instant,
+) -> Allocated {
     let problem = form.problem;
     if problem.is_capacitated() && problem.demand().len() > LP_MAX_POINTS {
         let found = heuristic::price_and_fill(form, open, unserved, &vec![0.0; open.len()]);

@@ -7,6 +7,7 @@
 //! ([`LargeSolver`]) for city-sized ones. Every [`Solution`] carries a proven `bound`, and its
 //! status is `Optimal` only when the plan's value meets that bound.
 
+mod branch;
 mod diagnose;
 mod form;
 mod heuristic;
@@ -65,6 +66,19 @@ pub struct SolveOptions {
     pub terminal: Terminal,
     /// Which solver to use.
     pub method: Method,
+}
+
+/// How long a solve may run without a time limit.
+const NO_LIMIT: std::time::Duration = std::time::Duration::from_secs(365 * 24 * 3600);
+
+impl SolveOptions {
+    /// When a solve started at `started` must stop.
+    pub fn deadline_from(&self, started: std::time::Instant) -> std::time::Instant {
+        started
+            + self
+                .time_limit
+                .map_or(NO_LIMIT, std::time::Duration::from_secs_f64)
+    }
 }
 
 /// What a solve shows on the terminal.
@@ -220,6 +234,9 @@ fn heuristic_then_exact(
         Err(_) => return ExactSolver.solve(problem, &rest),
     };
     let reduced = problem.without_sites(&first.ruled_out);
+    if branch::applies_to(problem) {
+        return Ok(Outcome::Solved(branched(problem, &reduced, first, &rest)));
+    }
     let heuristic = first.solution;
     if diagnose(&reduced).is_some() {
         // Every plan opens a ruled-out site, so none beats the heuristic's.
@@ -241,6 +258,33 @@ fn heuristic_then_exact(
             Err(_) => heuristic,
         },
     ))
+}
+
+/// The heuristic's plan improved and proven by branch and bound on the sites it did not
+/// rule out ([`branch::search`]), until the tree is exhausted or the time is up.
+fn branched(
+    problem: &SitingProblem,
+    reduced: &SitingProblem,
+    first: LargeSolution,
+    options: &SolveOptions,
+) -> Solution {
+    let deadline = options.deadline_from(std::time::Instant::now());
+    let searched = branch::search(
+        reduced,
+        (first.solution.assignment.clone(), first.solution.objective),
+        first.multipliers,
+        first.solution.bound,
+        &first.ruled_out,
+        deadline,
+    );
+    let objective = searched.plan.objective_value(problem);
+    let solution = Solution {
+        assignment: searched.plan,
+        objective,
+        bound: searched.bound.min(first.cutoff),
+        status: Status::Feasible,
+    };
+    better_of(problem, first.solution, solution)
 }
 
 /// Whether `assignment` serves nobody from a site marked in `ruled_out`.
