@@ -169,8 +169,9 @@ pub struct SolveArgs {
 /// Options `plan` and `solve` share: how far to search and what to print.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Stop after this many branch-and-bound nodes and keep the best plan found. Unlike a
-    /// time limit it stops at the same point on every run, so results repeat byte for byte.
+    /// Stop after this many branch-and-bound nodes (HiGHS's, or the heuristic's search over
+    /// sites) and keep the best plan found. Unlike a time limit it stops at the same point on
+    /// every run, so results repeat byte for byte.
     #[arg(long, value_name = "NODES")]
     pub node_limit: Option<u64>,
 

@@ -13,6 +13,7 @@ use super::form::MinForm;
 use super::heuristic::SwapSearch;
 use super::lagrange;
 use super::large::{evaluate, plan_from};
+use super::progress::Progress;
 use crate::model::{Assignment, SitingProblem};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -77,17 +78,45 @@ impl Ord for Node {
     }
 }
 
-/// Searches `problem` from the plan `plan` (value `value`) and the root's `multipliers`
-/// and `bound`, with the sites in `closed` already ruled out, until the tree is exhausted
-/// or `deadline` passes.
+/// Where the search starts: the heuristic's plan and what its bound found.
+pub struct Root<'a> {
+    /// The best plan known.
+    pub plan: Assignment,
+    /// Its value.
+    pub value: f64,
+    /// The multipliers of the root's bound.
+    pub multipliers: Vec<f64>,
+    /// The root's bound.
+    pub bound: f64,
+    /// The sites the root ruled out.
+    pub closed: &'a [bool],
+}
+
+/// When to give up on exhausting the tree.
+#[derive(Debug, Clone, Copy)]
+pub struct Until {
+    /// Stop at this moment …
+    pub deadline: Instant,
+    /// … or after this many nodes (a limit that stops at the same point on every run).
+    pub nodes: Option<u64>,
+}
+
+/// Searches `problem` from `root` until the tree is exhausted or `until` says stop,
+/// showing the plan and the bound on `progress`.
 pub fn search(
     problem: &SitingProblem,
-    (plan, value): (Assignment, f64),
-    multipliers: Vec<f64>,
-    bound: f64,
-    closed: &[bool],
-    deadline: Instant,
+    root: Root,
+    until: Until,
+    progress: &mut Progress,
 ) -> Searched {
+    let Root {
+        plan,
+        value,
+        multipliers,
+        bound,
+        closed,
+    } = root;
+    let deadline = until.deadline;
     let plain = MinForm::new(problem);
     let blind = SwapSearch::new(&plain, &vec![0.0; problem.sites().len()]);
     let mut node_form = plain.clone();
@@ -99,14 +128,17 @@ pub fn search(
         fixed: closed.iter().map(|&c| c.then_some(false)).collect(),
     }]);
     let mut made = 1;
+    let mut solved = 0u64;
     while let Some(node) = heap.peek() {
         if node.bound >= lagrange::cutoff(&plain, best.value) {
             heap.clear();
             break;
         }
-        if Instant::now() >= deadline {
+        progress.bound(node.bound);
+        if Instant::now() >= deadline || until.nodes.is_some_and(|most| solved >= most) {
             break;
         }
+        solved += 1;
         let node = heap.pop().expect("peeked");
         fix(&plain, &mut node_form, &node.fixed);
         let found = lagrange::bound(
@@ -124,6 +156,7 @@ pub fn search(
                 }
                 let found = plan_from(&blind, step.open.to_vec(), deadline).candidate;
                 (found.complete && found.value < best.value).then(|| {
+                    progress.plan(found.value);
                     best.value = found.value;
                     best.plan = found.assignment;
                     found.value
@@ -144,6 +177,7 @@ pub fn search(
             // Every site the relaxation opened is fixed open: the node holds that one plan.
             let only = evaluate(&plain, &found.open, blind.unserved(), deadline).candidate;
             if only.complete && only.value < best.value {
+                progress.plan(only.value);
                 best.value = only.value;
                 best.plan = only.assignment;
             }
@@ -210,14 +244,18 @@ mod tests {
         };
         assert_eq!(start.objective_value(&problem), 260.0);
         let deadline = Instant::now() + Duration::from_secs(10);
-        let found = search(
-            &problem,
-            (start, 260.0),
-            vec![0.0; 4],
-            0.0,
-            &[false; 4],
+        let root = Root {
+            plan: start,
+            value: 260.0,
+            multipliers: vec![0.0; 4],
+            bound: 0.0,
+            closed: &[false; 4],
+        };
+        let until = Until {
             deadline,
-        );
+            nodes: None,
+        };
+        let found = search(&problem, root, until, &mut Progress::new(false));
         assert_eq!(found.value, 80.0);
         assert_eq!(found.plan.objective_value(&problem), 80.0);
         assert_eq!(found.bound, 80.0);

@@ -261,22 +261,28 @@ fn heuristic_then_exact(
 }
 
 /// The heuristic's plan improved and proven by branch and bound on the sites it did not
-/// rule out ([`branch::search`]), until the tree is exhausted or the time is up.
+/// rule out ([`branch::search`]), until the tree is exhausted or the time or node limit
+/// is reached.
 fn branched(
     problem: &SitingProblem,
     reduced: &SitingProblem,
     first: LargeSolution,
     options: &SolveOptions,
 ) -> Solution {
-    let deadline = options.deadline_from(std::time::Instant::now());
-    let searched = branch::search(
-        reduced,
-        (first.solution.assignment.clone(), first.solution.objective),
-        first.multipliers,
-        first.solution.bound,
-        &first.ruled_out,
-        deadline,
-    );
+    let root = branch::Root {
+        plan: first.solution.assignment.clone(),
+        value: first.solution.objective,
+        multipliers: first.multipliers,
+        bound: first.solution.bound,
+        closed: &first.ruled_out,
+    };
+    let until = branch::Until {
+        deadline: options.deadline_from(std::time::Instant::now()),
+        nodes: options.node_limit,
+    };
+    let mut progress = progress::Progress::new(options.terminal.progress);
+    let searched = branch::search(reduced, root, until, &mut progress);
+    progress.finish();
     let objective = searched.plan.objective_value(problem);
     let solution = Solution {
         assignment: searched.plan,

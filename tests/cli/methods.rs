@@ -24,6 +24,21 @@ fn the_heuristic_proves_the_p_median_optimum_of_pmed1() {
     assert_eq!(summary["status"], "optimal");
 }
 
+/// pmed6 (optimum 7824) needs the branch and bound on sites: one node leaves the bound where
+/// the root's relaxation put it, below the optimum, and says the plan is not proven; with no
+/// limit the tree proves it.
+#[test]
+fn a_node_limit_stops_the_site_branch_and_bound_with_an_honest_bound() {
+    let limited = solve_with("pmed6", &["--node-limit", "1"]).summary();
+    let (objective, bound) = (number(&limited, "objective"), number(&limited, "bound"));
+    assert_eq!(limited["status"], "feasible");
+    assert!(
+        bound < 7824.0 && objective >= 7824.0,
+        "{bound} … {objective}"
+    );
+    assert_optimal(&solve_with("pmed6", &[]).summary(), 7824.0);
+}
+
 /// Whatever plan the heuristic finds on the capacitated instances, the optimum lies
 /// between its bound and its value.
 #[test]

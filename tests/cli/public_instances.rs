@@ -13,8 +13,8 @@ fn orlib_pmed1_p_median() {
     assert_optimal(&solve("pmed1"), 5819.0);
 }
 
-/// The heuristic's Lagrangian bound stops 0.5 % short here; the sites it rules out leave a
-/// model small enough for HiGHS to close the gap.
+/// The heuristic's Lagrangian bound stops 0.5 % short here; branch and bound on the sites it
+/// does not rule out closes the gap.
 #[test]
 fn orlib_pmed6_p_median_proven_after_ruling_out_sites() {
     assert_optimal(&solve("pmed6"), 7824.0);
