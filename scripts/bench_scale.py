@@ -8,6 +8,7 @@ bound and gap from summary.json, and writes docs/scale-benchmarks.md and .json.
     python3 scripts/bench_scale.py                 # every case
     python3 scripts/bench_scale.py --only city     # cases whose name contains "city"
     python3 scripts/bench_scale.py --peer          # also PySAL spopt on the same folders
+    python3 scripts/bench_scale.py --table         # only rewrite the table from the results
 
 Results of earlier runs of other cases are kept, so a partial run updates its rows only.
 
@@ -17,7 +18,9 @@ run solves the same problems.
 import argparse
 import json
 import os
+import re
 import resource
+import signal
 import subprocess
 import sys
 
@@ -80,19 +83,27 @@ def peer(folder, limit):
     """PySAL spopt on the same folder, with the same solver time limit, under GNU time."""
     command = ["/usr/bin/time", "-f", "%e %M", ensure_spopt(),
                os.path.join(BENCH, "peer_spopt.py"), folder, "--time-limit", str(limit)]
-    cap = lambda: resource.setrlimit(resource.RLIMIT_AS, (PEER_MEMORY_BYTES, PEER_MEMORY_BYTES))
+    def cap():
+        os.setsid()  # a group of its own, so a timeout stops spopt's solver too
+        resource.setrlimit(resource.RLIMIT_AS, (PEER_MEMORY_BYTES, PEER_MEMORY_BYTES))
+
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, preexec_fn=cap)
     try:
-        run = subprocess.run(command, capture_output=True, text=True, preexec_fn=cap,
-                             timeout=limit + PEER_BUILD_SECONDS)
+        stdout, stderr = process.communicate(timeout=limit + PEER_BUILD_SECONDS)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         return {"error": f"no answer in {limit + PEER_BUILD_SECONDS} s"}
+    run = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     seconds, kilobytes = run.stderr.strip().splitlines()[-1].split()
     result = {"seconds": float(seconds), "peak_mb": int(kilobytes) / 1024}
     try:
         answer = json.loads(run.stdout.strip().splitlines()[-1])
         result.update(objective=answer.get("objective"), status=answer.get("status"))
     except (IndexError, json.JSONDecodeError):
-        last = [line for line in run.stderr.strip().splitlines()[:-1] if line.strip()]
+        last = [line for line in run.stderr.strip().splitlines()[:-1]
+                if line.strip() and not line.startswith("Command exited")]
         result["error"] = (last[-1] if last else f"exit {run.returncode}")[:80]
     return result
 
@@ -142,17 +153,23 @@ def peer_table(results):
         "CBC, the same time limit for the solver) under GNU time, with its memory capped at",
         f"{PEER_MEMORY_BYTES // 1024**3} GB and {PEER_BUILD_SECONDS} s more for building the model. spopt's capacitated",
         "p-median is single-source, a different (harder) model than the cities' split service,",
-        "so on cities only whether and how fast it runs compares, not the objective.",
+        "so on cities only whether and how fast it runs compares, not the objective. \"Model is",
+        "not solved\" is spopt's error when CBC reaches the time limit without a plan; the ratio",
+        "is then at least the seconds spopt ran, over ours.",
         "",
         "| case | spopt status | spopt objective | spopt seconds | spopt peak MB | spopt time ÷ defacto time |",
         "|---|---|---:|---:|---:|---:|",
     ]
     for name, ours, theirs in rows:
         if "error" in theirs:
-            seconds = theirs.get("seconds")
-            lines.append(f"| {name} | did not finish: {theirs['error']} | | "
+            waited = re.fullmatch(r"no answer in (\d+) s", theirs["error"])
+            seconds = theirs.get("seconds") or (waited and float(waited.group(1)))
+            # No plan after this long: the ratio is at least this.
+            ratio = f"> {seconds / ours['seconds']:.0f}" if seconds else ""
+            peak = theirs.get("peak_mb")
+            lines.append(f"| {name} | no plan: {theirs['error'].split('. ')[0]} | | "
                          f"{'' if seconds is None else f'{seconds:.1f}'} | "
-                         f"{theirs.get('peak_mb', 0):.0f} | |")
+                         f"{'' if peak is None else f'{peak:.0f}'} | {ratio} |")
             continue
         objective = theirs.get("objective")
         lines.append(
@@ -168,7 +185,11 @@ def main():
     parser.add_argument("--peer", action="store_true", help="also time PySAL spopt")
     parser.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"),
                                                        "defacto-scale"))
+    parser.add_argument("--table", action="store_true",
+                        help="only rewrite docs/scale-benchmarks.md from the stored results")
     args = parser.parse_args()
+    if args.table:
+        return write_docs([])
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "generate",
                     "--bin", "defacto"], cwd=ROOT, check=True)
     os.makedirs(args.work, exist_ok=True)
@@ -183,6 +204,11 @@ def main():
             result["peer"] = peer(folder, limit)
         print(name, json.dumps(result), flush=True)
         results.append((name, method, result))
+    write_docs(results)
+
+
+def write_docs(results):
+    """Merges `results` into docs/scale-benchmarks.json and rewrites the table from it."""
     docs = os.path.join(ROOT, "docs")
     stored = os.path.join(docs, "scale-benchmarks.json")
     merged = {}
