@@ -207,9 +207,10 @@ pub fn solve(problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome,
 }
 
 /// Without capacities the Lagrangian bound often proves the heuristic's plan optimal in a
-/// fraction of the time the exact model takes. An unproven plan goes on to HiGHS, with the
-/// rest of the time limit, on the problem without the sites the bound ruled out (often most
-/// of them), and the better plan and bound of the two are kept.
+/// fraction of the time the exact model takes. An unproven plan goes on, with the rest of
+/// the time limit, on the problem without the sites the bound ruled out (often most of
+/// them): to branch and bound on sites for a p-median, else to HiGHS; the better plan and
+/// bound are kept.
 fn heuristic_then_exact(
     problem: &SitingProblem,
     options: &SolveOptions,
