@@ -346,10 +346,7 @@ impl ExactSolver {
                 return Ok(outcome);
             }
         }
-        let mut incumbent = match start {
-            Some(plan) => Some(plan),
-            None => heuristic_plan(problem, options, started),
-        };
+        let mut incumbent = start.or_else(|| heuristic_plan(problem, options, started));
         if problem.is_capacitated() && problem.costs().pair_count() >= RESTRICTED_MIN_PAIRS {
             incumbent = restricted_plan(problem, options, started, incumbent);
         }

@@ -138,10 +138,17 @@ pub fn bound(
             upper = upper.min(better);
         }
     }
-    if form.has_integral_optimum() {
-        best.value = (best.value - 1e-7 * best.value.abs().max(1.0)).ceil();
-    }
+    best.value = rounded_up(form, best.value);
     best
+}
+
+/// A bound on a form whose optimum is a whole number may be rounded up to one (less a
+/// sliver, so that rounding noise above a whole number does not lift it by one).
+fn rounded_up(form: &MinForm, bound: f64) -> f64 {
+    match form.has_integral_optimum() {
+        true => (bound - 1e-7 * bound.abs().max(1.0)).ceil(),
+        false => bound,
+    }
 }
 
 /// Solves the relaxation for `multipliers` exactly.
@@ -201,17 +208,12 @@ fn rule_out(form: &MinForm, relaxed: &Relaxed, upper: f64, ruled_out: &mut [bool
         None => 0.0,
     };
     let cutoff = cutoff(form, upper);
-    let integral = form.has_integral_optimum();
     for (j, ruled) in ruled_out.iter_mut().enumerate() {
         if relaxed.open[j] || form.forced[j] || *ruled {
             continue;
         }
         let with_j = relaxed.value + relaxed.worth[j] - replaced;
-        let with_j = match integral {
-            true => (with_j - 1e-7 * with_j.abs().max(1.0)).ceil(),
-            false => with_j,
-        };
-        *ruled = with_j >= cutoff;
+        *ruled = rounded_up(form, with_j) >= cutoff;
     }
 }
 

@@ -51,6 +51,7 @@ pub fn method_for(problem: &SitingProblem, method: Method) -> Method {
 }
 
 use crate::model::{Assignment, Method, SitingProblem};
+use std::time::{Duration, Instant};
 
 /// Limits on a solve.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,15 +70,12 @@ pub struct SolveOptions {
 }
 
 /// How long a solve may run without a time limit.
-const NO_LIMIT: std::time::Duration = std::time::Duration::from_secs(365 * 24 * 3600);
+const NO_LIMIT: Duration = Duration::from_secs(365 * 24 * 3600);
 
 impl SolveOptions {
     /// When a solve started at `started` must stop.
-    pub fn deadline_from(&self, started: std::time::Instant) -> std::time::Instant {
-        started
-            + self
-                .time_limit
-                .map_or(NO_LIMIT, std::time::Duration::from_secs_f64)
+    pub fn deadline_from(&self, started: Instant) -> Instant {
+        started + self.time_limit.map_or(NO_LIMIT, Duration::from_secs_f64)
     }
 }
 
@@ -215,7 +213,7 @@ fn heuristic_then_exact(
     problem: &SitingProblem,
     options: &SolveOptions,
 ) -> Result<Outcome, SolveError> {
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let share = SolveOptions {
         time_limit: options.time_limit.map(|t| t * HEURISTIC_FIRST_SHARE),
         ..*options
@@ -278,7 +276,7 @@ fn branched(
         closed: &first.ruled_out,
     };
     let until = branch::Until {
-        deadline: options.deadline_from(std::time::Instant::now()),
+        deadline: options.deadline_from(Instant::now()),
         nodes: options.node_limit,
     };
     let mut progress = progress::Progress::new(options.terminal.progress);
