@@ -6,8 +6,9 @@
 # so a fresh clone reuses the HiGHS build (about 5 minutes on 2 cores the first time).
 set -euo pipefail
 
-# Debian packages: cmake and libclang build HiGHS; gdal-bin (ogrinfo) checks the GeoJSON outputs.
-APT_PACKAGES=(cmake libclang1-14 gdal-bin)
+# Debian packages: cmake and libclang build HiGHS; gdal-bin (ogrinfo) checks the GeoJSON outputs;
+# chromium renders the HTML report in its test.
+APT_PACKAGES=(cmake libclang1-14 gdal-bin chromium)
 
 missing_packages() {
     local package

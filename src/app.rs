@@ -1,7 +1,8 @@
 //! One function per subcommand, wiring the stages together.
 
-use crate::cli::{Cli, Command, CostsArgs, PlanArgs, SolveArgs};
+use crate::cli::{Cli, Command, CompareArgs, CostsArgs, PlanArgs, RunArgs, SolveArgs};
 use crate::error::Error;
+use defacto::compare::{self, figures::PlanFigures, read::PlanTables, Comparison};
 use defacto::demand::standards::ServiceKind;
 use defacto::export;
 use defacto::input;
@@ -12,7 +13,7 @@ use defacto::report;
 use defacto::solve::{self, Outcome, SolveOptions};
 use defacto::travel::cache::{network_costs, NetworkCosts};
 use defacto::travel::routes::{Reach, Unit};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Runs the command the user asked for.
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Solve(args) => solve(&args),
         Command::Plan(args) => plan(&args),
         Command::Costs(args) => costs(&args),
+        Command::Compare(args) => compare(&args),
     }
 }
 
@@ -87,30 +89,12 @@ fn print_costs(
         routes.unplaced_to.len(),
         args.max_snap_m
     );
-    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    println!("  wrote {}   ({seconds:.2} s)", names.join(", "));
+    print_written(written, seconds);
 }
 
 fn plan(args: &PlanArgs) -> Result<(), Error> {
     let started = Instant::now();
-    let mut scenario = input::read_scenario(&args.scenario)?;
-    if let Some(seconds) = args.time_limit {
-        scenario.solve.time_limit_s = Some(seconds);
-    }
-    if let Some(nodes) = args.run.node_limit {
-        scenario.solve.node_limit = Some(nodes);
-    }
-    if let Some(method) = args.run.method {
-        scenario.solve.method = Some(method);
-    }
-    let mut progress = |service: ServiceKind| {
-        if !args.run.quiet {
-            eprintln!("  planning {service} …");
-        }
-    };
-    let city =
-        pipeline::plan_scenario(&args.scenario, scenario, args.run.terminal(), &mut progress)?;
-    let written = export::write_city(&args.out, &city)?;
+    let (city, written) = plan_into(&args.scenario, &args.out, args.time_limit, &args.run)?;
     if !args.run.quiet {
         print_city(&city, &written, started.elapsed().as_secs_f64());
     }
@@ -124,6 +108,102 @@ fn plan(args: &PlanArgs) -> Result<(), Error> {
         true => Ok(()),
         false => Err(Error::NoPlanFor(infeasible.join(", "))),
     }
+}
+
+/// Plans the scenario at `path` with the command line's overrides and writes it to `out`.
+fn plan_into(
+    path: &Path,
+    out: &Path,
+    time_limit: Option<f64>,
+    run: &RunArgs,
+) -> Result<(CityPlan, Vec<PathBuf>), Error> {
+    let mut scenario = input::read_scenario(path)?;
+    if let Some(seconds) = time_limit {
+        scenario.solve.time_limit_s = Some(seconds);
+    }
+    if let Some(nodes) = run.node_limit {
+        scenario.solve.node_limit = Some(nodes);
+    }
+    if let Some(method) = run.method {
+        scenario.solve.method = Some(method);
+    }
+    let mut progress = |service: ServiceKind| {
+        if !run.quiet {
+            eprintln!("  planning {service} …");
+        }
+    };
+    let city = pipeline::plan_scenario(path, scenario, run.terminal(), &mut progress)?;
+    let written = export::write_city(out, &city)?;
+    Ok((city, written))
+}
+
+fn compare(args: &CompareArgs) -> Result<(), Error> {
+    let started = Instant::now();
+    let mut names: Vec<String> = Vec::new();
+    let mut tables: Vec<PlanTables> = Vec::new();
+    for input in &args.inputs {
+        let name = plan_name(input)?;
+        if names.contains(&name) {
+            return Err(Error::Input(input::InputError::BadField {
+                path: input.clone(),
+                field: "name".into(),
+                problem: format!("another input is also named `{name}`; rename one"),
+            }));
+        }
+        let folder = match input.is_dir() {
+            true => input.clone(),
+            false => {
+                if !args.run.quiet {
+                    eprintln!(
+                        "planning {} into {}",
+                        input.display(),
+                        args.out.join(&name).display()
+                    );
+                }
+                let folder = args.out.join(&name);
+                plan_into(input, &folder, args.time_limit, &args.run)?;
+                folder
+            }
+        };
+        tables.push(compare::read::read_plan_folder(&folder)?);
+        names.push(name);
+    }
+    let comparison = Comparison {
+        plans: names
+            .iter()
+            .zip(&tables)
+            .map(|(name, t)| PlanFigures::new(name, t))
+            .collect(),
+    };
+    let written = export::write_comparison(&args.out, &comparison, &tables)?;
+    if !args.run.quiet {
+        print_written(&written, started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+/// The name a plan is compared by: a folder's name, or a scenario file's name without
+/// `.toml`.
+fn plan_name(input: &Path) -> Result<String, Error> {
+    let name = match input.is_dir() {
+        true => input.file_name(),
+        false => input.file_stem(),
+    };
+    name.map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty() && n != "." && n != "..")
+        .ok_or_else(|| {
+            Error::Input(input::InputError::BadField {
+                path: input.to_path_buf(),
+                field: "name".into(),
+                problem: "has no file or folder name to label the plan by".into(),
+            })
+        })
+}
+
+#[allow(clippy::print_stdout)]
+fn print_written(written: &[PathBuf], seconds: f64) {
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    println!("  wrote {}   ({seconds:.2} s)", names.join(", "));
 }
 
 #[allow(clippy::print_stdout)]
@@ -208,6 +288,5 @@ fn print_plan(plan: &Plan, written: &[PathBuf], seconds: f64) {
         plan.demand_served(),
         problem.total_demand()
     );
-    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    println!("  wrote {}   ({seconds:.2} s)", names.join(", "));
+    print_written(written, seconds);
 }

@@ -64,6 +64,44 @@ pub enum Command {
     ///   defacto costs --network maps/helsinki/helsinki.osm.pbf --from homes.geojson
     ///     --to schools.geojson --max-minutes 15 --out out/costs
     Costs(CostsArgs),
+
+    /// Compare plans side by side: scenario files (planned first) or finished plan folders.
+    ///
+    /// For each service: demand served within the standard's reach (share and amount), mean
+    /// and 95th-percentile travel of the demand served, unmet demand — for everyone,
+    /// registered (hukou) and non-hukou residents, and per district — and what each plan
+    /// builds: new and expanded sites, places added, cost, utilisation. The first plan is the
+    /// baseline; every other gets its difference from it. A scenario file is planned into
+    /// OUT/<file name>/ first (the same files as `defacto plan`). Writes OUT/comparison.md,
+    /// comparison.csv, comparison.json and report.html (one file, opens offline: the tables,
+    /// a map per plan, the travel distribution of hukou and non-hukou residents). One input
+    /// gives the report of that plan alone.
+    ///
+    /// Example:
+    ///   defacto compare scenarios/zhengzhou_erqi.toml scenarios/zhengzhou_erqi_hukou.toml
+    ///     --out out/comparison
+    Compare(CompareArgs),
+}
+
+/// Arguments of `defacto compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Scenario files (.toml) or folders written by `defacto plan`; the first is the
+    /// baseline. Each is named by its file or folder name, so names must differ.
+    #[arg(required = true, value_name = "SCENARIO_OR_PLAN")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Folder for the comparison (and the plans of scenario files, in sub-folders).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Seconds per service for scenarios planned here; overrides `[solve] time_limit_s`.
+    #[arg(long, value_name = "SECONDS", value_parser = positive)]
+    pub time_limit: Option<f64>,
+
+    /// Node limit (per service), quiet, verbose for scenarios planned here.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Arguments of `defacto costs`.

@@ -12,6 +12,7 @@
 //! | a scenario end to end | [`pipeline`] | [`pipeline::CityPlan`], [`pipeline::ServicePlan`] |
 //! | read the answer back | [`plan`], [`report`] | [`plan::Plan`], [`report::DistrictRow`] |
 //! | write results | [`export`] | [`export::OutputSet`], [`export::write_city`] |
+//! | scenarios side by side | [`compare`] | [`compare::Comparison`], [`compare::figures::PlanFigures`] |
 //!
 //! [`model`] is the vocabulary all stages share: [`model::SitingProblem`],
 //! [`model::DemandPoint`], [`model::Site`], [`model::Objective`]. A stage uses only the model and
@@ -39,6 +40,7 @@
 
 #![warn(missing_docs)]
 
+pub mod compare;
 pub mod demand;
 pub mod export;
 pub mod input;

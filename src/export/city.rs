@@ -134,6 +134,7 @@ fn site_rows(plan: &CityPlan) -> Vec<Row> {
                     ("load", json!(load)),
                     ("utilisation", utilisation),
                     ("unit", json!(service.service.unit)),
+                    ("fixed_cost", json!(site.fixed_cost)),
                 ],
             });
         }
@@ -201,6 +202,8 @@ fn point_row(
             ("hukou", json!(point.residents.hukou)),
             ("non_hukou", json!(point.residents.non_hukou)),
             ("demand", json!(demand.total())),
+            ("demand_hukou", json!(demand.hukou)),
+            ("demand_non_hukou", json!(demand.non_hukou)),
             ("served_share", json!(served)),
             ("unmet", json!(demand.total() * (1.0 - served))),
             ("site", json!(site)),

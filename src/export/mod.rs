@@ -14,6 +14,7 @@ pub use city::{write_city, PLAN_FILES};
 pub use summary::{infeasible_summary, solved_summary, Summary};
 pub use tables::csv_bytes;
 
+use crate::compare::{self, read::PlanTables, Comparison};
 use crate::plan::Plan;
 use crate::solve::Diagnosis;
 use crate::travel::routes::Routes;
@@ -39,6 +40,43 @@ pub enum ExportError {
         /// What the serialiser said.
         message: String,
     },
+}
+
+/// Names of the files `defacto compare` writes.
+pub const COMPARISON_FILES: [&str; 4] = [
+    "comparison.md",
+    "comparison.csv",
+    "comparison.json",
+    "report.html",
+];
+
+/// Writes a comparison's Markdown, CSV, JSON and HTML report into `dir`, all or nothing.
+///
+/// # Errors
+/// [`ExportError`] when a file cannot be formatted or written.
+pub fn write_comparison(
+    dir: &Path,
+    comparison: &Comparison,
+    tables: &[PlanTables],
+) -> Result<Vec<PathBuf>, ExportError> {
+    let json =
+        serde_json::to_vec_pretty(&compare::tables::comparison_json(comparison)).map_err(|e| {
+            ExportError::Format {
+                what: "comparison.json",
+                message: e.to_string(),
+            }
+        })?;
+    let contents = [
+        compare::tables::comparison_markdown(comparison).into_bytes(),
+        compare::tables::comparison_csv(comparison)?,
+        json,
+        compare::html::report_html(comparison, tables).into_bytes(),
+    ];
+    let mut outputs = OutputSet::new(dir);
+    for (name, bytes) in COMPARISON_FILES.into_iter().zip(contents) {
+        outputs.add(name, bytes);
+    }
+    outputs.commit()
 }
 
 /// Names of the files `defacto costs` writes.

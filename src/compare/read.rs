@@ -1,0 +1,290 @@
+//! A finished plan folder read back: `summary.json`, `sites.csv` and `demand_points.csv` as
+//! `defacto plan` writes them, and `districts.geojson` when the folder has one.
+
+use crate::input::{Column, InputError, Row, Table};
+use std::path::{Path, PathBuf};
+
+/// One service of a plan as its summary lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceEntry {
+    /// Service name, e.g. `primary_school`.
+    pub name: String,
+    /// What a unit of demand is.
+    pub unit: String,
+    /// `optimal`, `feasible` or `infeasible`.
+    pub status: String,
+}
+
+/// A demand point of one service, with what the plan gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointRow {
+    /// Service name.
+    pub service: String,
+    /// The district's name.
+    pub district: String,
+    /// WGS84 longitude and latitude.
+    pub location: [f64; 2],
+    /// Demand of registered and of non-hukou residents.
+    pub demand: [f64; 2],
+    /// Share of the point's demand served within the service's reach.
+    pub served_share: f64,
+    /// Travel to the site serving most of it (metres or minutes), when served.
+    pub travel: Option<f64>,
+}
+
+/// An open site of one service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteRow {
+    /// Service name.
+    pub service: String,
+    /// WGS84 longitude and latitude.
+    pub location: [f64; 2],
+    /// `existing`, `expanded` or `new`.
+    pub status: String,
+    /// Places, when limited.
+    pub capacity: Option<f64>,
+    /// Demand served there.
+    pub load: f64,
+    /// Cost of opening it (0 for existing facilities).
+    pub fixed_cost: f64,
+}
+
+/// A district outline: its name and rings of WGS84 positions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictShape {
+    /// The district's name.
+    pub name: String,
+    /// Outer rings and holes, as closed lists of positions.
+    pub rings: Vec<Vec<[f64; 2]>>,
+}
+
+/// What a comparison needs from one plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanTables {
+    /// The scenario's title.
+    pub title: String,
+    /// `de_facto` or `hukou`.
+    pub basis: String,
+    /// Travel unit of the plan: `m` or `min`.
+    pub travel_unit: &'static str,
+    /// Services in report order.
+    pub services: Vec<ServiceEntry>,
+    /// Every demand point of every service.
+    pub points: Vec<PointRow>,
+    /// Every open site of every service.
+    pub sites: Vec<SiteRow>,
+    /// District outlines, when the folder has them.
+    pub districts: Vec<DistrictShape>,
+}
+
+/// Reads the plan written to `dir` by `defacto plan`.
+///
+/// # Errors
+/// [`InputError`] naming the file, row and column of anything missing or malformed.
+pub fn read_plan_folder(dir: &Path) -> Result<PlanTables, InputError> {
+    let (title, basis, services) = read_summary(&dir.join("summary.json"))?;
+    let (points, travel_unit) = read_points(&dir.join("demand_points.csv"))?;
+    let sites = read_sites(&dir.join("sites.csv"))?;
+    let districts_path = dir.join("districts.geojson");
+    let districts = match districts_path.exists() {
+        true => read_districts(&districts_path)?,
+        false => Vec::new(),
+    };
+    Ok(PlanTables {
+        title,
+        basis,
+        travel_unit,
+        services,
+        points,
+        sites,
+        districts,
+    })
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| InputError::Json {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+fn field_error(path: &Path, field: &str, problem: &str) -> InputError {
+    InputError::BadField {
+        path: path.to_path_buf(),
+        field: field.into(),
+        problem: problem.into(),
+    }
+}
+
+fn text_field(path: &Path, value: &serde_json::Value, field: &str) -> Result<String, InputError> {
+    value[field]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| field_error(path, field, "missing, or not text"))
+}
+
+type Summary = (String, String, Vec<ServiceEntry>);
+
+fn read_summary(path: &Path) -> Result<Summary, InputError> {
+    let summary = read_json(path)?;
+    let title = text_field(path, &summary, "title")?;
+    let basis = text_field(path, &summary, "basis")?;
+    let listed = summary["services"]
+        .as_array()
+        .ok_or_else(|| field_error(path, "services", "missing, or not a list"))?;
+    let mut services = Vec::with_capacity(listed.len());
+    for (n, entry) in listed.iter().enumerate() {
+        let field = |name: &str| {
+            text_field(path, entry, name).map_err(|_| {
+                field_error(
+                    path,
+                    &format!("services[{n}].{name}"),
+                    "missing, or not text",
+                )
+            })
+        };
+        services.push(ServiceEntry {
+            name: field("service")?,
+            unit: field("unit")?,
+            status: field("status")?,
+        });
+    }
+    Ok((title, basis, services))
+}
+
+fn location(row: &Row, lon: &Column, lat: &Column) -> Result<[f64; 2], InputError> {
+    let coordinate = |column: &Column| {
+        row.text(column)
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| row.bad(column, "must be a number of degrees"))
+    };
+    Ok([coordinate(lon)?, coordinate(lat)?])
+}
+
+fn read_points(path: &Path) -> Result<(Vec<PointRow>, &'static str), InputError> {
+    let mut table = Table::open(path)?;
+    let (travel, unit) = match table.optional_column("minutes") {
+        Some(column) => (column, "min"),
+        None => (table.column("distance_m")?, "m"),
+    };
+    let [lon, lat, service, district, hukou, non_hukou, served] = [
+        "lon",
+        "lat",
+        "service",
+        "zone_name",
+        "demand_hukou",
+        "demand_non_hukou",
+        "served_share",
+    ]
+    .map(|name| table.column(name));
+    let (lon, lat, service, district) = (lon?, lat?, service?, district?);
+    let (hukou, non_hukou, served) = (hukou?, non_hukou?, served?);
+    let mut points = Vec::new();
+    table.for_each_row(|row| {
+        let served_share = row.non_negative(&served)?;
+        if served_share > 1.0 + 1e-9 {
+            return Err(row.bad(&served, "a share must be from 0 to 1"));
+        }
+        points.push(PointRow {
+            service: row.required_text(&service)?.to_owned(),
+            district: row.text(&district).to_owned(),
+            location: location(row, &lon, &lat)?,
+            demand: [row.non_negative(&hukou)?, row.non_negative(&non_hukou)?],
+            served_share,
+            travel: row.optional_non_negative(Some(&travel))?,
+        });
+        Ok(())
+    })?;
+    Ok((points, unit))
+}
+
+fn read_sites(path: &Path) -> Result<Vec<SiteRow>, InputError> {
+    let mut table = Table::open(path)?;
+    let [lon, lat, service, status, capacity, load, fixed_cost] = [
+        "lon",
+        "lat",
+        "service",
+        "status",
+        "capacity",
+        "load",
+        "fixed_cost",
+    ]
+    .map(|name| table.column(name));
+    let (lon, lat, service, status) = (lon?, lat?, service?, status?);
+    let (capacity, load, fixed_cost) = (capacity?, load?, fixed_cost?);
+    let mut sites = Vec::new();
+    table.for_each_row(|row| {
+        let kind = row.required_text(&status)?;
+        if !["existing", "expanded", "new"].contains(&kind) {
+            return Err(row.bad(&status, "must be existing, expanded or new"));
+        }
+        sites.push(SiteRow {
+            service: row.required_text(&service)?.to_owned(),
+            location: location(row, &lon, &lat)?,
+            status: kind.to_owned(),
+            capacity: row.optional_non_negative(Some(&capacity))?,
+            load: row.optional_non_negative(Some(&load))?.unwrap_or(0.0),
+            fixed_cost: row.optional_non_negative(Some(&fixed_cost))?.unwrap_or(0.0),
+        });
+        Ok(())
+    })?;
+    Ok(sites)
+}
+
+/// District outlines from a GeoJSON layer of (multi)polygons with a `zone_name` property.
+fn read_districts(path: &Path) -> Result<Vec<DistrictShape>, InputError> {
+    let layer = read_json(path)?;
+    let features = layer["features"]
+        .as_array()
+        .ok_or_else(|| field_error(path, "features", "missing, or not a list"))?;
+    let mut shapes: Vec<DistrictShape> = Vec::new();
+    for (n, feature) in features.iter().enumerate() {
+        let bad = |field: &str, problem: &str| InputError::Feature {
+            path: PathBuf::from(path),
+            feature: n + 1,
+            label: String::new(),
+            field: field.into(),
+            problem: problem.into(),
+        };
+        let name = feature["properties"]["zone_name"]
+            .as_str()
+            .ok_or_else(|| bad("zone_name", "missing, or not text"))?;
+        if shapes.iter().any(|s| s.name == name) {
+            continue;
+        }
+        let rings = polygon_rings(&feature["geometry"])
+            .ok_or_else(|| bad("geometry", "must be a Polygon or MultiPolygon"))?;
+        shapes.push(DistrictShape {
+            name: name.to_owned(),
+            rings,
+        });
+    }
+    Ok(shapes)
+}
+
+fn polygon_rings(geometry: &serde_json::Value) -> Option<Vec<Vec<[f64; 2]>>> {
+    let ring = |ring: &serde_json::Value| -> Option<Vec<[f64; 2]>> {
+        ring.as_array()?
+            .iter()
+            .map(|p| Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?]))
+            .collect()
+    };
+    let polygon = |rings: &serde_json::Value| -> Option<Vec<Vec<[f64; 2]>>> {
+        rings.as_array()?.iter().map(ring).collect()
+    };
+    let coordinates = &geometry["coordinates"];
+    match geometry["type"].as_str()? {
+        "Polygon" => polygon(coordinates),
+        "MultiPolygon" => {
+            let parts: Option<Vec<_>> = coordinates.as_array()?.iter().map(polygon).collect();
+            Some(parts?.into_iter().flatten().collect())
+        }
+        _ => None,
+    }
+}

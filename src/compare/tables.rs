@@ -1,0 +1,215 @@
+//! A comparison as Markdown (to read), CSV (to calculate with) and JSON (for other tools).
+
+use super::{Comparison, IndicatorRow};
+use crate::export::{csv_bytes, ExportError};
+use serde_json::{json, Map, Value};
+use std::fmt::Write;
+
+/// Indicators the Markdown tables show per district (the CSV and JSON have all of them).
+const DISTRICT_INDICATORS: [&str; 3] = ["demand", "served_share", "unmet"];
+
+/// Values keep six decimals, so the files do not change with the last bits of a float.
+fn rounded(value: f64) -> f64 {
+    let kept = (value * 1e6).round() / 1e6;
+    match kept == 0.0 {
+        true => 0.0,
+        false => kept,
+    }
+}
+
+fn cell(value: Option<f64>) -> String {
+    value.map_or_else(String::new, |v| rounded(v).to_string())
+}
+
+/// The comparison as one CSV table: a row per indicator, a column per plan, then a column
+/// per difference from the first plan.
+///
+/// # Errors
+/// [`ExportError`] when the table cannot be formatted.
+pub fn comparison_csv(comparison: &Comparison) -> Result<Vec<u8>, ExportError> {
+    let names: Vec<&str> = comparison.plans.iter().map(|p| p.name.as_str()).collect();
+    let mut header: Vec<String> = ["service", "group", "district", "indicator", "unit"]
+        .map(String::from)
+        .to_vec();
+    header.extend(names.iter().map(|n| n.to_string()));
+    header.extend(names.iter().skip(1).map(|n| format!("{n} - {}", names[0])));
+    let rows: Vec<Vec<String>> = comparison
+        .rows()
+        .iter()
+        .map(|row| {
+            let mut cells = vec![
+                row.service.clone(),
+                row.group.to_owned(),
+                row.district.clone(),
+                row.indicator.to_owned(),
+                row.unit.clone(),
+            ];
+            cells.extend(row.values.iter().map(|v| cell(*v)));
+            cells.extend(row.differences().into_iter().map(cell));
+            cells
+        })
+        .collect();
+    csv_bytes("comparison.csv", &header, rows.into_iter())
+}
+
+fn number_json(value: Option<f64>) -> Value {
+    value.map_or(Value::Null, |v| json!(rounded(v)))
+}
+
+/// The comparison as JSON: the plans, then every indicator with its values and differences
+/// keyed by plan name.
+pub fn comparison_json(comparison: &Comparison) -> Value {
+    let names: Vec<&str> = comparison.plans.iter().map(|p| p.name.as_str()).collect();
+    let rows: Vec<Value> = comparison
+        .rows()
+        .iter()
+        .map(|row| {
+            let values: Map<String, Value> = names
+                .iter()
+                .zip(&row.values)
+                .map(|(name, v)| (name.to_string(), number_json(*v)))
+                .collect();
+            let differences: Map<String, Value> = names
+                .iter()
+                .skip(1)
+                .zip(row.differences())
+                .map(|(name, d)| (name.to_string(), number_json(d)))
+                .collect();
+            json!({
+                "service": row.service,
+                "group": row.group,
+                "district": row.district,
+                "indicator": row.indicator,
+                "unit": row.unit,
+                "values": values,
+                "differences_from_baseline": differences,
+            })
+        })
+        .collect();
+    let plans: Vec<Value> = comparison
+        .plans
+        .iter()
+        .map(|p| json!({"name": p.name, "title": p.title, "basis": p.basis, "travel_unit": p.travel_unit}))
+        .collect();
+    json!({
+        "baseline": names.first(),
+        "plans": plans,
+        "indicators": rows,
+    })
+}
+
+/// A value as the Markdown shows it: shares as percentages, counts whole, the rest with one
+/// decimal.
+pub fn shown(indicator: &str, value: Option<f64>) -> String {
+    let Some(v) = value else {
+        return "–".into();
+    };
+    match indicator {
+        "served_share" | "utilisation" => format!("{:.1} %", 100.0 * v),
+        "new_sites" | "expanded_sites" | "existing_sites" => format!("{v:.0}"),
+        _ => format!("{v:.1}"),
+    }
+}
+
+/// A difference as the Markdown shows it: signed, shares in percentage points, and a plain
+/// 0 when nothing differs at the precision shown.
+pub fn shown_difference(indicator: &str, value: Option<f64>) -> String {
+    let Some(v) = value else {
+        return "–".into();
+    };
+    let (scaled, decimals, suffix) = match indicator {
+        "served_share" | "utilisation" => (100.0 * v, 1, " pp"),
+        "new_sites" | "expanded_sites" | "existing_sites" => (v, 0, ""),
+        _ => (v, 1, ""),
+    };
+    let text = format!("{scaled:+.decimals$}{suffix}");
+    match text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        true => text,
+        false => "0".into(),
+    }
+}
+
+/// The comparison to read: the plans, then per service what each builds, access by group,
+/// and demand, served share and unmet demand by district.
+pub fn comparison_markdown(comparison: &Comparison) -> String {
+    let plans = &comparison.plans;
+    let mut text = String::from("# Scenario comparison\n\n");
+    for (n, plan) in plans.iter().enumerate() {
+        let role = if n == 0 { " — baseline" } else { "" };
+        let _ = writeln!(
+            text,
+            "- **{}**: {} (planning basis: {}){role}",
+            plan.name, plan.title, plan.basis
+        );
+    }
+    text.push_str(
+        "\nDifferences are each plan less the baseline. Travel is to the site serving most of \
+         each demand point, weighted by the demand served there; p95 is the travel 95 % of it \
+         does not exceed. – marks a service a plan does not have, or a value with nothing to \
+         measure.\n",
+    );
+    let rows = comparison.rows();
+    for service in comparison.services() {
+        let of_service: Vec<&IndicatorRow> = rows.iter().filter(|r| r.service == service).collect();
+        let _ = writeln!(text, "\n## {service}\n\n### What each plan builds\n");
+        write_table(
+            &mut text,
+            comparison,
+            &["indicator", "unit"],
+            of_service.iter().filter(|r| r.group.is_empty()),
+            |r| vec![r.indicator.to_owned(), r.unit.clone()],
+        );
+        text.push_str("\n### Access within the standard\n\n");
+        write_table(
+            &mut text,
+            comparison,
+            &["group", "indicator", "unit"],
+            of_service
+                .iter()
+                .filter(|r| !r.group.is_empty() && r.district.is_empty()),
+            |r| vec![r.group.to_owned(), r.indicator.to_owned(), r.unit.clone()],
+        );
+        text.push_str("\n### By district\n\n");
+        write_table(
+            &mut text,
+            comparison,
+            &["district", "group", "indicator"],
+            of_service
+                .iter()
+                .filter(|r| !r.district.is_empty() && DISTRICT_INDICATORS.contains(&r.indicator)),
+            |r| {
+                vec![
+                    r.district.clone(),
+                    r.group.to_owned(),
+                    r.indicator.to_owned(),
+                ]
+            },
+        );
+    }
+    text
+}
+
+fn write_table<'r>(
+    text: &mut String,
+    comparison: &Comparison,
+    labels: &[&str],
+    rows: impl Iterator<Item = &'r &'r IndicatorRow>,
+    label: impl Fn(&IndicatorRow) -> Vec<String>,
+) {
+    let names: Vec<&str> = comparison.plans.iter().map(|p| p.name.as_str()).collect();
+    let mut header: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
+    header.extend(names.iter().map(|n| n.to_string()));
+    header.extend(names.iter().skip(1).map(|n| format!("{n} − {}", names[0])));
+    let _ = writeln!(text, "| {} |", header.join(" | "));
+    let _ = writeln!(text, "|{}", "---|".repeat(header.len()));
+    for row in rows {
+        let mut cells = label(row);
+        cells.extend(row.values.iter().map(|v| shown(row.indicator, *v)));
+        cells.extend(
+            row.differences()
+                .into_iter()
+                .map(|d| shown_difference(row.indicator, d)),
+        );
+        let _ = writeln!(text, "| {} |", cells.join(" | "));
+    }
+}
