@@ -49,3 +49,22 @@ fn two_plans_of_a_scenario_write_identical_files() {
     );
     assert_eq!(first, outputs(&second.out));
 }
+
+#[test]
+fn two_comparisons_of_the_same_plans_write_identical_files() {
+    let plans = fixtures().join("compare");
+    let dir = tempfile::tempdir().unwrap();
+    let runs = ["first", "second"].map(|name| {
+        let variant = plans.join("variant");
+        Run::command_with(
+            "compare",
+            &plans.join("baseline"),
+            &dir.path().join(name),
+            &[variant.to_str().unwrap(), "--quiet"],
+        )
+    });
+    assert_eq!(runs[0].code(), 0, "{}", runs[0].stderr());
+    let first = outputs(&runs[0].out);
+    assert_eq!(first.len(), 4, "Markdown, CSV, JSON and HTML");
+    assert_eq!(first, outputs(&runs[1].out));
+}
