@@ -295,16 +295,18 @@ fn helsinki_street_costs_are_never_shorter_than_the_straight_line() {
         .map(|r| (r[3].clone(), (r[0].parse().unwrap(), r[1].parse().unwrap())))
         .collect();
     let homes = run.table("demand_points.csv");
+    let column = |name: &str| homes[0].iter().position(|h| h == name).expect(name);
+    let (site, distance) = (column("site"), column("distance_m"));
     let mut checked = 0;
     for home in &homes[1..] {
-        let Some(&(lon, lat)) = sites.get(&home[11]) else {
+        let Some(&(lon, lat)) = sites.get(&home[site]) else {
             continue;
         };
         let straight = defacto::travel::geodesic::distance_m(
             geo::Point::new(home[0].parse().unwrap(), home[1].parse().unwrap()),
             geo::Point::new(lon, lat),
         );
-        let along: f64 = home[12].parse().unwrap();
+        let along: f64 = home[distance].parse().unwrap();
         // Coordinates in the outputs are rounded to 1e-7 degrees (about a centimetre).
         assert!(along + 0.05 >= straight, "{home:?}: {along} < {straight}");
         checked += 1;
