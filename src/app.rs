@@ -1,6 +1,6 @@
 //! One function per subcommand, wiring the stages together.
 
-use crate::cli::{Cli, Command, CompareArgs, CostsArgs, PlanArgs, RunArgs, SolveArgs};
+use crate::cli::{Cli, Command, CompareArgs, CostsArgs, PlanArgs, PlanningArgs, SolveArgs};
 use crate::error::Error;
 use defacto::compare::{self, figures::PlanFigures, read::PlanTables, Comparison};
 use defacto::demand::standards::ServiceKind;
@@ -94,8 +94,8 @@ fn print_costs(
 
 fn plan(args: &PlanArgs) -> Result<(), Error> {
     let started = Instant::now();
-    let (city, written) = plan_into(&args.scenario, &args.out, args.time_limit, &args.run)?;
-    if !args.run.quiet {
+    let (city, written) = plan_into(&args.scenario, &args.out, &args.planning)?;
+    if !args.planning.run.quiet {
         print_city(&city, &written, started.elapsed().as_secs_f64());
     }
     let infeasible: Vec<&str> = city
@@ -114,11 +114,11 @@ fn plan(args: &PlanArgs) -> Result<(), Error> {
 fn plan_into(
     path: &Path,
     out: &Path,
-    time_limit: Option<f64>,
-    run: &RunArgs,
+    planning: &PlanningArgs,
 ) -> Result<(CityPlan, Vec<PathBuf>), Error> {
+    let run = &planning.run;
     let mut scenario = input::read_scenario(path)?;
-    if let Some(seconds) = time_limit {
+    if let Some(seconds) = planning.time_limit {
         scenario.solve.time_limit_s = Some(seconds);
     }
     if let Some(nodes) = run.node_limit {
@@ -153,7 +153,7 @@ fn compare(args: &CompareArgs) -> Result<(), Error> {
         let folder = match input.is_dir() {
             true => input.clone(),
             false => {
-                if !args.run.quiet {
+                if !args.planning.run.quiet {
                     eprintln!(
                         "planning {} into {}",
                         input.display(),
@@ -161,7 +161,7 @@ fn compare(args: &CompareArgs) -> Result<(), Error> {
                     );
                 }
                 let folder = args.out.join(&name);
-                plan_into(input, &folder, args.time_limit, &args.run)?;
+                plan_into(input, &folder, &args.planning)?;
                 folder
             }
         };
@@ -176,7 +176,7 @@ fn compare(args: &CompareArgs) -> Result<(), Error> {
             .collect(),
     };
     let written = export::write_comparison(&args.out, &comparison, &tables)?;
-    if !args.run.quiet {
+    if !args.planning.run.quiet {
         print_written(&written, started.elapsed().as_secs_f64());
     }
     Ok(())

@@ -95,13 +95,9 @@ pub struct CompareArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Seconds per service for scenarios planned here; overrides `[solve] time_limit_s`.
-    #[arg(long, value_name = "SECONDS", value_parser = positive)]
-    pub time_limit: Option<f64>,
-
-    /// Node limit (per service), quiet, verbose for scenarios planned here.
+    /// Limits and output of the scenarios planned here.
     #[command(flatten)]
-    pub run: RunArgs,
+    pub planning: PlanningArgs,
 }
 
 /// Arguments of `defacto costs`.
@@ -169,6 +165,14 @@ pub struct PlanArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 
+    /// Time and node limits, quiet, verbose.
+    #[command(flatten)]
+    pub planning: PlanningArgs,
+}
+
+/// Options of the commands that plan scenarios.
+#[derive(Debug, clap::Args)]
+pub struct PlanningArgs {
     /// Seconds per service before the best plan found is kept (with its proven bound);
     /// overrides `[solve] time_limit_s` of the scenario.
     #[arg(long, value_name = "SECONDS", value_parser = positive)]
