@@ -110,7 +110,7 @@ fn plan(args: &PlanArgs) -> Result<(), Error> {
     };
     let city =
         pipeline::plan_scenario(&args.scenario, scenario, args.run.terminal(), &mut progress)?;
-    let written = export::write_city(&args.out, &city)?;
+    let written = export::write_city(&args.out, &city, args.format)?;
     if !args.run.quiet {
         print_city(&city, &written, started.elapsed().as_secs_f64());
     }
@@ -152,7 +152,10 @@ fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
         .and_then(|p| p.parent())
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    println!("  wrote {} files to {folder}/ ({seconds:.1} s); open the .geojson layers in QGIS, read summary.md", written.len());
+    println!(
+        "  wrote {} files to {folder}/ ({seconds:.1} s); open the layers in QGIS, read summary.md",
+        written.len()
+    );
 }
 
 fn solve(args: &SolveArgs) -> Result<(), Error> {
@@ -168,14 +171,24 @@ fn solve(args: &SolveArgs) -> Result<(), Error> {
     match solve::solve(&problem, &options)? {
         Outcome::Solved(solution) => {
             let plan = Plan::new(&problem, solution);
-            let written = export::write_solved(&args.out, &plan, started.elapsed().as_secs_f64())?;
+            let written = export::write_solved(
+                &args.out,
+                &plan,
+                started.elapsed().as_secs_f64(),
+                args.format,
+            )?;
             if !args.run.quiet {
                 print_plan(&plan, &written, started.elapsed().as_secs_f64());
             }
             Ok(())
         }
         Outcome::Infeasible(diagnosis) => {
-            export::write_infeasible(&args.out, &diagnosis, started.elapsed().as_secs_f64())?;
+            export::write_infeasible(
+                &args.out,
+                &diagnosis,
+                started.elapsed().as_secs_f64(),
+                args.format,
+            )?;
             Err(Error::Infeasible(diagnosis))
         }
     }
