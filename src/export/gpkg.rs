@@ -1,6 +1,6 @@
 //! One GeoPackage (through GDAL) holding every layer of a plan, or every table of a
-//! solution, with each spatial layer's QGIS style stored in the `layer_styles` table, so QGIS
-//! opens the layers styled.
+//! solution, with each styled layer's QGIS style stored in the `layer_styles` table, so QGIS
+//! opens the layers styled (a GeoPackage without styled layers has no such table).
 //!
 //! Spatial layers are in EPSG:4326 (WGS84 lon/lat); tables without coordinates are
 //! attribute layers. Columns keep the names and order of the GeoJSON and CSV outputs; text
@@ -66,7 +66,13 @@ fn write_dataset(path: &Path, layers: &[Layer]) -> Result<(), GdalError> {
     for layer in layers {
         create_layer(&mut dataset, layer, &wgs84)?;
     }
-    create_styles_table(&mut dataset)?;
+    let styles: Vec<(&str, &str)> = layers
+        .iter()
+        .filter_map(|l| Some((l.name, l.style?)))
+        .collect();
+    if !styles.is_empty() {
+        create_styles_table(&mut dataset)?;
+    }
     // One transaction for all rows: SQLite commits each row on its own otherwise.
     let transaction = dataset.start_transaction()?;
     for layer in layers {
@@ -75,9 +81,11 @@ fn write_dataset(path: &Path, layers: &[Layer]) -> Result<(), GdalError> {
             add_feature(&mut target, row)?;
         }
     }
-    let mut styles = transaction.layer_by_name(STYLES_TABLE)?;
-    for (name, style) in layers.iter().filter_map(|l| Some((l.name, l.style?))) {
-        add_feature(&mut styles, &style_row(name, style))?;
+    if !styles.is_empty() {
+        let mut table = transaction.layer_by_name(STYLES_TABLE)?;
+        for &(name, qml) in &styles {
+            add_feature(&mut table, &style_row(name, qml))?;
+        }
     }
     transaction.commit()?;
     dataset.close()
@@ -197,7 +205,7 @@ fn create_styles_table(dataset: &mut Dataset) -> Result<(), GdalError> {
 }
 
 /// The default style of layer `name`: the QML QGIS applies when it opens the layer.
-fn style_row(name: &'static str, qml: &'static str) -> Row {
+fn style_row(name: &str, qml: &str) -> Row {
     let cells = [
         Cell::text(""),
         Cell::text(""),

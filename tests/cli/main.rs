@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod costs;
+mod geopackage;
 mod infeasible;
 mod methods;
 mod objectives;
