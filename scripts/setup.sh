@@ -6,9 +6,11 @@
 # so a fresh clone reuses the HiGHS build (about 5 minutes on 2 cores the first time).
 set -euo pipefail
 
-# Debian packages: cmake and libclang build HiGHS; gdal-bin (ogrinfo) checks the GeoJSON outputs;
+# Debian packages: cmake and libclang build HiGHS; libgdal-dev and pkg-config let the gdal
+# crate link GDAL (GeoPackage output, Shapefile and GeoPackage input); gdal-bin (ogrinfo,
+# ogr2ogr) checks the outputs and makes the tests' Shapefile and GeoPackage inputs;
 # chromium renders the HTML report in its test.
-APT_PACKAGES=(cmake libclang1-14 gdal-bin chromium)
+APT_PACKAGES=(cmake libclang1-14 libgdal-dev pkg-config gdal-bin chromium)
 
 missing_packages() {
     local package

@@ -4,7 +4,7 @@ use crate::cli::{Cli, Command, CompareArgs, CostsArgs, PlanArgs, PlanningArgs, S
 use crate::error::Error;
 use defacto::compare::{self, figures::PlanFigures, read::PlanTables, Comparison};
 use defacto::demand::standards::ServiceKind;
-use defacto::export;
+use defacto::export::{self, Format};
 use defacto::input;
 use defacto::input::geojson::{read_points, Datum, PointFeature};
 use defacto::pipeline::{self, CityPlan};
@@ -94,7 +94,7 @@ fn print_costs(
 
 fn plan(args: &PlanArgs) -> Result<(), Error> {
     let started = Instant::now();
-    let (city, written) = plan_into(&args.scenario, &args.out, &args.planning)?;
+    let (city, written) = plan_into(&args.scenario, &args.out, &args.planning, args.format)?;
     if !args.planning.run.quiet {
         print_city(&city, &written, started.elapsed().as_secs_f64());
     }
@@ -115,6 +115,7 @@ fn plan_into(
     path: &Path,
     out: &Path,
     planning: &PlanningArgs,
+    format: Format,
 ) -> Result<(CityPlan, Vec<PathBuf>), Error> {
     let run = &planning.run;
     let mut scenario = input::read_scenario(path)?;
@@ -133,7 +134,7 @@ fn plan_into(
         }
     };
     let city = pipeline::plan_scenario(path, scenario, run.terminal(), &mut progress)?;
-    let written = export::write_city(out, &city)?;
+    let written = export::write_city(out, &city, format)?;
     Ok((city, written))
 }
 
@@ -161,7 +162,8 @@ fn compare(args: &CompareArgs) -> Result<(), Error> {
                     );
                 }
                 let folder = args.out.join(&name);
-                plan_into(input, &folder, &args.planning)?;
+                // compare reads the plan's CSV tables back.
+                plan_into(input, &folder, &args.planning, Format::Geojson)?;
                 folder
             }
         };
@@ -232,7 +234,10 @@ fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
         .and_then(|p| p.parent())
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    println!("  wrote {} files to {folder}/ ({seconds:.1} s); open the .geojson layers in QGIS, read summary.md", written.len());
+    println!(
+        "  wrote {} files to {folder}/ ({seconds:.1} s); open the layers in QGIS, read summary.md",
+        written.len()
+    );
 }
 
 fn solve(args: &SolveArgs) -> Result<(), Error> {
@@ -248,14 +253,24 @@ fn solve(args: &SolveArgs) -> Result<(), Error> {
     match solve::solve(&problem, &options)? {
         Outcome::Solved(solution) => {
             let plan = Plan::new(&problem, solution);
-            let written = export::write_solved(&args.out, &plan, started.elapsed().as_secs_f64())?;
+            let written = export::write_solved(
+                &args.out,
+                &plan,
+                started.elapsed().as_secs_f64(),
+                args.format,
+            )?;
             if !args.run.quiet {
                 print_plan(&plan, &written, started.elapsed().as_secs_f64());
             }
             Ok(())
         }
         Outcome::Infeasible(diagnosis) => {
-            export::write_infeasible(&args.out, &diagnosis, started.elapsed().as_secs_f64())?;
+            export::write_infeasible(
+                &args.out,
+                &diagnosis,
+                started.elapsed().as_secs_f64(),
+                args.format,
+            )?;
             Err(Error::Infeasible(diagnosis))
         }
     }

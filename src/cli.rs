@@ -1,6 +1,7 @@
 //! The command line: every flag's doc comment is its `--help` text.
 
 use clap::{Parser, Subcommand};
+use defacto::export::Format;
 use defacto::model::Method;
 use defacto::solve::Terminal;
 use defacto::travel::network::Profile;
@@ -32,7 +33,7 @@ pub enum Command {
     ///
     /// Writes OUT/summary.json (objective, proven bound, status, open sites, seconds),
     /// OUT/assignments.csv (who is served where) and OUT/open_sites.csv (load and utilisation
-    /// of every open site). The problem format is described in docs/problem-format.md.
+    /// of every open site), or with `--format gpkg` the two tables in OUT/solution.gpkg. The problem format is described in docs/problem-format.md.
     ///
     /// Example:
     ///   defacto solve examples/own_matrix/problem.toml --out out/own_matrix
@@ -40,11 +41,12 @@ pub enum Command {
 
     /// Plan schools, health centres and public rental housing for a city from a scenario file.
     ///
-    /// Reads the zone boundaries (GeoJSON), residents per zone by group (registered / hukou
+    /// Reads the zone boundaries, residents per zone by group (registered / hukou
     /// and non-hukou), existing facilities and the standards of each service; spreads
     /// residents onto a grid; sites new capacity for each service within its radius; and
-    /// writes GeoJSON layers (open in QGIS, styled), CSV tables, districts.csv, summary.json
-    /// and summary.md into OUT. Scenarios can `extends = "base.toml"` and override a few
+    /// writes the layers into OUT as GeoJSON (styled in QGIS, the default), as one styled
+    /// GeoPackage (`--format gpkg`) or as CSV only, with districts.csv, summary.json and
+    /// summary.md. Boundaries and point files may be GeoJSON, Shapefile or GeoPackage. Scenarios can `extends = "base.toml"` and override a few
     /// values, e.g. `basis = "hukou"` to see what planning by registered population misses.
     ///
     /// Example:
@@ -168,6 +170,15 @@ pub struct PlanArgs {
     /// Time and node limits, quiet, verbose.
     #[command(flatten)]
     pub planning: PlanningArgs,
+
+    /// How the layers are written. `geojson`: sites, demand_points, allocations and
+    /// districts as .geojson, each with a .qml style QGIS applies on opening, plus
+    /// sites.csv and demand_points.csv. `gpkg`: one plan.gpkg holding the four layers
+    /// (EPSG:4326) with their styles inside, so QGIS opens every layer styled (drag the file
+    /// onto QGIS). `csv`: sites.csv and demand_points.csv only, no layers. Every format also
+    /// writes districts.csv, summary.json and summary.md.
+    #[arg(long, value_name = "FORMAT", default_value = "geojson", value_parser = plan_format)]
+    pub format: Format,
 }
 
 /// Options of the commands that plan scenarios.
@@ -202,6 +213,13 @@ pub struct SolveArgs {
     /// (0.01 = 1 %). The default 0 asks for a proven optimum.
     #[arg(long, value_name = "RELATIVE", default_value_t = 0.0, value_parser = non_negative)]
     pub gap: f64,
+
+    /// How the tables are written. `csv`: assignments.csv and open_sites.csv. `gpkg`: one
+    /// solution.gpkg with the same tables as `assignments` and `open_sites` (attribute
+    /// tables, for joining to your own layers in QGIS). Both write summary.json. There is no
+    /// `geojson`: a problem given as tables has no coordinates.
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = solve_format)]
+    pub format: Format,
 
     /// Node limit, --quiet and --verbose.
     #[command(flatten)]
@@ -250,6 +268,24 @@ fn method(text: &str) -> Result<Method, String> {
         .ok_or_else(|| format!("`{text}` is not a method: use auto, exact or heuristic"))
 }
 
+fn plan_format(text: &str) -> Result<Format, String> {
+    Format::ALL
+        .into_iter()
+        .find(|f| f.name() == text)
+        .ok_or_else(|| format!("`{text}` is not a format: use geojson, gpkg or csv"))
+}
+
+fn solve_format(text: &str) -> Result<Format, String> {
+    match plan_format(text)? {
+        Format::Geojson => Err(
+            "solve writes tables without coordinates (a problem given as tables has no \
+             locations), so there is no GeoJSON to write: use csv or gpkg"
+                .into(),
+        ),
+        other => Ok(other),
+    }
+}
+
 fn number(text: &str) -> Result<f64, String> {
     let value: f64 = text
         .parse()
@@ -283,6 +319,16 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn solve_has_no_geojson_format() {
+        assert_eq!(plan_format("geojson"), Ok(Format::Geojson));
+        assert_eq!(solve_format("gpkg"), Ok(Format::Gpkg));
+        assert!(solve_format("geojson")
+            .unwrap_err()
+            .contains("without coordinates"));
+        assert!(plan_format("shp").is_err());
     }
 
     #[test]

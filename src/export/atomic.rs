@@ -4,11 +4,23 @@ use super::ExportError;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Output files collected in memory, then written under temporary names and renamed.
+/// Output files collected in memory (or already written by a library under a temporary name
+/// in the folder), then written under temporary names and renamed.
+///
+/// A set dropped without [`OutputSet::commit`] removes the temporary files it was given.
 #[derive(Debug)]
 pub struct OutputSet {
     dir: PathBuf,
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, Contents)>,
+}
+
+/// What a file of the set holds.
+#[derive(Debug)]
+enum Contents {
+    /// Bytes still to write.
+    Bytes(Vec<u8>),
+    /// A file already written at this temporary path in the folder.
+    Written(PathBuf),
 }
 
 impl OutputSet {
@@ -22,24 +34,53 @@ impl OutputSet {
 
     /// Adds a file named `name` (no folders) with contents `bytes`.
     pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
-        self.files.push((name.to_owned(), bytes));
+        self.files.push((name.to_owned(), Contents::Bytes(bytes)));
+    }
+
+    /// A temporary path in the output folder for a file named `name` that a library writes
+    /// itself (GDAL writes a GeoPackage to a path); creates the folder. The name keeps
+    /// `name`'s extension, which GDAL reads. Hand the written file over with
+    /// [`OutputSet::add_written`]; remove it yourself if writing fails.
+    ///
+    /// # Errors
+    /// [`ExportError::Io`] when the folder cannot be created.
+    pub fn staging_path(&self, name: &str) -> Result<PathBuf, ExportError> {
+        self.create_dir()?;
+        Ok(self.dir.join(format!(".{}.{name}", std::process::id())))
+    }
+
+    /// Adds a file named `name` already written at `temporary` (from
+    /// [`OutputSet::staging_path`]); it is renamed into place with the others, or removed.
+    pub fn add_written(&mut self, name: &str, temporary: PathBuf) {
+        self.files
+            .push((name.to_owned(), Contents::Written(temporary)));
+    }
+
+    fn create_dir(&self) -> Result<(), ExportError> {
+        fs::create_dir_all(&self.dir).map_err(|source| ExportError::Io {
+            path: self.dir.clone(),
+            source,
+        })
     }
 
     /// Writes every file under a temporary name, then renames them all into place.
     ///
     /// # Errors
     /// [`ExportError::Io`] naming the path that failed; temporary files are removed then.
-    pub fn commit(self) -> Result<Vec<PathBuf>, ExportError> {
-        fs::create_dir_all(&self.dir).map_err(|source| ExportError::Io {
-            path: self.dir.clone(),
-            source,
-        })?;
+    pub fn commit(mut self) -> Result<Vec<PathBuf>, ExportError> {
+        self.create_dir()?;
         let mut staged = Vec::with_capacity(self.files.len());
-        for (name, bytes) in &self.files {
-            let temporary = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        for (name, contents) in &self.files {
             let target = self.dir.join(name);
+            let bytes = match contents {
+                Contents::Written(temporary) => {
+                    staged.push((temporary.clone(), target));
+                    continue;
+                }
+                Contents::Bytes(bytes) => bytes,
+            };
+            let temporary = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
             if let Err(source) = fs::write(&temporary, bytes) {
-                remove_all(staged.iter().map(|(t, _)| t));
                 let _ = fs::remove_file(&temporary);
                 return Err(ExportError::Io {
                     path: temporary,
@@ -48,6 +89,8 @@ impl OutputSet {
             }
             staged.push((temporary, target));
         }
+        // From here on every temporary file is in `staged`: the set no longer owns any.
+        self.files.clear();
         let mut written = Vec::with_capacity(staged.len());
         for (k, (temporary, target)) in staged.iter().enumerate() {
             if let Err(source) = fs::rename(temporary, target) {
@@ -60,6 +103,25 @@ impl OutputSet {
             written.push(target.clone());
         }
         Ok(written)
+    }
+}
+
+impl Drop for OutputSet {
+    /// Removes temporary files of a set that was never committed, or whose commit failed
+    /// before the renames: written by a library, or staged by `commit`.
+    fn drop(&mut self) {
+        for (name, contents) in &self.files {
+            match contents {
+                Contents::Written(temporary) => {
+                    let _ = fs::remove_file(temporary);
+                }
+                Contents::Bytes(_) => {
+                    let _ = fs::remove_file(
+                        self.dir.join(format!(".{name}.{}.tmp", std::process::id())),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -98,5 +160,43 @@ mod tests {
         set.add("missing/bad.txt", b"no such folder".to_vec());
         assert!(set.commit().is_err());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_file_written_elsewhere_joins_the_commit_or_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new(dir.path());
+        let temporary = set.staging_path("plan.gpkg").unwrap();
+        assert_eq!(temporary.extension().unwrap(), "gpkg");
+        fs::write(&temporary, b"layers").unwrap();
+        set.add_written("plan.gpkg", temporary.clone());
+        set.add("summary.md", b"ok".to_vec());
+        let written = set.commit().unwrap();
+        assert_eq!(written[0], dir.path().join("plan.gpkg"));
+        assert!(!temporary.exists());
+
+        let mut abandoned = OutputSet::new(dir.path());
+        let temporary = abandoned.staging_path("solution.gpkg").unwrap();
+        fs::write(&temporary, b"tables").unwrap();
+        abandoned.add_written("solution.gpkg", temporary.clone());
+        drop(abandoned);
+        assert!(!temporary.exists());
+    }
+
+    #[test]
+    fn a_failed_rename_removes_the_file_written_elsewhere_too() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("plan.gpkg/in_the_way")).unwrap();
+        let mut set = OutputSet::new(dir.path());
+        let temporary = set.staging_path("plan.gpkg").unwrap();
+        fs::write(&temporary, b"layers").unwrap();
+        set.add_written("plan.gpkg", temporary);
+        set.add("summary.md", b"ok".to_vec());
+        assert!(set.commit().is_err());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["plan.gpkg"]);
     }
 }

@@ -1,31 +1,58 @@
-//! The outputs of a planned scenario: GeoJSON layers for QGIS (WGS84, RFC 7946), the same
-//! figures as CSV, `districts.csv`, `summary.json` and a readable `summary.md`.
+//! The outputs of a planned scenario: its layers (sites, demand points, allocations,
+//! districts) as GeoJSON with QGIS styles (WGS84, RFC 7946), as one styled GeoPackage, or
+//! as CSV tables only; `districts.csv`, `summary.json` and a readable `summary.md` always.
 
+use super::rows::{Cell, GeometryKind, Layer, Row, Shape};
 use super::tables::csv_bytes;
-use super::{ExportError, OutputSet};
+use super::{ExportError, Format, OutputSet};
 use crate::demand::GroupDemand;
 use crate::pipeline::{CityPlan, Service, ServicePlan};
 use crate::report;
 use crate::solve::Outcome;
 use crate::travel::routes::Unit;
-use geo::Point;
-use serde_json::{json, Map, Value};
+use geo::{LineString, MultiPolygon, Point};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Names of the files `defacto plan` writes.
-pub const PLAN_FILES: [&str; 11] = [
+/// The files `defacto plan --format geojson` (the default) writes: a GeoJSON layer and
+/// its QGIS style per layer, the tables and the summaries.
+pub const PLAN_FILES: [&str; 13] = [
     "sites.geojson",
     "sites.qml",
     "demand_points.geojson",
     "demand_points.qml",
     "allocations.geojson",
     "allocations.qml",
+    "districts.geojson",
+    "districts.qml",
     "sites.csv",
     "demand_points.csv",
     "districts.csv",
     "summary.json",
     "summary.md",
 ];
+
+/// The files `defacto plan --format csv` writes: the tables and the summaries, no layers.
+pub const PLAN_CSV_FILES: [&str; 5] = [
+    "sites.csv",
+    "demand_points.csv",
+    "districts.csv",
+    "summary.json",
+    "summary.md",
+];
+
+/// The files `defacto plan --format gpkg` writes: every layer, styled, in one GeoPackage.
+pub const PLAN_GPKG_FILES: [&str; 4] = ["plan.gpkg", "districts.csv", "summary.json", "summary.md"];
+
+/// The names of the files `defacto plan` writes in `format`, in the order it writes them.
+pub fn plan_files(format: Format) -> &'static [&'static str] {
+    match format {
+        Format::Geojson => &PLAN_FILES,
+        Format::Csv => &PLAN_CSV_FILES,
+        Format::Gpkg => &PLAN_GPKG_FILES,
+    }
+}
 
 /// The column of the travel cost: `distance_m` for metres, `minutes` for street minutes.
 fn travel_column(service: &Service) -> &'static str {
@@ -38,54 +65,96 @@ fn travel_column(service: &Service) -> &'static str {
 /// Decimal places kept in coordinates: 1e-7 degrees is about 1 cm.
 const COORDINATE_SCALE: f64 = 1e7;
 
-/// Writes every output of `plan` into `dir`, all or nothing; returns the paths written.
+/// Writes the outputs of `plan` in `format` into `dir`, all or nothing; returns the paths
+/// written, in the order of [`plan_files`].
 ///
 /// # Errors
 /// [`ExportError`] when a file cannot be formatted or written.
-pub fn write_city(dir: &Path, plan: &CityPlan) -> Result<Vec<PathBuf>, ExportError> {
-    let sites = site_rows(plan);
-    let points = point_rows(plan);
+pub fn write_city(
+    dir: &Path,
+    plan: &CityPlan,
+    format: Format,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let layers = plan_layers(plan);
     let districts = report::district_rows(plan);
-    let contents: [Vec<u8>; 11] = [
-        geojson_bytes(&sites)?,
-        include_bytes!("styles/sites.qml").to_vec(),
-        geojson_bytes(&points)?,
-        include_bytes!("styles/demand_points.qml").to_vec(),
-        geojson_bytes(&allocation_rows(plan))?,
-        include_bytes!("styles/allocations.qml").to_vec(),
-        table_of(&sites, "sites.csv")?,
-        table_of(&points, "demand_points.csv")?,
-        report::districts_csv(&districts)?,
-        json_bytes(&report::summary_json(plan, &districts), "summary.json")?,
-        report::summary_markdown(plan, &districts).into_bytes(),
-    ];
     let mut outputs = OutputSet::new(dir);
-    for (name, bytes) in PLAN_FILES.into_iter().zip(contents) {
-        outputs.add(name, bytes);
+    match format {
+        Format::Geojson => {
+            for layer in &layers {
+                outputs.add(
+                    &format!("{}.geojson", layer.name),
+                    geojson_bytes(&layer.rows),
+                );
+                if let Some(style) = layer.style {
+                    outputs.add(&format!("{}.qml", layer.name), style.as_bytes().to_vec());
+                }
+            }
+            add_point_tables(&mut outputs, &layers)?;
+        }
+        Format::Csv => add_point_tables(&mut outputs, &layers)?,
+        Format::Gpkg => {
+            let path = outputs.staging_path("plan.gpkg")?;
+            super::gpkg::write_layers(&path, &layers)?;
+            outputs.add_written("plan.gpkg", path);
+        }
     }
+    outputs.add("districts.csv", report::districts_csv(&districts)?);
+    outputs.add(
+        "summary.json",
+        json_bytes(&report::summary_json(plan, &districts), "summary.json")?,
+    );
+    outputs.add(
+        "summary.md",
+        report::summary_markdown(plan, &districts).into_bytes(),
+    );
     outputs.commit()
 }
 
-/// One feature: its geometry and its properties in a fixed column order.
-struct Row {
-    geometry: Shape,
-    properties: Vec<(&'static str, Value)>,
-}
-
-/// The geometries the layers use, as rounded lon/lat.
-#[derive(Clone, Copy)]
-enum Shape {
-    Point([f64; 2]),
-    Line([f64; 2], [f64; 2]),
-}
-
-impl Shape {
-    fn to_geojson(self) -> geojson::Geometry {
-        match self {
-            Shape::Point(p) => geojson::Geometry::new_point(p),
-            Shape::Line(a, b) => geojson::Geometry::new_line_string([a, b]),
+/// `sites.csv` and `demand_points.csv`: the point layers with `lon` and `lat` columns.
+fn add_point_tables(outputs: &mut OutputSet, layers: &[Layer]) -> Result<(), ExportError> {
+    for (layer_name, file) in POINT_TABLES {
+        if let Some(layer) = layers.iter().find(|l| l.name == layer_name) {
+            outputs.add(file, table_of(&layer.rows, file)?);
         }
     }
+    Ok(())
+}
+
+/// The layers that are also written as CSV tables (lines and polygons are not), and their
+/// files.
+const POINT_TABLES: [(&str, &str); 2] = [
+    ("sites", "sites.csv"),
+    ("demand_points", "demand_points.csv"),
+];
+
+/// Every layer of a plan, with its QGIS style, in the order the files are listed.
+fn plan_layers(plan: &CityPlan) -> Vec<Layer> {
+    vec![
+        Layer {
+            name: "sites",
+            geometry: Some(GeometryKind::Point),
+            rows: site_rows(plan),
+            style: Some(include_str!("styles/sites.qml")),
+        },
+        Layer {
+            name: "demand_points",
+            geometry: Some(GeometryKind::Point),
+            rows: point_rows(plan),
+            style: Some(include_str!("styles/demand_points.qml")),
+        },
+        Layer {
+            name: "allocations",
+            geometry: Some(GeometryKind::Line),
+            rows: allocation_rows(plan),
+            style: Some(include_str!("styles/allocations.qml")),
+        },
+        Layer {
+            name: "districts",
+            geometry: Some(GeometryKind::Area),
+            rows: district_rows(plan),
+            style: Some(include_str!("styles/districts.qml")),
+        },
+    ]
 }
 
 fn position(point: Point<f64>) -> [f64; 2] {
@@ -121,20 +190,20 @@ fn site_rows(plan: &CityPlan) -> Vec<Row> {
                 crate::model::SiteStatus::Candidate => "new",
             };
             let utilisation = match (load, site.capacity) {
-                (Some(load), Some(capacity)) if capacity > 0.0 => json!(load / capacity),
-                _ => Value::Null,
+                (Some(load), Some(capacity)) if capacity > 0.0 => Cell::real(load / capacity),
+                _ => Cell::Real(None),
             };
             rows.push(Row {
-                geometry: Shape::Point(position(service.sites[j].location)),
+                geometry: Some(Shape::Point(position(service.sites[j].location))),
                 properties: vec![
-                    ("service", json!(service.service.kind.name())),
-                    ("id", json!(site.id)),
-                    ("status", json!(status)),
-                    ("capacity", json!(site.capacity)),
-                    ("load", json!(load)),
+                    ("service", Cell::text(service.service.kind.name())),
+                    ("id", Cell::text(&site.id)),
+                    ("status", Cell::text(status)),
+                    ("capacity", Cell::Real(site.capacity)),
+                    ("load", Cell::Real(load)),
                     ("utilisation", utilisation),
-                    ("unit", json!(service.service.unit)),
-                    ("fixed_cost", json!(site.fixed_cost)),
+                    ("unit", Cell::text(service.service.unit)),
+                    ("fixed_cost", Cell::real(site.fixed_cost)),
                 ],
             });
         }
@@ -193,21 +262,21 @@ fn point_row(
         None => (None, None),
     };
     Row {
-        geometry: Shape::Point(position(point.location)),
+        geometry: Some(Shape::Point(position(point.location))),
         properties: vec![
-            ("service", json!(service.service.kind.name())),
-            ("id", json!(point.id)),
-            ("zone", json!(zone.code)),
-            ("zone_name", json!(zone.name)),
-            ("hukou", json!(point.residents.hukou)),
-            ("non_hukou", json!(point.residents.non_hukou)),
-            ("demand", json!(demand.total())),
-            ("demand_hukou", json!(demand.hukou)),
-            ("demand_non_hukou", json!(demand.non_hukou)),
-            ("served_share", json!(served)),
-            ("unmet", json!(demand.total() * (1.0 - served))),
-            ("site", json!(site)),
-            (travel_column(&service.service), json!(cost)),
+            ("service", Cell::text(service.service.kind.name())),
+            ("id", Cell::text(&point.id)),
+            ("zone", Cell::text(&zone.code)),
+            ("zone_name", Cell::text(&zone.name)),
+            ("hukou", Cell::count(point.residents.hukou)),
+            ("non_hukou", Cell::count(point.residents.non_hukou)),
+            ("demand", Cell::real(demand.total())),
+            ("demand_hukou", Cell::real(demand.hukou)),
+            ("demand_non_hukou", Cell::real(demand.non_hukou)),
+            ("served_share", Cell::real(served)),
+            ("unmet", Cell::real(demand.total() * (1.0 - served))),
+            ("site", Cell::Text(site)),
+            (travel_column(&service.service), Cell::Real(cost)),
         ],
     }
 }
@@ -231,13 +300,13 @@ fn allocation_rows(plan: &CityPlan) -> Vec<Row> {
                     .find(|arc| arc.site == allocation.site)
                     .map(|arc| arc.cost);
                 rows.push(Row {
-                    geometry: Shape::Line(position(from), position(to)),
+                    geometry: Some(Shape::Line(position(from), position(to))),
                     properties: vec![
-                        ("service", json!(service.service.kind.name())),
-                        ("demand_id", json!(plan.points[point_index].id)),
-                        ("site_id", json!(problem.sites()[allocation.site].id)),
-                        ("amount", json!(demand.total() * allocation.share)),
-                        (travel_column(&service.service), json!(distance)),
+                        ("service", Cell::text(service.service.kind.name())),
+                        ("demand_id", Cell::text(&plan.points[point_index].id)),
+                        ("site_id", Cell::text(&problem.sites()[allocation.site].id)),
+                        ("amount", Cell::real(demand.total() * allocation.share)),
+                        (travel_column(&service.service), Cell::Real(distance)),
                     ],
                 });
             }
@@ -246,18 +315,63 @@ fn allocation_rows(plan: &CityPlan) -> Vec<Row> {
     rows
 }
 
-fn geojson_bytes(rows: &[Row]) -> Result<Vec<u8>, ExportError> {
+/// The rows of the districts layer: per planned zone and service, the figures of
+/// `districts.csv` on the zone's boundary.
+fn district_rows(plan: &CityPlan) -> Vec<Row> {
+    let boundaries: BTreeMap<&str, &MultiPolygon<f64>> = plan
+        .zones
+        .iter()
+        .map(|zone| (zone.code.as_str(), &zone.boundary))
+        .collect();
+    report::district_rows(plan)
+        .iter()
+        .map(|row| {
+            let mut properties = vec![
+                ("zone", Cell::text(&row.zone)),
+                ("zone_name", Cell::text(&row.zone_name)),
+                ("service", Cell::text(row.service)),
+            ];
+            properties.extend(
+                report::district_figures(row)
+                    .into_iter()
+                    .map(|(name, value)| (name, Cell::real(value))),
+            );
+            Row {
+                geometry: boundaries.get(row.zone.as_str()).map(|b| area(b)),
+                properties,
+            }
+        })
+        .collect()
+}
+
+/// A zone's boundary with rounded coordinates.
+fn area(boundary: &MultiPolygon<f64>) -> Shape {
+    let ring = |line: &LineString<f64>| line.points().map(position).collect::<Vec<_>>();
+    Shape::Area(
+        boundary
+            .iter()
+            .map(|polygon| {
+                std::iter::once(polygon.exterior())
+                    .chain(polygon.interiors())
+                    .map(ring)
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+fn geojson_bytes(rows: &[Row]) -> Vec<u8> {
     let features: Vec<geojson::Feature> = rows
         .iter()
         .map(|row| {
             let properties: Map<String, Value> = row
                 .properties
                 .iter()
-                .map(|(k, v)| ((*k).to_string(), v.clone()))
+                .map(|(k, v)| ((*k).to_string(), v.to_json()))
                 .collect();
             geojson::Feature {
                 bbox: None,
-                geometry: Some(row.geometry.to_geojson()),
+                geometry: row.geometry.as_ref().map(Shape::to_geojson),
                 id: None,
                 properties: Some(properties),
                 foreign_members: None,
@@ -271,37 +385,24 @@ fn geojson_bytes(rows: &[Row]) -> Result<Vec<u8>, ExportError> {
     };
     let mut bytes = collection.to_string().into_bytes();
     bytes.push(b'\n');
-    Ok(bytes)
+    bytes
 }
 
 /// The rows as CSV, with `lon` and `lat` for point layers.
 fn table_of(rows: &[Row], what: &'static str) -> Result<Vec<u8>, ExportError> {
-    let Some(first) = rows.first() else {
-        return csv_bytes(
-            what,
-            vec!["lon".to_string(), "lat".to_string()],
-            std::iter::empty::<Vec<String>>(),
-        );
-    };
     let mut header = vec!["lon".to_string(), "lat".to_string()];
-    header.extend(first.properties.iter().map(|(k, _)| (*k).to_string()));
+    if let Some(first) = rows.first() {
+        header.extend(first.properties.iter().map(|(k, _)| (*k).to_string()));
+    }
     let lines = rows.iter().map(|row| {
         let mut cells = match row.geometry {
-            Shape::Point(p) => vec![p[0].to_string(), p[1].to_string()],
-            Shape::Line(..) => vec![String::new(), String::new()],
+            Some(Shape::Point(p)) => vec![p[0].to_string(), p[1].to_string()],
+            _ => vec![String::new(), String::new()],
         };
-        cells.extend(row.properties.iter().map(|(_, v)| cell(v)));
+        cells.extend(row.properties.iter().map(|(_, v)| v.json_text()));
         cells
     });
     csv_bytes(what, header, lines)
-}
-
-fn cell(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn json_bytes(value: &Value, what: &'static str) -> Result<Vec<u8>, ExportError> {

@@ -1,18 +1,47 @@
 //! Writing results: a solved problem's `summary.json`, `assignments.csv` and
-//! `open_sites.csv`; a planned city's layers and reports; a street-cost table.
+//! `open_sites.csv` (or `solution.gpkg`); a planned city's layers and reports, as GeoJSON,
+//! CSV or one GeoPackage ([`Format`]); a street-cost table.
 //!
 //! Every file of one run is first written under a temporary name in the output folder and
 //! renamed only when all of them are written, so a failed run never leaves half a plan.
 
 mod atomic;
 mod city;
+mod gpkg;
+mod rows;
 mod summary;
 mod tables;
 
 pub use atomic::OutputSet;
-pub use city::{write_city, PLAN_FILES};
+pub use city::{plan_files, write_city, PLAN_CSV_FILES, PLAN_FILES, PLAN_GPKG_FILES};
 pub use summary::{infeasible_summary, solved_summary, Summary};
 pub use tables::csv_bytes;
+
+/// How a command writes its layers and tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// GeoJSON layers with QGIS styles beside them, and CSV tables.
+    #[default]
+    Geojson,
+    /// One GeoPackage holding every layer or table, with the styles inside.
+    Gpkg,
+    /// CSV tables only.
+    Csv,
+}
+
+impl Format {
+    /// Every format, in the order the help lists them.
+    pub const ALL: [Format; 3] = [Format::Geojson, Format::Gpkg, Format::Csv];
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Geojson => "geojson",
+            Format::Gpkg => "gpkg",
+            Format::Csv => "csv",
+        }
+    }
+}
 
 use crate::compare::{self, read::PlanTables, Comparison};
 use crate::plan::Plan;
@@ -31,6 +60,14 @@ pub enum ExportError {
         /// What the system said.
         #[source]
         source: std::io::Error,
+    },
+    /// GDAL could not write a GeoPackage.
+    #[error("{path}: cannot write the GeoPackage: {message}")]
+    Gdal {
+        /// The GeoPackage being written (its temporary name).
+        path: PathBuf,
+        /// What GDAL said.
+        message: String,
     },
     /// A table or JSON document could not be serialised.
     #[error("cannot format {what}: {message}")]
@@ -118,25 +155,28 @@ pub fn write_costs(
     outputs.commit()
 }
 
-/// Names of the files `defacto solve` writes, in the order it writes them.
+/// Names of the files `defacto solve` writes (`--format csv`, the default), in order.
 pub const SOLVE_FILES: [&str; 3] = ["summary.json", "assignments.csv", "open_sites.csv"];
 
-/// Writes the outputs of a solved problem into `dir`; returns the paths written.
+/// Names of the files `defacto solve --format gpkg` writes, in order.
+pub const SOLVE_GPKG_FILES: [&str; 2] = ["summary.json", "solution.gpkg"];
+
+/// Writes the outputs of a solved problem into `dir` in `format` (`csv` or `gpkg`: the
+/// tables have no coordinates, so `geojson` writes them as `csv`); returns the paths written.
 ///
 /// # Errors
 /// [`ExportError`] when a file cannot be formatted or written; nothing is left half-written.
-pub fn write_solved(dir: &Path, plan: &Plan, seconds: f64) -> Result<Vec<PathBuf>, ExportError> {
-    let summary = solved_summary(plan, seconds);
-    write_all(
-        dir,
-        &summary,
-        tables::assignments(plan)?,
-        tables::open_sites(plan)?,
-    )
+pub fn write_solved(
+    dir: &Path,
+    plan: &Plan,
+    seconds: f64,
+    format: Format,
+) -> Result<Vec<PathBuf>, ExportError> {
+    write_all(dir, &solved_summary(plan, seconds), Some(plan), format)
 }
 
 /// Writes the outputs of an infeasible problem into `dir`: the diagnosis in `summary.json`
-/// and the two tables with their headers only, so no file of an earlier run is left behind.
+/// and the two tables empty, so no file of an earlier run is left behind.
 ///
 /// # Errors
 /// [`ExportError`] when a file cannot be formatted or written; nothing is left half-written.
@@ -144,30 +184,36 @@ pub fn write_infeasible(
     dir: &Path,
     diagnosis: &Diagnosis,
     seconds: f64,
+    format: Format,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    let summary = infeasible_summary(diagnosis, seconds);
-    write_all(
-        dir,
-        &summary,
-        tables::empty_assignments()?,
-        tables::empty_open_sites()?,
-    )
+    write_all(dir, &infeasible_summary(diagnosis, seconds), None, format)
 }
 
 fn write_all(
     dir: &Path,
     summary: &Summary,
-    assignments: Vec<u8>,
-    open_sites: Vec<u8>,
+    plan: Option<&Plan>,
+    format: Format,
 ) -> Result<Vec<PathBuf>, ExportError> {
     let mut json = serde_json::to_vec_pretty(summary).map_err(|e| ExportError::Format {
         what: "summary.json",
         message: e.to_string(),
     })?;
     json.push(b'\n');
+    let layers = tables::solve_layers(plan);
     let mut outputs = OutputSet::new(dir);
-    for (name, bytes) in SOLVE_FILES.into_iter().zip([json, assignments, open_sites]) {
-        outputs.add(name, bytes);
+    outputs.add("summary.json", json);
+    match format {
+        Format::Gpkg => {
+            let path = outputs.staging_path("solution.gpkg")?;
+            gpkg::write_layers(&path, &layers)?;
+            outputs.add_written("solution.gpkg", path);
+        }
+        Format::Csv | Format::Geojson => {
+            let [assignments, open_sites] = tables::solve_tables(&layers)?;
+            outputs.add("assignments.csv", assignments);
+            outputs.add("open_sites.csv", open_sites);
+        }
     }
     outputs.commit()
 }

@@ -1,5 +1,7 @@
-//! `assignments.csv` and `open_sites.csv`.
+//! `assignments.csv` and `open_sites.csv`: the tables of a solved problem, as rows that the
+//! CSV and GeoPackage writers share.
 
+use super::rows::{Cell, Layer, Row};
 use super::ExportError;
 use crate::plan::Plan;
 
@@ -12,10 +14,6 @@ const OPEN_SITE_HEADER: [&str; 6] = [
     "utilisation",
     "fixed_cost",
 ];
-
-fn number(value: Option<f64>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
-}
 
 /// Formats a header and rows as CSV.
 pub fn csv_bytes<H, R>(
@@ -41,49 +39,81 @@ where
     writer.into_inner().map_err(|e| format_error(&e))
 }
 
+/// A table row without geometry: the header's names paired with the cells, in order.
+fn table_row<const N: usize>(header: [&'static str; N], cells: [Cell; N]) -> Row {
+    Row {
+        geometry: None,
+        properties: header.into_iter().zip(cells).collect(),
+    }
+}
+
 /// One row per allocation; a point not fully served has a row without a site for the rest.
-pub fn assignments(plan: &Plan) -> Result<Vec<u8>, ExportError> {
-    let rows = plan.assignment_rows().into_iter().map(|row| {
-        [
-            row.demand_id.to_owned(),
-            row.site_id.unwrap_or_default().to_owned(),
-            row.share.to_string(),
-            row.demand.to_string(),
-            number(row.cost),
-        ]
-    });
-    csv_bytes("assignments.csv", ASSIGNMENT_HEADER, rows)
+fn assignment_rows(plan: &Plan) -> Vec<Row> {
+    plan.assignment_rows()
+        .into_iter()
+        .map(|row| {
+            let cells = [
+                Cell::text(row.demand_id),
+                Cell::Text(row.site_id.map(str::to_owned)),
+                Cell::real(row.share),
+                Cell::real(row.demand),
+                Cell::Real(row.cost),
+            ];
+            table_row(ASSIGNMENT_HEADER, cells)
+        })
+        .collect()
 }
 
 /// One row per open site, with load and utilisation.
-pub fn open_sites(plan: &Plan) -> Result<Vec<u8>, ExportError> {
-    let rows = plan.open_sites().into_iter().map(|site| {
-        [
-            site.id.to_owned(),
-            site.status.to_owned(),
-            number(site.capacity),
-            site.load.to_string(),
-            number(site.utilisation),
-            site.fixed_cost.to_string(),
-        ]
-    });
-    csv_bytes("open_sites.csv", OPEN_SITE_HEADER, rows)
+fn open_site_rows(plan: &Plan) -> Vec<Row> {
+    plan.open_sites()
+        .into_iter()
+        .map(|site| {
+            let cells = [
+                Cell::text(site.id),
+                Cell::text(site.status),
+                Cell::Real(site.capacity),
+                Cell::real(site.load),
+                Cell::Real(site.utilisation),
+                Cell::real(site.fixed_cost),
+            ];
+            table_row(OPEN_SITE_HEADER, cells)
+        })
+        .collect()
 }
 
-/// `assignments.csv` with its header only.
-pub fn empty_assignments() -> Result<Vec<u8>, ExportError> {
-    csv_bytes(
-        "assignments.csv",
-        ASSIGNMENT_HEADER,
-        std::iter::empty::<[String; 5]>(),
-    )
+/// The tables of a solved problem (`None`: no plan, both tables empty), as `assignments`
+/// and `open_sites` layers.
+pub fn solve_layers(plan: Option<&Plan>) -> [Layer; 2] {
+    [
+        Layer {
+            name: "assignments",
+            geometry: None,
+            rows: plan.map(assignment_rows).unwrap_or_default(),
+            style: None,
+        },
+        Layer {
+            name: "open_sites",
+            geometry: None,
+            rows: plan.map(open_site_rows).unwrap_or_default(),
+            style: None,
+        },
+    ]
 }
 
-/// `open_sites.csv` with its header only.
-pub fn empty_open_sites() -> Result<Vec<u8>, ExportError> {
-    csv_bytes(
-        "open_sites.csv",
-        OPEN_SITE_HEADER,
-        std::iter::empty::<[String; 6]>(),
-    )
+/// `assignments.csv` and `open_sites.csv` from [`solve_layers`], with their headers also when
+/// empty.
+pub fn solve_tables(layers: &[Layer; 2]) -> Result<[Vec<u8>; 2], ExportError> {
+    let [assignments, open_sites] = layers;
+    Ok([
+        plain_csv("assignments.csv", &ASSIGNMENT_HEADER, &assignments.rows)?,
+        plain_csv("open_sites.csv", &OPEN_SITE_HEADER, &open_sites.rows)?,
+    ])
+}
+
+fn plain_csv(what: &'static str, header: &[&str], rows: &[Row]) -> Result<Vec<u8>, ExportError> {
+    let lines = rows
+        .iter()
+        .map(|row| row.properties.iter().map(|(_, cell)| cell.plain_text()));
+    csv_bytes(what, header, lines)
 }

@@ -1,4 +1,5 @@
-//! GeoJSON zones (district or township polygons) and point features (facilities, sites).
+//! Zones (district or township polygons) and point features (facilities, sites) from
+//! GeoJSON, or from Shapefiles and GeoPackages through GDAL (see [`super::ogr`]).
 //!
 //! Geometry is checked before use — rings closed, at least four positions, coordinates that
 //! are longitudes and latitudes — and every error names the file, the feature (1-based, in
@@ -117,7 +118,8 @@ pub struct PointFeature {
     pub feature: Feature,
 }
 
-/// Reads the zones of a GeoJSON FeatureCollection of Polygons and MultiPolygons.
+/// Reads the zones of a GeoJSON FeatureCollection of Polygons and MultiPolygons (or of the
+/// first layer of a Shapefile or GeoPackage).
 ///
 /// # Errors
 /// [`InputError`] naming the file, feature and field: a file that is not GeoJSON, a geometry
@@ -166,7 +168,8 @@ pub fn read_zones(
     Ok(zones)
 }
 
-/// Reads the points of a GeoJSON FeatureCollection of Points, each with an id property.
+/// Reads the points of a GeoJSON FeatureCollection of Points (or of the first layer of a
+/// Shapefile or GeoPackage), each with an id property.
 ///
 /// # Errors
 /// [`InputError`] naming the file, feature and field: a file that is not GeoJSON, a geometry
@@ -198,8 +201,12 @@ pub fn read_points(
     Ok(points)
 }
 
-/// Every feature of a FeatureCollection with its geometry.
+/// Every feature of a FeatureCollection with its geometry; for a Shapefile or GeoPackage,
+/// of its first layer, in WGS84.
 pub(crate) fn read_features(path: &Path) -> Result<Vec<(Feature, GeometryValue)>, InputError> {
+    if super::ogr::reads(path) {
+        return super::ogr::read_features(path);
+    }
     let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
         path: path.to_path_buf(),
         source,

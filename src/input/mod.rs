@@ -4,6 +4,7 @@
 //! row 1) and the column, and says what a valid value looks like.
 
 pub mod geojson;
+mod ogr;
 mod problem;
 pub mod scenario;
 mod table;

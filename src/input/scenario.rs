@@ -81,7 +81,7 @@ pub struct Scenario {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneSettings {
-    /// GeoJSON with one polygon feature per zone.
+    /// One polygon feature per zone: GeoJSON, a Shapefile or a GeoPackage (first layer).
     pub file: PathBuf,
     /// Coordinate datum of the file.
     #[serde(default)]
@@ -152,8 +152,9 @@ impl Default for GridSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandPointSettings {
-    /// GeoJSON points; residents by group in the properties named by `[population]`
-    /// (`hukou`, `non_hukou` by default). Each point belongs to the zone that contains it.
+    /// Points (GeoJSON, Shapefile or GeoPackage); residents by group in the properties named
+    /// by `[population]` (`hukou`, `non_hukou` by default). Each point belongs to the zone
+    /// that contains it.
     pub file: PathBuf,
     /// Coordinate datum of `file`.
     #[serde(default)]
@@ -188,7 +189,8 @@ fn default_max_snap_m() -> f64 {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CandidateSettings {
-    /// Given candidate points (GeoJSON, `id` property); when absent a grid is generated.
+    /// Given candidate points (GeoJSON, Shapefile or GeoPackage, `id` property); when absent
+    /// a grid is generated.
     pub file: Option<PathBuf>,
     /// Coordinate datum of `file`.
     #[serde(default)]
@@ -245,7 +247,7 @@ pub struct AgeBand {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FacilitySettings {
-    /// GeoJSON points.
+    /// Points: GeoJSON, a Shapefile or a GeoPackage (first layer).
     pub file: PathBuf,
     /// Coordinate datum of the file.
     #[serde(default)]

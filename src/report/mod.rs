@@ -87,42 +87,50 @@ fn served_share(service: &ServicePlan, i: usize) -> f64 {
     }
 }
 
-/// `districts.csv`.
+/// The figures of one district and service after its zone and service columns, named as in
+/// `districts.csv` and the districts layer, rounded to 1e-6: demand, served within the
+/// standard, unmet (each by group), and the share served (1 where there is no demand).
+pub fn district_figures(row: &DistrictRow) -> [(&'static str, f64); 8] {
+    let share = match row.demand() > 0.0 {
+        true => row.served() / row.demand(),
+        false => 1.0,
+    };
+    let values = [
+        row.demand(),
+        row.demand_hukou,
+        row.demand_non_hukou,
+        row.served(),
+        row.demand() - row.served(),
+        row.demand_hukou - row.served_hukou,
+        row.demand_non_hukou - row.served_non_hukou,
+        share,
+    ];
+    std::array::from_fn(|k| (DISTRICT_FIGURES[k], round(values[k])))
+}
+
+/// The names of the [`district_figures`], in order.
+pub const DISTRICT_FIGURES: [&str; 8] = [
+    "demand",
+    "demand_hukou",
+    "demand_non_hukou",
+    "served_within_standard",
+    "unmet",
+    "unmet_hukou",
+    "unmet_non_hukou",
+    "served_share",
+];
+
+/// `districts.csv`: zone, zone name, service and the [`district_figures`].
 ///
 /// # Errors
 /// [`ExportError::Format`] if a row cannot be written.
 pub fn districts_csv(rows: &[DistrictRow]) -> Result<Vec<u8>, ExportError> {
-    let header = [
-        "zone",
-        "zone_name",
-        "service",
-        "demand",
-        "demand_hukou",
-        "demand_non_hukou",
-        "served_within_standard",
-        "unmet",
-        "unmet_hukou",
-        "unmet_non_hukou",
-        "served_share",
-    ];
+    let mut header = vec!["zone", "zone_name", "service"];
+    header.extend(DISTRICT_FIGURES);
     let lines = rows.iter().map(|r| {
-        let share = match r.demand() > 0.0 {
-            true => r.served() / r.demand(),
-            false => 1.0,
-        };
-        [
-            r.zone.clone(),
-            r.zone_name.clone(),
-            r.service.to_string(),
-            round(r.demand()).to_string(),
-            round(r.demand_hukou).to_string(),
-            round(r.demand_non_hukou).to_string(),
-            round(r.served()).to_string(),
-            round(r.demand() - r.served()).to_string(),
-            round(r.demand_hukou - r.served_hukou).to_string(),
-            round(r.demand_non_hukou - r.served_non_hukou).to_string(),
-            round(share).to_string(),
-        ]
+        let mut cells = vec![r.zone.clone(), r.zone_name.clone(), r.service.to_string()];
+        cells.extend(district_figures(r).map(|(_, value)| value.to_string()));
+        cells
     });
     csv_bytes("districts.csv", header, lines)
 }

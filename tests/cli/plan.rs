@@ -336,7 +336,7 @@ fn the_scenario_assumptions_are_repeated_in_the_report() {
 fn geojson_layers_are_feature_collections_with_a_qgis_style() {
     let run = Workspace::small_city().plan();
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    for layer in ["sites", "demand_points", "allocations"] {
+    for layer in ["sites", "demand_points", "allocations", "districts"] {
         let text = std::fs::read_to_string(run.out.join(format!("{layer}.geojson"))).unwrap();
         let json: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(json["type"], "FeatureCollection", "{layer}");
@@ -353,7 +353,7 @@ fn geojson_layers_are_feature_collections_with_a_qgis_style() {
 fn ogrinfo_opens_every_geojson_layer() {
     let run = Workspace::small_city().plan();
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    for layer in ["sites", "demand_points", "allocations"] {
+    for layer in ["sites", "demand_points", "allocations", "districts"] {
         let path = run.out.join(format!("{layer}.geojson"));
         let output = std::process::Command::new("ogrinfo")
             .args(["-ro", "-so", "-al"])
