@@ -119,6 +119,10 @@ fn scenario_files_are_planned_into_their_own_folders_then_compared() {
     close(row(&table, "", "", "new_sites"), [1.0, 1.0, 0.0]);
     // Places: 60 at A and 100 at C2; 120 pupils of 160 places, then 80.
     close(row(&table, "", "", "utilisation"), [0.75, 0.5, -0.25]);
+    // Each plan's map shades its two districts (from the plan's districts.geojson).
+    let html = std::fs::read_to_string(run.out.join("report.html")).unwrap();
+    assert_eq!(html.matches("fill-rule=\"evenodd\"").count(), 4);
+    assert!(html.contains("<title>Beta: 0.0 % unmet</title>"));
 }
 
 #[test]
