@@ -88,8 +88,8 @@ pub enum Command {
 /// Arguments of `defacto compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// Scenario files (.toml) or folders written by `defacto plan`; the first is the
-    /// baseline. Each is named by its file or folder name, so names must differ.
+    /// Scenario files (.toml) or folders written by `defacto plan` (format geojson or csv);
+    /// the first is the baseline. Each is named by its file or folder name, so names must differ.
     #[arg(required = true, value_name = "SCENARIO_OR_PLAN")]
     pub inputs: Vec<PathBuf>,
 
