@@ -213,13 +213,7 @@ fn by_group(points: &[&PointRow]) -> [Access; 3] {
 }
 
 fn by_district(points: &[&PointRow]) -> Vec<(String, [Access; 3])> {
-    let mut names: Vec<&str> = Vec::new();
-    for point in points {
-        if !names.contains(&point.district.as_str()) {
-            names.push(&point.district);
-        }
-    }
-    names
+    super::first_appearances(points.iter().map(|p| p.district.as_str()))
         .into_iter()
         .map(|name| {
             let inside: Vec<&PointRow> = points

@@ -149,7 +149,7 @@ fn write_table<'r>(
     comparison: &Comparison,
     rows: impl Iterator<Item = &'r &'r IndicatorRow>,
 ) {
-    let names: Vec<&str> = comparison.plans.iter().map(|p| p.name.as_str()).collect();
+    let names = comparison.names();
     html.push_str("<table>\n<tr><th class=\"l\">group</th><th class=\"l\">indicator</th><th class=\"l\">unit</th>");
     for name in &names {
         let _ = write!(html, "<th>{}</th>", escape(name));

@@ -86,18 +86,30 @@ fn building_indicators(unit: &str) -> [Indicator<Building>; 6] {
     ]
 }
 
+/// Each name once, in the order it first appears.
+fn first_appearances<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in names {
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    seen
+}
+
 impl Comparison {
+    /// The plans' names, the baseline first.
+    pub fn names(&self) -> Vec<&str> {
+        self.plans.iter().map(|p| p.name.as_str()).collect()
+    }
+
     /// Every service any plan has, in the order they first appear.
     pub fn services(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = Vec::new();
-        for plan in &self.plans {
-            for service in &plan.services {
-                if !names.contains(&service.service.as_str()) {
-                    names.push(&service.service);
-                }
-            }
-        }
-        names
+        first_appearances(
+            self.plans
+                .iter()
+                .flat_map(|plan| plan.services.iter().map(|s| s.service.as_str())),
+        )
     }
 
     /// The first plan's figures for `service` that have one, for its unit.
@@ -109,15 +121,10 @@ impl Comparison {
 
     /// Every district of `service`, in the order they first appear.
     fn districts(&self, service: &str) -> Vec<&str> {
-        let mut names: Vec<&str> = Vec::new();
-        for plan in &self.plans {
-            for (name, _) in plan.service(service).map_or(&[][..], |s| &s.districts) {
-                if !names.contains(&name.as_str()) {
-                    names.push(name);
-                }
-            }
-        }
-        names
+        first_appearances(self.plans.iter().flat_map(|plan| {
+            let districts = plan.service(service).map_or(&[][..], |s| &s.districts);
+            districts.iter().map(|(name, _)| name.as_str())
+        }))
     }
 
     /// All indicators, service by service: what the plan builds, access by group, then

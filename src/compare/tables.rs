@@ -2,23 +2,15 @@
 
 use super::{Comparison, IndicatorRow};
 use crate::export::{csv_bytes, ExportError};
+use crate::report::round;
 use serde_json::{json, Map, Value};
 use std::fmt::Write;
 
 /// Indicators the Markdown tables show per district (the CSV and JSON have all of them).
 const DISTRICT_INDICATORS: [&str; 3] = ["demand", "served_share", "unmet"];
 
-/// Values keep six decimals, so the files do not change with the last bits of a float.
-fn rounded(value: f64) -> f64 {
-    let kept = (value * 1e6).round() / 1e6;
-    match kept == 0.0 {
-        true => 0.0,
-        false => kept,
-    }
-}
-
 fn cell(value: Option<f64>) -> String {
-    value.map_or_else(String::new, |v| rounded(v).to_string())
+    value.map_or_else(String::new, |v| round(v).to_string())
 }
 
 /// The comparison as one CSV table: a row per indicator, a column per plan, then a column
@@ -27,7 +19,7 @@ fn cell(value: Option<f64>) -> String {
 /// # Errors
 /// [`ExportError`] when the table cannot be formatted.
 pub fn comparison_csv(comparison: &Comparison) -> Result<Vec<u8>, ExportError> {
-    let names: Vec<&str> = comparison.plans.iter().map(|p| p.name.as_str()).collect();
+    let names = comparison.names();
     let mut header: Vec<String> = ["service", "group", "district", "indicator", "unit"]
         .map(String::from)
         .to_vec();
@@ -53,13 +45,13 @@ pub fn comparison_csv(comparison: &Comparison) -> Result<Vec<u8>, ExportError> {
 }
 
 fn number_json(value: Option<f64>) -> Value {
-    value.map_or(Value::Null, |v| json!(rounded(v)))
+    value.map_or(Value::Null, |v| json!(round(v)))
 }
 
 /// The comparison as JSON: the plans, then every indicator with its values and differences
 /// keyed by plan name.
 pub fn comparison_json(comparison: &Comparison) -> Value {
-    let names: Vec<&str> = comparison.plans.iter().map(|p| p.name.as_str()).collect();
+    let names = comparison.names();
     let rows: Vec<Value> = comparison
         .rows()
         .iter()
@@ -98,16 +90,32 @@ pub fn comparison_json(comparison: &Comparison) -> Value {
     })
 }
 
+/// How an indicator is shown: a share (as a percentage), a count of sites, or an amount.
+#[derive(Clone, Copy)]
+enum Kind {
+    Share,
+    Count,
+    Amount,
+}
+
+fn kind(indicator: &str) -> Kind {
+    match indicator {
+        "served_share" | "utilisation" => Kind::Share,
+        "new_sites" | "expanded_sites" | "existing_sites" => Kind::Count,
+        _ => Kind::Amount,
+    }
+}
+
 /// A value as the Markdown shows it: shares as percentages, counts whole, the rest with one
 /// decimal.
 pub fn shown(indicator: &str, value: Option<f64>) -> String {
     let Some(v) = value else {
         return "–".into();
     };
-    match indicator {
-        "served_share" | "utilisation" => format!("{:.1} %", 100.0 * v),
-        "new_sites" | "expanded_sites" | "existing_sites" => format!("{v:.0}"),
-        _ => format!("{v:.1}"),
+    match kind(indicator) {
+        Kind::Share => format!("{:.1} %", 100.0 * v),
+        Kind::Count => format!("{v:.0}"),
+        Kind::Amount => format!("{v:.1}"),
     }
 }
 
@@ -117,10 +125,10 @@ pub fn shown_difference(indicator: &str, value: Option<f64>) -> String {
     let Some(v) = value else {
         return "–".into();
     };
-    let (scaled, decimals, suffix) = match indicator {
-        "served_share" | "utilisation" => (100.0 * v, 1, " pp"),
-        "new_sites" | "expanded_sites" | "existing_sites" => (v, 0, ""),
-        _ => (v, 1, ""),
+    let (scaled, decimals, suffix) = match kind(indicator) {
+        Kind::Share => (100.0 * v, 1, " pp"),
+        Kind::Count => (v, 0, ""),
+        Kind::Amount => (v, 1, ""),
     };
     let text = format!("{scaled:+.decimals$}{suffix}");
     match text.chars().any(|c| c.is_ascii_digit() && c != '0') {
@@ -196,7 +204,7 @@ fn write_table<'r>(
     rows: impl Iterator<Item = &'r &'r IndicatorRow>,
     label: impl Fn(&IndicatorRow) -> Vec<String>,
 ) {
-    let names: Vec<&str> = comparison.plans.iter().map(|p| p.name.as_str()).collect();
+    let names = comparison.names();
     let mut header: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
     header.extend(names.iter().map(|n| n.to_string()));
     header.extend(names.iter().skip(1).map(|n| format!("{n} − {}", names[0])));

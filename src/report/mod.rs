@@ -135,8 +135,9 @@ pub fn districts_csv(rows: &[DistrictRow]) -> Result<Vec<u8>, ExportError> {
     csv_bytes("districts.csv", header, lines)
 }
 
-/// Rounds to 1e-6, so that sums in a different order print the same.
-fn round(value: f64) -> f64 {
+/// Rounds to 1e-6 (and −0 to 0), so that sums in a different order print the same and a
+/// written figure does not change with the last bits of a float.
+pub fn round(value: f64) -> f64 {
     let rounded = (value * 1e6).round() / 1e6;
     if rounded == 0.0 {
         0.0
