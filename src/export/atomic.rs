@@ -56,6 +56,11 @@ impl OutputSet {
             .push((name.to_owned(), Contents::Written(temporary)));
     }
 
+    /// Where `commit` writes the bytes of file `name` before renaming it into place.
+    fn temporary_path(&self, name: &str) -> PathBuf {
+        self.dir.join(format!(".{name}.{}.tmp", std::process::id()))
+    }
+
     fn create_dir(&self) -> Result<(), ExportError> {
         fs::create_dir_all(&self.dir).map_err(|source| ExportError::Io {
             path: self.dir.clone(),
@@ -79,7 +84,7 @@ impl OutputSet {
                 }
                 Contents::Bytes(bytes) => bytes,
             };
-            let temporary = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            let temporary = self.temporary_path(name);
             if let Err(source) = fs::write(&temporary, bytes) {
                 let _ = fs::remove_file(&temporary);
                 return Err(ExportError::Io {
@@ -116,9 +121,7 @@ impl Drop for OutputSet {
                     let _ = fs::remove_file(temporary);
                 }
                 Contents::Bytes(_) => {
-                    let _ = fs::remove_file(
-                        self.dir.join(format!(".{name}.{}.tmp", std::process::id())),
-                    );
+                    let _ = fs::remove_file(self.temporary_path(name));
                 }
             }
         }

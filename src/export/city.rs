@@ -15,45 +15,6 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The files `defacto plan --format geojson` (the default) writes: a GeoJSON layer and
-/// its QGIS style per layer, the tables and the summaries.
-pub const PLAN_FILES: [&str; 13] = [
-    "sites.geojson",
-    "sites.qml",
-    "demand_points.geojson",
-    "demand_points.qml",
-    "allocations.geojson",
-    "allocations.qml",
-    "districts.geojson",
-    "districts.qml",
-    "sites.csv",
-    "demand_points.csv",
-    "districts.csv",
-    "summary.json",
-    "summary.md",
-];
-
-/// The files `defacto plan --format csv` writes: the tables and the summaries, no layers.
-pub const PLAN_CSV_FILES: [&str; 5] = [
-    "sites.csv",
-    "demand_points.csv",
-    "districts.csv",
-    "summary.json",
-    "summary.md",
-];
-
-/// The files `defacto plan --format gpkg` writes: every layer, styled, in one GeoPackage.
-pub const PLAN_GPKG_FILES: [&str; 4] = ["plan.gpkg", "districts.csv", "summary.json", "summary.md"];
-
-/// The names of the files `defacto plan` writes in `format`, in the order it writes them.
-pub fn plan_files(format: Format) -> &'static [&'static str] {
-    match format {
-        Format::Geojson => &PLAN_FILES,
-        Format::Csv => &PLAN_CSV_FILES,
-        Format::Gpkg => &PLAN_GPKG_FILES,
-    }
-}
-
 /// The column of the travel cost: `distance_m` for metres, `minutes` for street minutes.
 fn travel_column(service: &Service) -> &'static str {
     match service.travel_unit {
@@ -66,7 +27,9 @@ fn travel_column(service: &Service) -> &'static str {
 const COORDINATE_SCALE: f64 = 1e7;
 
 /// Writes the outputs of `plan` in `format` into `dir`, all or nothing; returns the paths
-/// written, in the order of [`plan_files`].
+/// written: per layer its GeoJSON and QGIS style (`geojson`), or `plan.gpkg` (`gpkg`); the
+/// point layers as CSV (`geojson`, `csv`); then `districts.csv`, `summary.json` and
+/// `summary.md`.
 ///
 /// # Errors
 /// [`ExportError`] when a file cannot be formatted or written.
@@ -75,8 +38,8 @@ pub fn write_city(
     plan: &CityPlan,
     format: Format,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    let layers = plan_layers(plan);
     let districts = report::district_rows(plan);
+    let layers = plan_layers(plan, &districts);
     let mut outputs = OutputSet::new(dir);
     match format {
         Format::Geojson => {
@@ -127,8 +90,8 @@ const POINT_TABLES: [(&str, &str); 2] = [
     ("demand_points", "demand_points.csv"),
 ];
 
-/// Every layer of a plan, with its QGIS style, in the order the files are listed.
-fn plan_layers(plan: &CityPlan) -> Vec<Layer> {
+/// Every layer of a plan, with its QGIS style; `districts` are its district figures.
+fn plan_layers(plan: &CityPlan, districts: &[report::DistrictRow]) -> Vec<Layer> {
     vec![
         Layer {
             name: "sites",
@@ -151,7 +114,7 @@ fn plan_layers(plan: &CityPlan) -> Vec<Layer> {
         Layer {
             name: "districts",
             geometry: Some(GeometryKind::Area),
-            rows: district_rows(plan),
+            rows: district_layer_rows(plan, districts),
             style: Some(include_str!("styles/districts.qml")),
         },
     ]
@@ -317,13 +280,13 @@ fn allocation_rows(plan: &CityPlan) -> Vec<Row> {
 
 /// The rows of the districts layer: per planned zone and service, the figures of
 /// `districts.csv` on the zone's boundary.
-fn district_rows(plan: &CityPlan) -> Vec<Row> {
+fn district_layer_rows(plan: &CityPlan, districts: &[report::DistrictRow]) -> Vec<Row> {
     let boundaries: BTreeMap<&str, &MultiPolygon<f64>> = plan
         .zones
         .iter()
         .map(|zone| (zone.code.as_str(), &zone.boundary))
         .collect();
-    report::district_rows(plan)
+    districts
         .iter()
         .map(|row| {
             let mut properties = vec![

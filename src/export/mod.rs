@@ -13,7 +13,7 @@ mod summary;
 mod tables;
 
 pub use atomic::OutputSet;
-pub use city::{plan_files, write_city, PLAN_CSV_FILES, PLAN_FILES, PLAN_GPKG_FILES};
+pub use city::write_city;
 pub use summary::{infeasible_summary, solved_summary, Summary};
 pub use tables::csv_bytes;
 
@@ -154,12 +154,6 @@ pub fn write_costs(
     }
     outputs.commit()
 }
-
-/// Names of the files `defacto solve` writes (`--format csv`, the default), in order.
-pub const SOLVE_FILES: [&str; 3] = ["summary.json", "assignments.csv", "open_sites.csv"];
-
-/// Names of the files `defacto solve --format gpkg` writes, in order.
-pub const SOLVE_GPKG_FILES: [&str; 2] = ["summary.json", "solution.gpkg"];
 
 /// Writes the outputs of a solved problem into `dir` in `format` (`csv` or `gpkg`: the
 /// tables have no coordinates, so `geojson` writes them as `csv`); returns the paths written.
