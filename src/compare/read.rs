@@ -102,10 +102,7 @@ pub fn read_plan_folder(dir: &Path) -> Result<PlanTables, InputError> {
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::input::read_text(path)?;
     serde_json::from_str(&text).map_err(|e| InputError::Json {
         path: path.to_path_buf(),
         message: e.to_string(),

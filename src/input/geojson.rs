@@ -207,10 +207,7 @@ pub(crate) fn read_features(path: &Path) -> Result<Vec<(Feature, GeometryValue)>
     if super::ogr::reads(path) {
         return super::ogr::read_features(path);
     }
-    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = super::read_text(path)?;
     let not_geojson = |message: String| InputError::Json {
         path: path.to_path_buf(),
         message,

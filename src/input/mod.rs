@@ -13,7 +13,7 @@ pub use problem::read_problem;
 pub use scenario::{read_scenario, Scenario};
 pub use table::{Column, Row, Table};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Input that cannot be used, with the place it was found.
 #[derive(Debug, thiserror::Error)]
@@ -109,4 +109,15 @@ pub enum InputError {
         /// What the CSV parser said.
         message: String,
     },
+}
+
+/// The whole of a text file.
+///
+/// # Errors
+/// [`InputError::Io`] naming the file.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    std::fs::read_to_string(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }

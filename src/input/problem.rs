@@ -33,10 +33,7 @@ struct ProblemFile {
 /// a missing file or column, a number that is not finite or is negative, a repeated id, a cost
 /// row naming an id that is not in its table, a repeated pair, `p` or `radius` out of range.
 pub fn read_problem(path: &Path) -> Result<SitingProblem, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = super::read_text(path)?;
     let file: ProblemFile = toml::from_str(&text).map_err(|e| InputError::Toml {
         path: path.to_path_buf(),
         message: e.to_string().trim_end().replace('\n', " "),

@@ -362,10 +362,7 @@ fn read_merged(path: &Path, depth: usize) -> Result<toml::Table, InputError> {
             ),
         });
     }
-    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = super::read_text(path)?;
     let mut table: toml::Table = text
         .parse()
         .map_err(|e: toml::de::Error| InputError::Toml {
