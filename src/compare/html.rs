@@ -7,6 +7,7 @@ use super::figures::{Access, Group, PlanFigures};
 use super::read::{PlanTables, PointRow, SiteRow};
 use super::tables::{shown, shown_difference};
 use super::{Comparison, IndicatorRow};
+use geo::{CoordsIter, MultiPolygon};
 use std::fmt::Write;
 
 /// Map size in SVG pixels.
@@ -233,8 +234,8 @@ impl Extent {
             table
                 .districts
                 .iter()
-                .flat_map(|d| d.rings.iter().flatten())
-                .for_each(|&p| include(p));
+                .flat_map(|d| d.boundary.coords_iter())
+                .for_each(|c| include([c.x, c.y]));
         }
         if west > east {
             (west, south, east, north) = (0.0, 0.0, 1.0, 1.0);
@@ -283,7 +284,7 @@ fn write_map(
         let _ = writeln!(
             html,
             "<path d=\"{}\" fill=\"{}\" fill-rule=\"evenodd\" stroke=\"#888\"><title>{}: {:.1} % unmet</title></path>",
-            rings_path(&district.rings, extent),
+            boundary_path(&district.boundary, extent),
             unmet_fill(unmet_share),
             escape(&district.name),
             100.0 * unmet_share
@@ -342,11 +343,14 @@ fn unmet_fill(share: f64) -> &'static str {
     }
 }
 
-fn rings_path(rings: &[Vec<[f64; 2]>], extent: &Extent) -> String {
+fn boundary_path(boundary: &MultiPolygon<f64>, extent: &Extent) -> String {
     let mut d = String::new();
+    let rings = boundary
+        .iter()
+        .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()));
     for ring in rings {
-        for (n, &p) in ring.iter().enumerate() {
-            let (x, y) = extent.pixel(p);
+        for (n, c) in ring.coords().enumerate() {
+            let (x, y) = extent.pixel([c.x, c.y]);
             let _ = write!(d, "{}{x:.1} {y:.1}", if n == 0 { "M" } else { "L" });
         }
         d.push('Z');

@@ -1,8 +1,10 @@
 //! A finished plan folder read back: `summary.json`, `sites.csv` and `demand_points.csv` as
 //! `defacto plan` writes them, and `districts.geojson` when the folder has one.
 
+use crate::input::geojson::{boundary, read_features, Datum};
 use crate::input::{Column, InputError, Row, Table};
-use std::path::{Path, PathBuf};
+use geo::MultiPolygon;
+use std::path::Path;
 
 /// One service of a plan as its summary lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,13 +51,13 @@ pub struct SiteRow {
     pub fixed_cost: f64,
 }
 
-/// A district outline: its name and rings of WGS84 positions.
+/// A district outline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistrictShape {
     /// The district's name.
     pub name: String,
-    /// Outer rings and holes, as closed lists of positions.
-    pub rings: Vec<Vec<[f64; 2]>>,
+    /// Its boundary, WGS84 lon/lat.
+    pub boundary: MultiPolygon<f64>,
 }
 
 /// What a comparison needs from one plan.
@@ -234,54 +236,19 @@ fn read_sites(path: &Path) -> Result<Vec<SiteRow>, InputError> {
     Ok(sites)
 }
 
-/// District outlines from a GeoJSON layer of (multi)polygons with a `zone_name` property.
+/// District outlines from a GeoJSON layer of (multi)polygons with a `zone_name` property
+/// (one feature per district and service: the first of each name is kept).
 fn read_districts(path: &Path) -> Result<Vec<DistrictShape>, InputError> {
-    let layer = read_json(path)?;
-    let features = layer["features"]
-        .as_array()
-        .ok_or_else(|| field_error(path, "features", "missing, or not a list"))?;
     let mut shapes: Vec<DistrictShape> = Vec::new();
-    for (n, feature) in features.iter().enumerate() {
-        let bad = |field: &str, problem: &str| InputError::Feature {
-            path: PathBuf::from(path),
-            feature: n + 1,
-            label: String::new(),
-            field: field.into(),
-            problem: problem.into(),
-        };
-        let name = feature["properties"]["zone_name"]
-            .as_str()
-            .ok_or_else(|| bad("zone_name", "missing, or not text"))?;
+    for (feature, geometry) in read_features(path)? {
+        let name = feature
+            .text("zone_name")
+            .ok_or_else(|| feature.error("zone_name", "missing, or not text"))?;
         if shapes.iter().any(|s| s.name == name) {
             continue;
         }
-        let rings = polygon_rings(&feature["geometry"])
-            .ok_or_else(|| bad("geometry", "must be a Polygon or MultiPolygon"))?;
-        shapes.push(DistrictShape {
-            name: name.to_owned(),
-            rings,
-        });
+        let boundary = boundary(&feature, geometry, Datum::Wgs84)?;
+        shapes.push(DistrictShape { name, boundary });
     }
     Ok(shapes)
-}
-
-fn polygon_rings(geometry: &serde_json::Value) -> Option<Vec<Vec<[f64; 2]>>> {
-    let ring = |ring: &serde_json::Value| -> Option<Vec<[f64; 2]>> {
-        ring.as_array()?
-            .iter()
-            .map(|p| Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?]))
-            .collect()
-    };
-    let polygon = |rings: &serde_json::Value| -> Option<Vec<Vec<[f64; 2]>>> {
-        rings.as_array()?.iter().map(ring).collect()
-    };
-    let coordinates = &geometry["coordinates"];
-    match geometry["type"].as_str()? {
-        "Polygon" => polygon(coordinates),
-        "MultiPolygon" => {
-            let parts: Option<Vec<_>> = coordinates.as_array()?.iter().map(polygon).collect();
-            Some(parts?.into_iter().flatten().collect())
-        }
-        _ => None,
-    }
 }

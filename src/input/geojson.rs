@@ -135,26 +135,7 @@ pub fn read_zones(
     let mut seen = BTreeMap::new();
     for (mut feature, geometry) in features {
         let code = unique_key(&mut feature, code_field, &mut seen)?;
-        let boundary = match geometry {
-            GeometryValue::Polygon { coordinates } => {
-                MultiPolygon::new(vec![polygon(&feature, &coordinates, datum)?])
-            }
-            GeometryValue::MultiPolygon { coordinates } => MultiPolygon::new(
-                coordinates
-                    .iter()
-                    .map(|rings| polygon(&feature, rings, datum))
-                    .collect::<Result<_, _>>()?,
-            ),
-            other => {
-                return Err(feature.error(
-                    "geometry",
-                    format!(
-                        "a zone must be a Polygon or MultiPolygon, found {}",
-                        other.type_name()
-                    ),
-                ))
-            }
-        };
+        let boundary = boundary(&feature, geometry, datum)?;
         let name = name_field
             .and_then(|field| feature.text(field))
             .unwrap_or_else(|| code.clone());
@@ -258,6 +239,38 @@ fn unique_key(
     }
     feature.label = format!(" ({key})");
     Ok(key)
+}
+
+/// A zone's boundary from a feature's geometry, which must be a Polygon or MultiPolygon
+/// with every ring closed and long enough.
+///
+/// # Errors
+/// [`InputError::Feature`] naming the feature and its `geometry`.
+pub(crate) fn boundary(
+    feature: &Feature,
+    geometry: GeometryValue,
+    datum: Datum,
+) -> Result<MultiPolygon<f64>, InputError> {
+    match geometry {
+        GeometryValue::Polygon { coordinates } => Ok(MultiPolygon::new(vec![polygon(
+            feature,
+            &coordinates,
+            datum,
+        )?])),
+        GeometryValue::MultiPolygon { coordinates } => Ok(MultiPolygon::new(
+            coordinates
+                .iter()
+                .map(|rings| polygon(feature, rings, datum))
+                .collect::<Result<_, _>>()?,
+        )),
+        other => Err(feature.error(
+            "geometry",
+            format!(
+                "a zone must be a Polygon or MultiPolygon, found {}",
+                other.type_name()
+            ),
+        )),
+    }
 }
 
 /// A polygon from GeoJSON rings (exterior first), each checked to be closed and long enough.
