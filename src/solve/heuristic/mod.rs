@@ -10,6 +10,7 @@
 //! [`relocate`] moves each site to the best place for the people it serves.
 
 mod assign;
+mod augment;
 mod local_search;
 mod prices;
 mod relocate;

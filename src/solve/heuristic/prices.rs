@@ -5,8 +5,10 @@
 //! draws more people than it holds raises its price just enough to turn away the excess,
 //! those with the cheapest alternative first; a site with room lowers a price it no longer
 //! needs. After a fixed number of rounds the points are served in order of how much they
-//! lose by their second choice, each at its cheapest priced site that still has room.
+//! lose by their second choice, each at its cheapest priced site that still has room; anyone
+//! left out then finds room along the cheapest chain of moves ([`Chains`]).
 
+use super::augment::Chains;
 use super::swap::{two_cheapest, Options};
 use super::transport::Transport;
 use crate::model::{Allocation, Assignment};
@@ -131,11 +133,21 @@ fn fill(form: &MinForm, open: &[bool], unserved: &[f64], price: &[f64]) -> Trans
             left_out.push((i, left));
         }
     }
-    let left_out: Vec<usize> = left_out
-        .into_iter()
-        .filter(|&(i, left)| !make_way(form, open, &mut allocations, &mut room, i, left))
-        .map(|(i, _)| i)
-        .collect();
+    let left_out: Vec<usize> = match single {
+        true => left_out
+            .into_iter()
+            .filter(|&(i, _)| !make_way(form, open, &mut allocations, &mut room, i))
+            .map(|(i, _)| i)
+            .collect(),
+        false => {
+            let mut chains = Chains::new(form, open, &mut allocations, &mut room);
+            left_out
+                .into_iter()
+                .filter(|&(i, left)| chains.serve(i, left) > 1e-9)
+                .map(|(i, _)| i)
+                .collect()
+        }
+    };
     for allocs in &mut allocations {
         allocs.sort_by_key(|a| a.site);
     }
@@ -149,21 +161,19 @@ fn fill(form: &MinForm, open: &[bool], unserved: &[f64], price: &[f64]) -> Trans
     }
 }
 
-/// Serves the `left` share of point `i` at one of its open sites by moving people already
-/// there to other open sites with room (whole points when single-source). Whether it
-/// worked; nothing changes when it did not.
+/// Serves single-source point `i` (all of it, as fill leaves it) at one of its open sites by moving whole
+/// points already there to other open sites with room. Whether it worked; nothing changes
+/// when it did not. (Split service finds room along longer chains: [`Chains`].)
 fn make_way(
     form: &MinForm,
     open: &[bool],
     allocations: &mut [Vec<Allocation>],
     room: &mut [f64],
     i: usize,
-    left: f64,
 ) -> bool {
     let problem = form.problem;
     let demand = problem.demand();
-    let single = problem.limits().single_source;
-    let needed = left * demand[i].demand;
+    let needed = demand[i].demand;
     for target in problem.costs().arcs(i).map(|a| a.site).filter(|&j| open[j]) {
         let mut moves: Vec<(usize, usize, f64)> = Vec::new();
         let mut freed = room[target];
@@ -191,7 +201,7 @@ fn make_way(
                 moves.push((k, m, share));
             }
         }
-        if freed + 1e-9 < needed || (single && left < 1.0) {
+        if freed + 1e-9 < needed {
             continue;
         }
         for (k, m, share) in moves {
@@ -203,7 +213,7 @@ fn make_way(
         room[target] -= needed;
         allocations[i].push(Allocation {
             site: target,
-            share: left,
+            share: 1.0,
         });
         return true;
     }

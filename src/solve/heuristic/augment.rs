@@ -1,0 +1,316 @@
+//! Finding room for people a greedy allocation left out, along chains of moves.
+//!
+//! When every site in a point's reach is full, the point may still be served: someone at
+//! one of those sites moves to another site in their own reach, and so on until a site
+//! with room is reached. The cheapest such chain is a shortest path over the open sites,
+//! where stepping from site `j` to site `m` through a point `k` served at `j` costs what
+//! moving one of `k`'s people from `j` to `m` adds. Chains are pushed until the point is
+//! served or no site with room can be reached, which proves it cannot be served without
+//! opening another site.
+
+use crate::model::Allocation;
+use crate::solve::form::MinForm;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Shares below this are rounding noise and are dropped.
+const SHARE_EPSILON: f64 = 1e-12;
+
+/// The allocation being repaired: who is served where, and the places left.
+pub struct Chains<'a> {
+    form: &'a MinForm<'a>,
+    open: &'a [bool],
+    allocations: &'a mut [Vec<Allocation>],
+    room: &'a mut [f64],
+    /// The points each site serves (possibly no longer, which is checked when read).
+    served_at: Vec<Vec<usize>>,
+}
+
+/// A step of a chain: into `site`, from the previous site or (for the first) from the point
+/// being served, moving people of `point`.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    point: usize,
+    from: Option<usize>,
+}
+
+impl<'a> Chains<'a> {
+    /// Repairs `allocations` from `open`, with `room[j]` the places left at site `j`.
+    pub fn new(
+        form: &'a MinForm<'a>,
+        open: &'a [bool],
+        allocations: &'a mut [Vec<Allocation>],
+        room: &'a mut [f64],
+    ) -> Self {
+        let mut served_at = vec![Vec::new(); open.len()];
+        for (i, allocs) in allocations.iter().enumerate() {
+            for a in allocs {
+                served_at[a.site].push(i);
+            }
+        }
+        Self {
+            form,
+            open,
+            allocations,
+            room,
+            served_at,
+        }
+    }
+
+    /// Serves as much as it can of the share `left` of point `i`; returns the share still
+    /// left unserved.
+    pub fn serve(&mut self, i: usize, mut left: f64) -> f64 {
+        let need = self.form.problem.demand()[i].demand;
+        while left * need > SHARE_EPSILON * need.max(1.0) {
+            let Some((target, steps)) = self.cheapest_chain(i) else {
+                break;
+            };
+            let people = self.movable(i, left * need, target, &steps);
+            if people <= 0.0 {
+                break;
+            }
+            self.push(i, people, target, &steps);
+            left -= people / need;
+        }
+        left.max(0.0)
+    }
+
+    /// The cheapest chain from point `i` to a site with room, as the site reached and the
+    /// step into each site on the way (indexed by site).
+    fn cheapest_chain(&self, i: usize) -> Option<(usize, Vec<Option<Step>>)> {
+        let site_count = self.open.len();
+        let mut cost = vec![f64::INFINITY; site_count];
+        let mut steps: Vec<Option<Step>> = vec![None; site_count];
+        let mut settled = vec![false; site_count];
+        let mut queue = BinaryHeap::new();
+        for (j, per_person) in self.options(i) {
+            if per_person < cost[j] {
+                cost[j] = per_person;
+                steps[j] = Some(Step {
+                    point: i,
+                    from: None,
+                });
+                queue.push((Reverse(Ordered(per_person)), j));
+            }
+        }
+        while let Some((Reverse(Ordered(reached)), j)) = queue.pop() {
+            if settled[j] || reached > cost[j] {
+                continue;
+            }
+            settled[j] = true;
+            if self.room[j] > SHARE_EPSILON {
+                return Some((j, steps));
+            }
+            for &k in &self.served_at[j] {
+                let Some(here) = self.per_person_at(k, j) else {
+                    continue;
+                };
+                if k == i {
+                    continue;
+                }
+                for (m, there) in self.options(k) {
+                    let through = reached + there - here;
+                    if m != j && !settled[m] && through < cost[m] {
+                        cost[m] = through;
+                        steps[m] = Some(Step {
+                            point: k,
+                            from: Some(j),
+                        });
+                        queue.push((Reverse(Ordered(through)), m));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Point `k`'s open sites in reach with the cost per person of serving there.
+    fn options(&self, k: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let costs = self.form.problem.costs();
+        let sites = costs.arc_sites();
+        let need = self.form.problem.demand()[k].demand.max(f64::MIN_POSITIVE);
+        costs
+            .arc_range(k)
+            .map(move |arc| (sites[arc] as usize, self.form.arc_cost[arc] / need))
+            .filter(|&(j, _)| self.open[j])
+    }
+
+    /// What one of `k`'s people costs at site `j`, if `k` is served there.
+    fn per_person_at(&self, k: usize, j: usize) -> Option<f64> {
+        self.allocations[k].iter().find(|a| a.site == j)?;
+        self.options(k).find(|&(m, _)| m == j).map(|(_, c)| c)
+    }
+
+    /// How many people the chain can carry: what point `i` needs, the room at the end, and
+    /// at each step the people of the moved point at the site they leave.
+    fn movable(&self, i: usize, wanted: f64, target: usize, steps: &[Option<Step>]) -> f64 {
+        let demand = self.form.problem.demand();
+        let mut people = wanted.min(self.room[target]);
+        let mut site = target;
+        while let Some(Step {
+            point,
+            from: Some(from),
+        }) = steps[site]
+        {
+            let share = self.share(point, from);
+            people = people.min(share * demand[point].demand);
+            site = from;
+        }
+        debug_assert!(steps[site].is_some_and(|s| s.point == i));
+        people
+    }
+
+    fn share(&self, k: usize, j: usize) -> f64 {
+        self.allocations[k]
+            .iter()
+            .find(|a| a.site == j)
+            .map_or(0.0, |a| a.share)
+    }
+
+    /// Moves `people` along the chain ending at `target` and serves them from point `i`.
+    fn push(&mut self, i: usize, people: f64, target: usize, steps: &[Option<Step>]) {
+        let demand = self.form.problem.demand();
+        self.room[target] -= people;
+        let mut site = target;
+        loop {
+            let step = steps[site].expect("every site on a chain was reached by a step");
+            let share = people / demand[step.point].demand;
+            self.add(step.point, site, share);
+            match step.from {
+                Some(from) => {
+                    self.add(step.point, from, -share);
+                    site = from;
+                }
+                None => break,
+            }
+        }
+        debug_assert!(steps[site].is_some_and(|s| s.point == i));
+    }
+
+    /// Changes point `k`'s share at site `j` by `change`.
+    fn add(&mut self, k: usize, j: usize, change: f64) {
+        let allocs = &mut self.allocations[k];
+        match allocs.iter_mut().find(|a| a.site == j) {
+            Some(a) => a.share += change,
+            None => {
+                allocs.push(Allocation {
+                    site: j,
+                    share: change,
+                });
+                self.served_at[j].push(k);
+            }
+        }
+        allocs.retain(|a| a.share > SHARE_EPSILON);
+    }
+}
+
+/// An `f64` ordered by `total_cmp`, for the queue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ordered(f64);
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+
+    /// Schools S1, S2, S3 at km 0, 4, 8 with `s1_places`, 20 and 100 places; villages a, b,
+    /// c at km 0, 3, 5 with 20 people each; a reaches only S1, b reaches S1 and S2, c
+    /// reaches S2 and S3.
+    fn chain_town(s1_places: f64) -> SitingProblem {
+        let village = |id: &str| DemandPoint {
+            id: id.into(),
+            demand: 20.0,
+            weight: 20.0,
+        };
+        let school = |id: &str, places: f64| Site {
+            id: id.into(),
+            capacity: Some(places),
+            fixed_cost: 0.0,
+            status: SiteStatus::Existing,
+        };
+        SitingProblem::new(
+            Objective::PMedian,
+            Limits::default(),
+            vec![village("a"), village("b"), village("c")],
+            vec![
+                school("S1", s1_places),
+                school("S2", 20.0),
+                school("S3", 100.0),
+            ],
+            vec![
+                (0, 0, 0.0),
+                (1, 0, 3.0),
+                (1, 1, 1.0),
+                (2, 1, 1.0),
+                (2, 2, 3.0),
+            ],
+        )
+        .expect("a valid problem")
+    }
+
+    fn whole(site: usize) -> Vec<Allocation> {
+        vec![Allocation { site, share: 1.0 }]
+    }
+
+    /// b fills S1 and c fills S2, so a finds no room in reach. The only chain: a into S1,
+    /// b from S1 to S2 (1 km instead of 3: −2 per person), c from S2 to S3 (3 km instead
+    /// of 1: +2), ending at S3's room.
+    #[test]
+    fn a_point_is_served_by_moving_others_along_a_chain() {
+        let problem = chain_town(20.0);
+        let form = MinForm::new(&problem);
+        let open = [true, true, true];
+        let mut allocations = vec![Vec::new(), whole(0), whole(1)];
+        let mut room = [0.0, 0.0, 100.0];
+        let left = Chains::new(&form, &open, &mut allocations, &mut room).serve(0, 1.0);
+        assert_eq!(left, 0.0);
+        assert_eq!(allocations, [whole(0), whole(1), whole(2)]);
+        assert_eq!(room, [0.0, 0.0, 80.0]);
+    }
+
+    /// With S3 closed no chain ends at a site with room: a stays out and nobody moves.
+    #[test]
+    fn without_a_site_with_room_in_reach_nothing_moves() {
+        let problem = chain_town(20.0);
+        let form = MinForm::new(&problem);
+        let open = [true, true, false];
+        let mut allocations = vec![Vec::new(), whole(0), whole(1)];
+        let mut room = [0.0, 0.0, 100.0];
+        let left = Chains::new(&form, &open, &mut allocations, &mut room).serve(0, 1.0);
+        assert_eq!(left, 1.0);
+        assert_eq!(allocations, [Vec::new(), whole(0), whole(1)]);
+    }
+
+    /// With 30 places at S1, 10 of a's people fit there at once; the other 10 go by the
+    /// chain, so b and c end split half and half.
+    #[test]
+    fn direct_room_is_used_before_the_chain_carries_the_rest() {
+        let problem = chain_town(30.0);
+        let form = MinForm::new(&problem);
+        let open = [true, true, true];
+        let mut allocations = vec![Vec::new(), whole(0), whole(1)];
+        let mut room = [10.0, 0.0, 100.0];
+        let left = Chains::new(&form, &open, &mut allocations, &mut room).serve(0, 1.0);
+        assert_eq!(left, 0.0);
+        let half = |site| Allocation { site, share: 0.5 };
+        assert_eq!(
+            allocations,
+            [whole(0), vec![half(0), half(1)], vec![half(1), half(2)]]
+        );
+        assert_eq!(room, [0.0, 0.0, 90.0]);
+    }
+}
