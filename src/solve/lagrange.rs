@@ -19,7 +19,10 @@
 //! stays valid, if less tight.
 
 use super::form::MinForm;
+use super::Ordered;
 use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::time::Instant;
 
 /// Starting step size of the subgradient method (Polyak's θ).
@@ -274,30 +277,123 @@ fn knapsack(form: &MinForm, j: usize, multipliers: &[f64]) -> Knapsack {
 /// negative first): exactly `p` in all when `p` is set, otherwise every one worth opening;
 /// never more new candidates than `max_new`.
 fn choose_sites(form: &MinForm, worth: &[f64]) -> Vec<bool> {
-    let problem = form.problem;
-    let limits = problem.limits();
-    let mut open = form.forced.clone();
-    let mut count = open.iter().filter(|&&o| o).count();
-    let mut order: Vec<usize> = (0..worth.len()).filter(|&j| !open[j]).collect();
+    let mut opening = Opening::new(form, None);
+    let mut order: Vec<usize> = (0..worth.len()).filter(|&j| !opening.open[j]).collect();
     order.sort_by(|&a, &b| worth[a].total_cmp(&worth[b]).then(a.cmp(&b)));
-    let mut new_candidates = 0;
     for j in order {
-        let enough = match limits.p {
-            Some(p) => count >= p,
-            None => worth[j] >= 0.0,
-        };
-        if enough {
+        if opening.enough(worth[j]) {
             break;
         }
-        let candidate = problem.sites()[j].status == crate::model::SiteStatus::Candidate;
-        if candidate && limits.max_new.is_some_and(|max| new_candidates >= max) {
+        if opening.allows(j) {
+            opening.add(j);
+        }
+    }
+    opening.open
+}
+
+/// A plan's sites from multipliers, for a start: each point is worth its multiplier until
+/// a site takes it, the site that gains most from the points still worth more than their
+/// trip there (as many as its capacity holds) opens next, and the points it takes are worth
+/// their trip from then on. Unlike the relaxation's choice, sites that would serve the same
+/// people do not all open. Keeps to `p`, `max_new` and the budget.
+pub fn greedy_plan(form: &MinForm, multipliers: &[f64]) -> Vec<bool> {
+    let budget = form.problem.limits().budget;
+    let mut opening = Opening::new(form, budget);
+    let mut value = multipliers.to_vec();
+    for j in (0..opening.open.len()).filter(|&j| form.forced[j]) {
+        take_points(form, j, &mut value);
+    }
+    let worth = |j: usize, value: &[f64]| form.open_cost[j] + knapsack(form, j, value).value;
+    // A site's worth only rises as points are taken, so a worth computed earlier is a lower
+    // bound on today's: a site whose fresh worth is still the least is the best one.
+    let mut queue: BinaryHeap<(Reverse<Ordered>, Reverse<usize>)> = (0..opening.open.len())
+        .filter(|&j| !opening.open[j])
+        .map(|j| (Reverse(Ordered(worth(j, &value))), Reverse(j)))
+        .collect();
+    while let Some((Reverse(Ordered(earlier)), Reverse(j))) = queue.pop() {
+        let now = worth(j, &value);
+        if now > earlier {
+            queue.push((Reverse(Ordered(now)), Reverse(j)));
             continue;
         }
-        new_candidates += usize::from(candidate);
-        open[j] = true;
-        count += 1;
+        if opening.enough(now) {
+            break;
+        }
+        if opening.allows(j) {
+            opening.add(j);
+            take_points(form, j, &mut value);
+        }
     }
-    open
+    opening.open
+}
+
+/// Lowers the worth of the points site `j` takes at `value` to their trip there (in
+/// proportion to the share taken).
+fn take_points(form: &MinForm, j: usize, value: &mut [f64]) {
+    let arcs: Vec<(usize, usize)> = form.by_site.of(j).collect();
+    for (i, share) in knapsack(form, j, value).shares {
+        let arc = arcs
+            .iter()
+            .find(|&&(point, _)| point == i)
+            .map(|&(_, arc)| arc)
+            .expect("the knapsack takes points in reach");
+        value[i] = share * form.arc_cost[arc] + (1.0 - share) * value[i];
+    }
+}
+
+/// Sites opened so far against `p`, `max_new` and (when given) the budget.
+struct Opening<'a> {
+    form: &'a MinForm<'a>,
+    open: Vec<bool>,
+    count: usize,
+    new_candidates: usize,
+    spent: f64,
+    budget: Option<f64>,
+}
+
+impl<'a> Opening<'a> {
+    /// The existing sites open, nothing spent on them.
+    fn new(form: &'a MinForm<'a>, budget: Option<f64>) -> Self {
+        let open = form.forced.clone();
+        let count = open.iter().filter(|&&o| o).count();
+        Self {
+            form,
+            open,
+            count,
+            new_candidates: 0,
+            spent: 0.0,
+            budget,
+        }
+    }
+
+    /// Whether no more sites should open, the next best being worth `worth`: `p` reached,
+    /// or (without `p`) no site left worth opening.
+    fn enough(&self, worth: f64) -> bool {
+        match self.form.problem.limits().p {
+            Some(p) => self.count >= p,
+            None => worth >= 0.0,
+        }
+    }
+
+    /// Whether opening `j` keeps to `max_new` and the budget.
+    fn allows(&self, j: usize) -> bool {
+        let site = &self.form.problem.sites()[j];
+        let candidate = site.status == crate::model::SiteStatus::Candidate;
+        let max_new = self.form.problem.limits().max_new;
+        let within_new = !candidate || max_new.is_none_or(|max| self.new_candidates < max);
+        let within_budget = self
+            .budget
+            .is_none_or(|budget| self.spent + site.fixed_cost <= budget * (1.0 + 1e-9));
+        within_new && within_budget
+    }
+
+    fn add(&mut self, j: usize) {
+        let site = &self.form.problem.sites()[j];
+        self.open[j] = true;
+        self.count += 1;
+        self.new_candidates += usize::from(site.status == crate::model::SiteStatus::Candidate);
+        self.spent += site.fixed_cost;
+    }
 }
 
 #[cfg(test)]
@@ -377,6 +473,29 @@ mod tests {
         let found = knapsack(&form, 1, &[100.0; 4]);
         assert_eq!(found.shares, vec![(0, 1.0), (1, 1.0), (2, 1.0 / 3.0)]);
         assert!((found.value - (-80.0 - 100.0 - 40.0 / 3.0)).abs() < 1e-9);
+    }
+
+    /// Schools S1 and S2 both at km 4, S3 at km 0; two to open; each pupil worth 5 km. S1
+    /// and S2 would each save 10 + 60 + 150 + 150 = 370 and the relaxation opens both. Once
+    /// S1 takes the villages, S2 saves nothing and S3 saves 40 on village a: the greedy opens
+    /// S1 and S3, the optimum (a 0, b 40, c 0, d 100: 140 against 180 for S1 and S2).
+    #[test]
+    fn the_greedy_plan_does_not_open_two_sites_for_the_same_people() {
+        let problem = crate::solve::test_problems::villages_on_a_line(
+            crate::model::Limits {
+                p: Some(2),
+                ..Default::default()
+            },
+            &[
+                (4.0, None, crate::model::SiteStatus::Candidate),
+                (4.0, None, crate::model::SiteStatus::Candidate),
+                (0.0, None, crate::model::SiteStatus::Candidate),
+            ],
+        );
+        let form = MinForm::new(&problem);
+        let worth_five_km = [50.0, 100.0, 150.0, 250.0];
+        assert_eq!(relax(&form, &worth_five_km).open, [true, true, false]);
+        assert_eq!(greedy_plan(&form, &worth_five_km), [true, false, true]);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!    place for the people it serves ([`heuristic::relocate`]).
 //! 2. Bound the optimum by Lagrangian relaxation ([`lagrange::bound`]), aiming at the plan;
 //!    without capacities, every few relaxations the sites the relaxation opened start a
-//!    new swap search.
+//!    new swap search; with capacities, on problems of up to some 10^4 points the bound's
+//!    multipliers give a second start ([`lagrange::greedy_plan`]), polished like the first.
 
 use super::form::MinForm;
 use super::heuristic::{self, SwapSearch};
@@ -128,6 +129,15 @@ impl LargeSolver {
                 Some(best.candidate.value)
             },
         );
+        if second_start_pays(&form, &best, bound_found.value, options.gap) {
+            let mut open = lagrange::greedy_plan(&form, &bound_found.multipliers);
+            let start = complete_allocation(&form, &mut open, blind.unserved(), deadline);
+            let found = polish(&form, start, deadline, &mut progress);
+            if found.candidate.better_than(&best.candidate) {
+                progress.plan(form.objective_of(found.candidate.value));
+                best = found;
+            }
+        }
         progress.finish();
         let best = best.candidate;
         if !best.complete {
@@ -151,6 +161,18 @@ impl LargeSolver {
             cutoff: form.objective_of(lagrange::cutoff(&form, best.value)),
         })
     }
+}
+
+/// Whether a capacitated plan `best` still short of the bound by more than `gap` is worth a
+/// second start from the bound's multipliers ([`lagrange::greedy_plan`]). On generated
+/// cities of 2,000 to 10,000 cells that start, polished, cut the gap by 0.4 to 2.2 points
+/// in five cases out of six; on 10^5 cells it did not beat the first plan and cost 25 s
+/// more, so it is left to problems whose allocations the transportation program solves.
+fn second_start_pays(form: &MinForm, best: &Allocated, bound: f64, gap: f64) -> bool {
+    let problem = form.problem;
+    problem.is_capacitated()
+        && problem.demand().len() <= LP_MAX_POINTS
+        && super::relative_gap(best.candidate.value, bound) > gap
 }
 
 /// A plan from the sites `open`, improved by swaps blind to capacity and served (within

@@ -144,6 +144,24 @@ pub fn relative_gap(objective: f64, bound: f64) -> f64 {
     (objective - bound).abs() / objective.abs().max(1.0)
 }
 
+/// An `f64` ordered by `total_cmp`, for priority queues.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ordered(f64);
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
 /// What a solve ends with when nothing went wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {

@@ -10,6 +10,7 @@
 
 use crate::model::Allocation;
 use crate::solve::form::MinForm;
+use crate::solve::Ordered;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -201,24 +202,6 @@ impl<'a> Chains<'a> {
             }
         }
         allocs.retain(|a| a.share > SHARE_EPSILON);
-    }
-}
-
-/// An `f64` ordered by `total_cmp`, for the queue.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Ordered(f64);
-
-impl Eq for Ordered {}
-
-impl PartialOrd for Ordered {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Ordered {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
     }
 }
 
