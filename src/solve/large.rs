@@ -141,7 +141,10 @@ impl LargeSolver {
         progress.finish();
         let best = best.candidate;
         if !best.complete {
-            return Err(SolveError::NoCompletePlan);
+            return Err(match (Instant::now() >= deadline, options.time_limit) {
+                (true, Some(seconds)) => SolveError::NoPlanWithinLimit { seconds },
+                _ => SolveError::NoCompletePlan,
+            });
         }
         let objective = best.assignment.objective_value(problem);
         let bound = form.objective_of(bound_found.value.min(best.value));
@@ -287,7 +290,8 @@ pub(super) fn evaluate(
 ) -> Allocated {
     let problem = form.problem;
     if problem.is_capacitated() && problem.demand().len() > LP_MAX_POINTS {
-        let found = heuristic::price_and_fill(form, open, unserved, &vec![0.0; open.len()]);
+        let zeros = vec![0.0; open.len()];
+        let found = heuristic::price_and_fill(form, open, unserved, &zeros, deadline);
         return Allocated {
             candidate: candidate(form, found.assignment, found.unserved.is_empty()),
             prices: Some(found.prices),

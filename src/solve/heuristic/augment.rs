@@ -13,9 +13,15 @@ use crate::solve::form::MinForm;
 use crate::solve::Ordered;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::time::Instant;
 
 /// Shares below this are rounding noise and are dropped.
 const SHARE_EPSILON: f64 = 1e-12;
+
+/// A chain search gives up after reaching this many full sites: where no room is that
+/// near, the area lacks capacity and the caller opens a site there instead. (On the
+/// generated city of 10^5 cells the plan is the same as with no limit.)
+const MOST_FULL_SITES: usize = 64;
 
 /// The allocation being repaired: who is served where, and the places left.
 pub struct Chains<'a> {
@@ -25,6 +31,8 @@ pub struct Chains<'a> {
     room: &'a mut [f64],
     /// The points each site serves (possibly no longer, which is checked when read).
     served_at: Vec<Vec<usize>>,
+    /// No chain is searched after this.
+    deadline: Instant,
 }
 
 /// A step of a chain: into `site`, from the previous site or (for the first) from the point
@@ -36,12 +44,14 @@ struct Step {
 }
 
 impl<'a> Chains<'a> {
-    /// Repairs `allocations` from `open`, with `room[j]` the places left at site `j`.
+    /// Repairs `allocations` from `open`, with `room[j]` the places left at site `j`, until
+    /// `deadline`.
     pub fn new(
         form: &'a MinForm<'a>,
         open: &'a [bool],
         allocations: &'a mut [Vec<Allocation>],
         room: &'a mut [f64],
+        deadline: Instant,
     ) -> Self {
         let mut served_at = vec![Vec::new(); open.len()];
         for (i, allocs) in allocations.iter().enumerate() {
@@ -55,14 +65,15 @@ impl<'a> Chains<'a> {
             allocations,
             room,
             served_at,
+            deadline,
         }
     }
 
-    /// Serves as much as it can of the share `left` of point `i`; returns the share still
-    /// left unserved.
+    /// Serves as much as it can of the share `left` of point `i` (nothing once the deadline
+    /// has passed); returns the share still left unserved.
     pub fn serve(&mut self, i: usize, mut left: f64) -> f64 {
         let need = self.form.problem.demand()[i].demand;
-        while left * need > SHARE_EPSILON * need.max(1.0) {
+        while left * need > SHARE_EPSILON * need.max(1.0) && Instant::now() < self.deadline {
             let Some((target, steps)) = self.cheapest_chain(i) else {
                 break;
             };
@@ -94,6 +105,7 @@ impl<'a> Chains<'a> {
                 queue.push((Reverse(Ordered(per_person)), j));
             }
         }
+        let mut full_sites = 0;
         while let Some((Reverse(Ordered(reached)), j)) = queue.pop() {
             if settled[j] || reached > cost[j] {
                 continue;
@@ -101,6 +113,10 @@ impl<'a> Chains<'a> {
             settled[j] = true;
             if self.room[j] > SHARE_EPSILON {
                 return Some((j, steps));
+            }
+            full_sites += 1;
+            if full_sites > MOST_FULL_SITES {
+                return None;
             }
             for &k in &self.served_at[j] {
                 let Some(here) = self.per_person_at(k, j) else {
@@ -245,6 +261,10 @@ mod tests {
         .expect("a valid problem")
     }
 
+    fn far_off() -> Instant {
+        Instant::now() + std::time::Duration::from_secs(60)
+    }
+
     fn whole(site: usize) -> Vec<Allocation> {
         vec![Allocation { site, share: 1.0 }]
     }
@@ -259,10 +279,24 @@ mod tests {
         let open = [true, true, true];
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [0.0, 0.0, 100.0];
-        let left = Chains::new(&form, &open, &mut allocations, &mut room).serve(0, 1.0);
+        let left = Chains::new(&form, &open, &mut allocations, &mut room, far_off()).serve(0, 1.0);
         assert_eq!(left, 0.0);
         assert_eq!(allocations, [whole(0), whole(1), whole(2)]);
         assert_eq!(room, [0.0, 0.0, 80.0]);
+    }
+
+    /// The chain of the first test exists, but a deadline already passed stops the search.
+    #[test]
+    fn nothing_moves_after_the_deadline() {
+        let problem = chain_town(20.0);
+        let form = MinForm::new(&problem);
+        let open = [true, true, true];
+        let mut allocations = vec![Vec::new(), whole(0), whole(1)];
+        let mut room = [0.0, 0.0, 100.0];
+        let passed = Instant::now();
+        let left = Chains::new(&form, &open, &mut allocations, &mut room, passed).serve(0, 1.0);
+        assert_eq!(left, 1.0);
+        assert_eq!(room, [0.0, 0.0, 100.0]);
     }
 
     /// With S3 closed no chain ends at a site with room: a stays out and nobody moves.
@@ -273,7 +307,7 @@ mod tests {
         let open = [true, true, false];
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [0.0, 0.0, 100.0];
-        let left = Chains::new(&form, &open, &mut allocations, &mut room).serve(0, 1.0);
+        let left = Chains::new(&form, &open, &mut allocations, &mut room, far_off()).serve(0, 1.0);
         assert_eq!(left, 1.0);
         assert_eq!(allocations, [Vec::new(), whole(0), whole(1)]);
     }
@@ -287,7 +321,7 @@ mod tests {
         let open = [true, true, true];
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [10.0, 0.0, 100.0];
-        let left = Chains::new(&form, &open, &mut allocations, &mut room).serve(0, 1.0);
+        let left = Chains::new(&form, &open, &mut allocations, &mut room, far_off()).serve(0, 1.0);
         assert_eq!(left, 0.0);
         let half = |site| Allocation { site, share: 0.5 };
         assert_eq!(

@@ -13,6 +13,7 @@ use super::swap::{two_cheapest, Options};
 use super::transport::Transport;
 use crate::model::{Allocation, Assignment};
 use crate::solve::form::MinForm;
+use std::time::Instant;
 
 /// Rounds of price adjustment.
 const ROUNDS: usize = 60;
@@ -21,18 +22,23 @@ const ROUNDS: usize = 60;
 const RELEASE: f64 = 0.3;
 
 /// Serves the demand from `open` at prices adjusted to the capacities, starting from
-/// `prices`; `unserved[i]` is what leaving point `i` out costs.
+/// `prices`; `unserved[i]` is what leaving point `i` out costs. After `deadline` prices are
+/// no longer adjusted and nobody more is served along chains.
 pub fn price_and_fill(
     form: &MinForm,
     open: &[bool],
     unserved: &[f64],
     prices: &[f64],
+    deadline: Instant,
 ) -> Transport {
     let problem = form.problem;
     let demand = problem.demand();
     let mut price: Vec<f64> = prices.to_vec();
     let room: Vec<f64> = (0..open.len()).map(|j| form.capacity(j)).collect();
     for _ in 0..ROUNDS {
+        if Instant::now() >= deadline {
+            break;
+        }
         let choices = choose(form, open, unserved, &price);
         let mut load = vec![0.0; open.len()];
         let mut drawn: Vec<Vec<(f64, f64)>> = vec![Vec::new(); open.len()];
@@ -57,7 +63,7 @@ pub fn price_and_fill(
             break;
         }
     }
-    fill(form, open, unserved, &price)
+    fill(form, open, unserved, &price, deadline)
 }
 
 /// The smallest rise in price that turns away `excess` people: the margin of the point at
@@ -85,7 +91,13 @@ fn choose(form: &MinForm, open: &[bool], unserved: &[f64], price: &[f64]) -> Vec
 
 /// Serves points in order of regret at the final prices, each at its cheapest priced
 /// sites with room (split between them when one cannot hold it all, unless single-source).
-fn fill(form: &MinForm, open: &[bool], unserved: &[f64], price: &[f64]) -> Transport {
+fn fill(
+    form: &MinForm,
+    open: &[bool],
+    unserved: &[f64],
+    price: &[f64],
+    deadline: Instant,
+) -> Transport {
     let problem = form.problem;
     let demand = problem.demand();
     let single = problem.limits().single_source;
@@ -140,7 +152,7 @@ fn fill(form: &MinForm, open: &[bool], unserved: &[f64], price: &[f64]) -> Trans
             .map(|(i, _)| i)
             .collect(),
         false => {
-            let mut chains = Chains::new(form, open, &mut allocations, &mut room);
+            let mut chains = Chains::new(form, open, &mut allocations, &mut room, deadline);
             left_out
                 .into_iter()
                 .filter(|&(i, left)| chains.serve(i, left) > 1e-9)
@@ -240,7 +252,13 @@ mod tests {
             ],
         );
         let form = MinForm::new(&problem);
-        let found = price_and_fill(&form, &[true, true], &[1e9; 4], &[0.0, 0.0]);
+        let found = price_and_fill(
+            &form,
+            &[true, true],
+            &[1e9; 4],
+            &[0.0, 0.0],
+            Instant::now() + std::time::Duration::from_secs(60),
+        );
         assert!(found.unserved.is_empty());
         let loads = found.assignment.loads(&problem);
         assert!(loads.iter().all(|&load| load <= 55.0 + 1e-9), "{loads:?}");
