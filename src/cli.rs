@@ -204,8 +204,9 @@ pub struct SolveArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Stop after this many seconds and keep the best plan found, reported as `feasible` with
-    /// its proven bound.
+    /// Stop after this many seconds of solving and keep the best plan found, reported as
+    /// `feasible` with its proven bound (reading the tables and writing the outputs come on
+    /// top).
     #[arg(long, value_name = "SECONDS", default_value_t = 600.0, value_parser = positive)]
     pub time_limit: f64,
 
