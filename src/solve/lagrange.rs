@@ -330,12 +330,12 @@ pub fn greedy_plan(form: &MinForm, multipliers: &[f64]) -> Vec<bool> {
 /// Lowers the worth of the points site `j` takes at `value` to their trip there (in
 /// proportion to the share taken).
 fn take_points(form: &MinForm, j: usize, value: &mut [f64]) {
+    // In increasing order of point, as `BySite::of` lists them.
     let arcs: Vec<(usize, usize)> = form.by_site.of(j).collect();
     for (i, share) in knapsack(form, j, value).shares {
         let arc = arcs
-            .iter()
-            .find(|&&(point, _)| point == i)
-            .map(|&(_, arc)| arc)
+            .binary_search_by_key(&i, |&(point, _)| point)
+            .map(|found| arcs[found].1)
             .expect("the knapsack takes points in reach");
         value[i] = share * form.arc_cost[arc] + (1.0 - share) * value[i];
     }

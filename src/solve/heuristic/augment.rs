@@ -5,8 +5,8 @@
 //! with room is reached. The cheapest such chain is a shortest path over the open sites,
 //! where stepping from site `j` to site `m` through a point `k` served at `j` costs what
 //! moving one of `k`'s people from `j` to `m` adds. Chains are pushed until the point is
-//! served or no site with room can be reached, which proves it cannot be served without
-//! opening another site.
+//! served or no site with room is found within [`MOST_FULL_SITES`] full ones: then the area
+//! lacks capacity, and the caller opens a site there rather than follow a longer chain.
 
 use crate::model::Allocation;
 use crate::solve::form::MinForm;
@@ -118,13 +118,10 @@ impl<'a> Chains<'a> {
             if full_sites > MOST_FULL_SITES {
                 return None;
             }
-            for &k in &self.served_at[j] {
+            for &k in self.served_at[j].iter().filter(|&&k| k != i) {
                 let Some(here) = self.per_person_at(k, j) else {
                     continue;
                 };
-                if k == i {
-                    continue;
-                }
                 for (m, there) in self.options(k) {
                     let through = reached + there - here;
                     if m != j && !settled[m] && through < cost[m] {
@@ -154,7 +151,9 @@ impl<'a> Chains<'a> {
 
     /// What one of `k`'s people costs at site `j`, if `k` is served there.
     fn per_person_at(&self, k: usize, j: usize) -> Option<f64> {
-        self.allocations[k].iter().find(|a| a.site == j)?;
+        if self.share(k, j) <= 0.0 {
+            return None;
+        }
         self.options(k).find(|&(m, _)| m == j).map(|(_, c)| c)
     }
 
@@ -177,6 +176,7 @@ impl<'a> Chains<'a> {
         people
     }
 
+    /// Point `k`'s share served at site `j` (0 when none).
     fn share(&self, k: usize, j: usize) -> f64 {
         self.allocations[k]
             .iter()

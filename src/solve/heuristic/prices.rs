@@ -173,9 +173,10 @@ fn fill(
     }
 }
 
-/// Serves single-source point `i` (all of it, as fill leaves it) at one of its open sites by moving whole
-/// points already there to other open sites with room. Whether it worked; nothing changes
-/// when it did not. (Split service finds room along longer chains: [`Chains`].)
+/// Serves single-source point `i` (all of it, as fill leaves it) at one of its open sites
+/// by moving whole points already there to other open sites with room. Whether it worked;
+/// nothing changes when it did not. (Split service finds room along longer chains:
+/// [`Chains`].)
 fn make_way(
     form: &MinForm,
     open: &[bool],
