@@ -31,8 +31,22 @@ pub struct Chains<'a> {
     room: &'a mut [f64],
     /// The points each site serves (possibly no longer, which is checked when read).
     served_at: Vec<Vec<usize>>,
+    /// Each site's cheapest ways out ([`Exit`]), worked out when a search first steps
+    /// through the site and forgotten when the people it serves change: a site's exits
+    /// depend only on who is there, and one search after another crosses the same full
+    /// sites.
+    exits: Vec<Option<Vec<Exit>>>,
     /// No chain is searched after this.
     deadline: Instant,
+}
+
+/// The cheapest move of one person from a site to another open site `to`: one of
+/// `point`'s people, at `extra` per person more (or less) than where they are.
+#[derive(Debug, Clone, Copy)]
+struct Exit {
+    to: usize,
+    extra: f64,
+    point: usize,
 }
 
 /// A step of a chain: into `site`, from the previous site or (for the first) from the point
@@ -65,6 +79,7 @@ impl<'a> Chains<'a> {
             allocations,
             room,
             served_at,
+            exits: vec![None; open.len()],
             deadline,
         }
     }
@@ -89,7 +104,7 @@ impl<'a> Chains<'a> {
 
     /// The cheapest chain from point `i` to a site with room, as the site reached and the
     /// step into each site on the way (indexed by site).
-    fn cheapest_chain(&self, i: usize) -> Option<(usize, Vec<Option<Step>>)> {
+    fn cheapest_chain(&mut self, i: usize) -> Option<(usize, Vec<Option<Step>>)> {
         let site_count = self.open.len();
         let mut cost = vec![f64::INFINITY; site_count];
         let mut steps: Vec<Option<Step>> = vec![None; site_count];
@@ -118,24 +133,55 @@ impl<'a> Chains<'a> {
             if full_sites > MOST_FULL_SITES {
                 return None;
             }
-            for &k in self.served_at[j].iter().filter(|&&k| k != i) {
-                let Some(here) = self.per_person_at(k, j) else {
-                    continue;
-                };
-                for (m, there) in self.options(k) {
-                    let through = reached + there - here;
-                    if m != j && !settled[m] && through < cost[m] {
-                        cost[m] = through;
-                        steps[m] = Some(Step {
-                            point: k,
-                            from: Some(j),
-                        });
-                        queue.push((Reverse(Ordered(through)), m));
-                    }
+            // Point `i` itself is no way out of a site: its own people are the ones to place.
+            let serves_i = self.share(i, j) > 0.0;
+            let exits = match serves_i {
+                true => self.exits_without(j, Some(i)),
+                false => self.exits[j]
+                    .take()
+                    .unwrap_or_else(|| self.exits_without(j, None)),
+            };
+            for exit in &exits {
+                let through = reached + exit.extra;
+                if !settled[exit.to] && through < cost[exit.to] {
+                    cost[exit.to] = through;
+                    steps[exit.to] = Some(Step {
+                        point: exit.point,
+                        from: Some(j),
+                    });
+                    queue.push((Reverse(Ordered(through)), exit.to));
                 }
+            }
+            if !serves_i {
+                self.exits[j] = Some(exits);
             }
         }
         None
+    }
+
+    /// The cheapest move out of site `j` to each open site that someone served there can
+    /// reach, leaving out the people of point `skip`. Of equally cheap moves the first
+    /// point served there is taken.
+    fn exits_without(&self, j: usize, skip: Option<usize>) -> Vec<Exit> {
+        let mut exits: Vec<Exit> = Vec::new();
+        for &k in self.served_at[j].iter().filter(|&&k| Some(k) != skip) {
+            let Some(here) = self.per_person_at(k, j) else {
+                continue;
+            };
+            exits.extend(
+                self.options(k)
+                    .filter(|&(m, _)| m != j)
+                    .map(|(m, there)| Exit {
+                        to: m,
+                        extra: there - here,
+                        point: k,
+                    }),
+            );
+        }
+        // A stable sort keeps the points' order among equal moves to the same site.
+        exits.sort_by(|a, b| a.to.cmp(&b.to).then(a.extra.total_cmp(&b.extra)));
+        exits.dedup_by_key(|exit| exit.to);
+        exits
     }
 
     /// Point `k`'s open sites in reach with the cost per person of serving there.
@@ -206,6 +252,7 @@ impl<'a> Chains<'a> {
 
     /// Changes point `k`'s share at site `j` by `change`.
     fn add(&mut self, k: usize, j: usize, change: f64) {
+        self.exits[j] = None;
         let allocs = &mut self.allocations[k];
         match allocs.iter_mut().find(|a| a.site == j) {
             Some(a) => a.share += change,
@@ -310,6 +357,49 @@ mod tests {
         let left = Chains::new(&form, &open, &mut allocations, &mut room, far_off()).serve(0, 1.0);
         assert_eq!(left, 1.0);
         assert_eq!(allocations, [Vec::new(), whole(0), whole(1)]);
+    }
+
+    /// Two villages that reach only S1 come one after the other. S1 holds b and d; a's chain
+    /// moves b on to S2 (1 km further per person, against 4 for d to S3), which leaves S1
+    /// without b. a2's chain must then move d: a way out through b, remembered from a's
+    /// search, would carry nobody.
+    #[test]
+    fn a_site_s_ways_out_follow_the_people_who_left_it() {
+        let village = |id: &str| DemandPoint {
+            id: id.into(),
+            demand: 20.0,
+            weight: 20.0,
+        };
+        let school = |id: &str, places: f64| Site {
+            id: id.into(),
+            capacity: Some(places),
+            fixed_cost: 0.0,
+            status: SiteStatus::Existing,
+        };
+        let problem = SitingProblem::new(
+            Objective::PMedian,
+            Limits::default(),
+            ["a", "a2", "b", "d"].map(village).to_vec(),
+            vec![school("S1", 40.0), school("S2", 40.0), school("S3", 100.0)],
+            vec![
+                (0, 0, 0.0),
+                (1, 0, 0.0),
+                (2, 0, 1.0),
+                (2, 1, 2.0),
+                (3, 0, 1.0),
+                (3, 2, 5.0),
+            ],
+        )
+        .expect("a valid problem");
+        let form = MinForm::new(&problem);
+        let open = [true, true, true];
+        let mut allocations = vec![Vec::new(), Vec::new(), whole(0), whole(0)];
+        let mut room = [0.0, 40.0, 100.0];
+        let mut chains = Chains::new(&form, &open, &mut allocations, &mut room, far_off());
+        assert_eq!(chains.serve(0, 1.0), 0.0);
+        assert_eq!(chains.serve(1, 1.0), 0.0);
+        assert_eq!(allocations, [whole(0), whole(0), whole(1), whole(2)]);
+        assert_eq!(room, [0.0, 20.0, 80.0]);
     }
 
     /// With 30 places at S1, 10 of a's people fit there at once; the other 10 go by the
