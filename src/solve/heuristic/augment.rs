@@ -273,16 +273,19 @@ mod tests {
     use super::*;
     use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
 
-    /// Schools S1, S2, S3 at km 0, 4, 8 with `s1_places`, 20 and 100 places; villages a, b,
-    /// c at km 0, 3, 5 with 20 people each; a reaches only S1, b reaches S1 and S2, c
-    /// reaches S2 and S3.
-    fn chain_town(s1_places: f64) -> SitingProblem {
-        let village = |id: &str| DemandPoint {
-            id: id.into(),
+    /// Villages of 20 people each, existing schools with the places given, and the arcs
+    /// (village, school, km).
+    fn town(
+        villages: &[&str],
+        schools: &[(&str, f64)],
+        arcs: Vec<(usize, usize, f64)>,
+    ) -> SitingProblem {
+        let village = |id: &&str| DemandPoint {
+            id: (*id).into(),
             demand: 20.0,
             weight: 20.0,
         };
-        let school = |id: &str, places: f64| Site {
+        let school = |&(id, places): &(&str, f64)| Site {
             id: id.into(),
             capacity: Some(places),
             fixed_cost: 0.0,
@@ -291,12 +294,19 @@ mod tests {
         SitingProblem::new(
             Objective::PMedian,
             Limits::default(),
-            vec![village("a"), village("b"), village("c")],
-            vec![
-                school("S1", s1_places),
-                school("S2", 20.0),
-                school("S3", 100.0),
-            ],
+            villages.iter().map(village).collect(),
+            schools.iter().map(school).collect(),
+            arcs,
+        )
+        .expect("a valid problem")
+    }
+
+    /// Schools S1, S2, S3 at km 0, 4, 8 with `s1_places`, 20 and 100 places; villages a, b,
+    /// c at km 0, 3, 5; a reaches only S1, b reaches S1 and S2, c reaches S2 and S3.
+    fn chain_town(s1_places: f64) -> SitingProblem {
+        town(
+            &["a", "b", "c"],
+            &[("S1", s1_places), ("S2", 20.0), ("S3", 100.0)],
             vec![
                 (0, 0, 0.0),
                 (1, 0, 3.0),
@@ -305,7 +315,6 @@ mod tests {
                 (2, 2, 3.0),
             ],
         )
-        .expect("a valid problem")
     }
 
     fn far_off() -> Instant {
@@ -365,22 +374,9 @@ mod tests {
     /// search, would carry nobody.
     #[test]
     fn a_site_s_ways_out_follow_the_people_who_left_it() {
-        let village = |id: &str| DemandPoint {
-            id: id.into(),
-            demand: 20.0,
-            weight: 20.0,
-        };
-        let school = |id: &str, places: f64| Site {
-            id: id.into(),
-            capacity: Some(places),
-            fixed_cost: 0.0,
-            status: SiteStatus::Existing,
-        };
-        let problem = SitingProblem::new(
-            Objective::PMedian,
-            Limits::default(),
-            ["a", "a2", "b", "d"].map(village).to_vec(),
-            vec![school("S1", 40.0), school("S2", 40.0), school("S3", 100.0)],
+        let problem = town(
+            &["a", "a2", "b", "d"],
+            &[("S1", 40.0), ("S2", 40.0), ("S3", 100.0)],
             vec![
                 (0, 0, 0.0),
                 (1, 0, 0.0),
@@ -389,8 +385,7 @@ mod tests {
                 (3, 0, 1.0),
                 (3, 2, 5.0),
             ],
-        )
-        .expect("a valid problem");
+        );
         let form = MinForm::new(&problem);
         let open = [true, true, true];
         let mut allocations = vec![Vec::new(), Vec::new(), whole(0), whole(0)];
