@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""The LP relaxation of a capacitated p-median given as tables, solved by HiGHS.
+
+Tells how far defacto's Lagrangian bound is from the best bound its relaxation can give:
+both relax the same model (each point served once, a site serves at most its capacity and
+only when open, x_ij <= y_j, p sites), so at its best the Lagrangian bound equals this LP.
+
+    python3 -m venv /tmp/lp-venv && /tmp/lp-venv/bin/pip install highspy numpy
+    /tmp/lp-venv/bin/python scripts/lp_relaxation.py PROBLEM_DIR [--solver simplex|ipm]
+
+PROBLEM_DIR holds problem.toml and its tables (demand.csv, sites.csv, costs.csv) as written
+by `cargo run --release --example generate`. Prints the LP optimum and the seconds HiGHS
+took. Slow beyond a few thousand points (a 5,000-point city took some 20 minutes).
+"""
+
+import argparse
+import csv
+import time
+import tomllib
+from pathlib import Path
+
+import highspy
+import numpy as np
+
+
+def read_problem(folder: Path):
+    """Demand per point, capacity per site, arcs (point, site, cost of serving all of it), p."""
+    with open(folder / "problem.toml", "rb") as f:
+        problem = tomllib.load(f)
+    point_index, demand = {}, []
+    with open(folder / problem["demand"]) as f:
+        for row in csv.DictReader(f):
+            point_index[row["id"]] = len(demand)
+            demand.append(float(row["demand"]))
+    site_index, capacity = {}, []
+    with open(folder / problem["sites"]) as f:
+        for row in csv.DictReader(f):
+            site_index[row["id"]] = len(capacity)
+            capacity.append(float(row["capacity"]))
+    points, sites, costs = [], [], []
+    with open(folder / problem["costs"]) as f:
+        for row in csv.DictReader(f):
+            i = point_index[row["demand_id"]]
+            points.append(i)
+            sites.append(site_index[row["site_id"]])
+            costs.append(float(row["cost"]) * demand[i])
+    return (
+        np.array(demand),
+        np.array(capacity),
+        np.array(points),
+        np.array(sites),
+        np.array(costs),
+        int(problem["p"]),
+    )
+
+
+def relaxation(demand, capacity, points, sites, costs, p) -> highspy.HighsLp:
+    """Columns: one share x per arc, then one y per site. Rows: each point served once,
+    each site's load within y times its capacity, x <= y per arc, p sites."""
+    n, m, arcs = len(demand), len(capacity), len(points)
+    arc = np.arange(arcs)
+    site = np.arange(m)
+    rows = np.concatenate([points, n + sites, n + site, n + m + arc, n + m + arc, np.full(m, n + m + arcs)])
+    cols = np.concatenate([arc, arc, arcs + site, arc, arcs + sites, arcs + site])
+    values = np.concatenate([np.ones(arcs), demand[points], -capacity, np.ones(arcs), -np.ones(arcs), np.ones(m)])
+    order = np.lexsort((rows, cols))
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_col_ = arcs + m
+    lp.num_row_ = n + m + arcs + 1
+    lp.col_cost_ = np.concatenate([costs, np.zeros(m)])
+    lp.col_lower_ = np.zeros(arcs + m)
+    lp.col_upper_ = np.ones(arcs + m)
+    lp.row_lower_ = np.concatenate([np.ones(n), np.full(m + arcs, -inf), [p]])
+    lp.row_upper_ = np.concatenate([np.ones(n), np.zeros(m + arcs), [p]])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(cols[order], np.arange(arcs + m + 1)).astype(np.int32)
+    lp.a_matrix_.index_ = rows[order].astype(np.int32)
+    lp.a_matrix_.value_ = values[order]
+    return lp
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="folder with problem.toml and its tables")
+    parser.add_argument("--solver", default="simplex", choices=["simplex", "ipm"])
+    args = parser.parse_args()
+    lp = relaxation(*read_problem(args.folder))
+    highs = highspy.Highs()
+    highs.setOptionValue("solver", args.solver)
+    highs.passModel(lp)
+    started = time.time()
+    highs.run()
+    print(f"LP {highs.getInfo().objective_function_value:.1f} in {time.time() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
