@@ -9,7 +9,8 @@ only when open, x_ij <= y_j, p sites), so at its best the Lagrangian bound equal
     /tmp/lp-venv/bin/python scripts/lp_relaxation.py PROBLEM_DIR [--solver simplex|ipm]
 
 PROBLEM_DIR holds problem.toml and its tables (demand.csv, sites.csv, costs.csv) as written
-by `cargo run --release --example generate`. Prints the LP optimum and the seconds HiGHS
+by `cargo run --release --example generate -- city`: a p-median without opening costs, each
+trip weighted by the point's demand, every site with a capacity. Prints the LP optimum and the seconds HiGHS
 took. Slow beyond a few thousand points (a 5,000-point city took some 20 minutes).
 """
 
@@ -60,9 +61,16 @@ def relaxation(demand, capacity, points, sites, costs, p) -> highspy.HighsLp:
     n, m, arcs = len(demand), len(capacity), len(points)
     arc = np.arange(arcs)
     site = np.arange(m)
-    rows = np.concatenate([points, n + sites, n + site, n + m + arc, n + m + arc, np.full(m, n + m + arcs)])
-    cols = np.concatenate([arc, arc, arcs + site, arc, arcs + sites, arcs + site])
-    values = np.concatenate([np.ones(arcs), demand[points], -capacity, np.ones(arcs), -np.ones(arcs), np.ones(m)])
+    # (row, column, value) triples, block by block.
+    blocks = [
+        (points, arc, np.ones(arcs)),  # each point's shares sum to 1
+        (n + sites, arc, demand[points]),  # the people a site serves ...
+        (n + site, arcs + site, -capacity),  # ... are at most y times its capacity
+        (n + m + arc, arc, np.ones(arcs)),  # x_ij ...
+        (n + m + arc, arcs + sites, -np.ones(arcs)),  # ... <= y_j
+        (np.full(m, n + m + arcs), arcs + site, np.ones(m)),  # p sites
+    ]
+    rows, cols, values = (np.concatenate(part) for part in zip(*blocks))
     order = np.lexsort((rows, cols))
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
