@@ -1,6 +1,13 @@
 //! Small problems worked by hand, shared by the solvers' tests.
 
 use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+use std::time::{Duration, Instant};
+
+/// A deadline a minute away: time enough for any hand-worked problem, so a test sees the
+/// search run to its end.
+pub fn far_off() -> Instant {
+    Instant::now() + Duration::from_secs(60)
+}
 
 /// Villages a, b, c, d at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils (weight = pupils), and
 /// schools S1, S2, … at the given km with their capacity and status; costs are km, every

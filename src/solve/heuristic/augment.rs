@@ -272,6 +272,7 @@ impl<'a> Chains<'a> {
 mod tests {
     use super::*;
     use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+    use crate::solve::test_problems::far_off;
 
     /// Villages of 20 people each, existing schools with the places given, and the arcs
     /// (village, school, km).
@@ -315,10 +316,6 @@ mod tests {
                 (2, 2, 3.0),
             ],
         )
-    }
-
-    fn far_off() -> Instant {
-        Instant::now() + std::time::Duration::from_secs(60)
     }
 
     fn whole(site: usize) -> Vec<Allocation> {

@@ -237,7 +237,7 @@ fn make_way(
 mod tests {
     use super::*;
     use crate::model::{Limits, SiteStatus};
-    use crate::solve::test_problems::villages_on_a_line;
+    use crate::solve::test_problems::{far_off, villages_on_a_line};
 
     /// Villages at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils; schools open at km 2 and km 6
     /// with 55 places each. Nearest-school service would put 60 at km 2; the prices must
@@ -253,13 +253,7 @@ mod tests {
             ],
         );
         let form = MinForm::new(&problem);
-        let found = price_and_fill(
-            &form,
-            &[true, true],
-            &[1e9; 4],
-            &[0.0, 0.0],
-            Instant::now() + std::time::Duration::from_secs(60),
-        );
+        let found = price_and_fill(&form, &[true, true], &[1e9; 4], &[0.0, 0.0], far_off());
         assert!(found.unserved.is_empty());
         let loads = found.assignment.loads(&problem);
         assert!(loads.iter().all(|&load| load <= 55.0 + 1e-9), "{loads:?}");
