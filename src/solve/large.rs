@@ -14,7 +14,7 @@
 //!    multipliers give a second start ([`lagrange::greedy_plan`]), polished like the first.
 
 use super::form::MinForm;
-use super::heuristic::{self, SwapSearch};
+use super::heuristic::{self, Dice, SwapSearch};
 use super::progress::Progress;
 use super::{lagrange, Outcome, Solution, SolveError, SolveOptions, Solver, Status};
 use crate::model::{Assignment, SiteStatus, SitingProblem};
@@ -38,6 +38,12 @@ const LP_MAX_POINTS: usize = 20_000;
 /// bound has the rest: on the 10^6 city a polishing pass took a minute and gained 0.02 %,
 /// while the bound had only the last seconds of the limit.
 const POLISH_SHARE: f64 = 0.5;
+
+/// Where the shakes' dice start: any fixed number, so that runs repeat.
+const SHAKE_SEED: u64 = 1;
+
+/// Each round of polishing starts with a round of shakes, until this many have not paid.
+const SHAKES_FAILED: usize = 2;
 
 /// Passes of priced swaps checked by an allocation, at most.
 const CHECKED_PASSES: usize = 60;
@@ -216,33 +222,25 @@ fn polish(
     progress: &mut Progress,
 ) -> Allocated {
     let cap = price_cap(form);
+    let mut dice = Dice::new(SHAKE_SEED);
+    let mut shakes_failed = 0;
     for _ in 0..CHECKED_PASSES {
-        let Some(prices) = &best.prices else { break };
         if Instant::now() >= deadline {
             break;
         }
-        let capped: Vec<f64> = prices.iter().map(|p| p.min(cap)).collect();
-        let search = SwapSearch::new(form, &capped);
+        let prices: Vec<f64> = match &best.prices {
+            Some(prices) => prices.iter().map(|p| p.min(cap)).collect(),
+            None => vec![0.0; form.problem.sites().len()],
+        };
+        let search = SwapSearch::new(form, &prices);
         let mut improved = None;
-        for most in TRIAL_MOVES {
-            let mut trial = best.candidate.assignment.open.clone();
-            if !search.pass(&mut trial, most) {
-                break;
-            }
-            let found = evaluate(form, &trial, search.unserved(), deadline);
-            if found.candidate.better_than(&best.candidate) {
-                improved = Some(found);
-                break;
-            }
+        if shakes_failed < SHAKES_FAILED {
+            improved = shaken(&search, &best, &mut dice, deadline);
+            shakes_failed += usize::from(improved.is_none());
         }
-        if improved.is_none() {
-            if let Some(moved) = heuristic::relocate(form, &best.candidate.assignment) {
-                let found = evaluate(form, &moved, search.unserved(), deadline);
-                if found.candidate.better_than(&best.candidate) {
-                    improved = Some(found);
-                }
-            }
-        }
+        let improved = improved
+            .or_else(|| swapped(&search, &best, deadline))
+            .or_else(|| relocated(&search, &best, deadline));
         match improved {
             Some(found) => {
                 progress.plan(form.objective_of(found.candidate.value));
@@ -252,6 +250,53 @@ fn polish(
         }
     }
     best
+}
+
+/// The plan after shaking `best`'s sites ([`heuristic::shake`]) under `search`'s prices and
+/// serving the demand anew, if that beats it.
+fn shaken(
+    search: &SwapSearch,
+    best: &Allocated,
+    dice: &mut Dice,
+    deadline: Instant,
+) -> Option<Allocated> {
+    let mut trial = best.candidate.assignment.open.clone();
+    if !heuristic::shake(search, &mut trial, dice, deadline) {
+        return None;
+    }
+    let found = complete_allocation(search.form(), &mut trial, search.unserved(), deadline);
+    found
+        .candidate
+        .better_than(&best.candidate)
+        .then_some(found)
+}
+
+/// The plan after one pass of priced swaps (all its independent moves, else its best one)
+/// and serving the demand anew, if that beats `best`.
+fn swapped(search: &SwapSearch, best: &Allocated, deadline: Instant) -> Option<Allocated> {
+    for most in TRIAL_MOVES {
+        let mut trial = best.candidate.assignment.open.clone();
+        if !search.pass(&mut trial, most) {
+            return None;
+        }
+        let found = evaluate(search.form(), &trial, search.unserved(), deadline);
+        if found.candidate.better_than(&best.candidate) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// The plan with every site moved to the best place for the people it serves
+/// ([`heuristic::relocate`]), if that beats `best`.
+fn relocated(search: &SwapSearch, best: &Allocated, deadline: Instant) -> Option<Allocated> {
+    let form = search.form();
+    let moved = heuristic::relocate(form, &best.candidate.assignment)?;
+    let found = evaluate(form, &moved, search.unserved(), deadline);
+    found
+        .candidate
+        .better_than(&best.candidate)
+        .then_some(found)
 }
 
 /// The allocation from `open`, with sites moved towards anyone it leaves unserved until it

@@ -1,6 +1,7 @@
 //! Small problems worked by hand, shared by the solvers' tests.
 
 use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+use crate::solve::heuristic::Dice;
 use std::time::{Duration, Instant};
 
 /// A deadline a minute away: time enough for any hand-worked problem, so a test sees the
@@ -71,4 +72,51 @@ pub fn school_at_every_village(p: usize, capacity: Option<f64>) -> SitingProblem
         },
         &schools,
     )
+}
+
+/// A capacitated grid town from a fixed sequence of numbers: `n` blocks on a 100 × 100 grid
+/// that are all candidate sites, demand 1–9 (weight = demand), costs the blocks' Manhattan
+/// distance, capacity enough for about `p` sites.
+pub fn grid_town(seed: u64, n: usize, p: usize, single_source: bool) -> SitingProblem {
+    let mut dice = Dice::new(seed);
+    let places: Vec<(f64, f64, f64)> = (0..n)
+        .map(|_| {
+            let x = dice.below(100) as f64;
+            let y = dice.below(100) as f64;
+            (x, y, 1.0 + dice.below(9) as f64)
+        })
+        .collect();
+    let total: f64 = places.iter().map(|p| p.2).sum();
+    let capacity = (1.3 * total / p as f64).ceil();
+    let mut costs = Vec::new();
+    for (i, a) in places.iter().enumerate() {
+        for (j, b) in places.iter().enumerate() {
+            costs.push((i, j, (a.0 - b.0).abs() + (a.1 - b.1).abs()));
+        }
+    }
+    SitingProblem::new(
+        Objective::PMedian,
+        Limits {
+            p: Some(p),
+            single_source,
+            ..Limits::default()
+        },
+        (0..n)
+            .map(|i| DemandPoint {
+                id: format!("d{i}"),
+                demand: places[i].2,
+                weight: places[i].2,
+            })
+            .collect(),
+        (0..n)
+            .map(|j| Site {
+                id: format!("s{j}"),
+                capacity: Some(capacity),
+                fixed_cost: 0.0,
+                status: SiteStatus::Candidate,
+            })
+            .collect(),
+        costs,
+    )
+    .expect("a valid problem")
 }

@@ -14,6 +14,7 @@ mod augment;
 mod local_search;
 mod prices;
 mod relocate;
+mod shake;
 mod single_source;
 mod swap;
 mod transport;
@@ -22,14 +23,15 @@ pub use assign::nearest_open;
 pub use local_search::search;
 pub use prices::price_and_fill;
 pub use relocate::relocate;
+pub use shake::{shake, Dice};
 pub use swap::SwapSearch;
 pub use transport::transport;
 
 #[cfg(test)]
 mod tests {
     use super::search;
-    use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
-    use crate::solve::test_problems::villages_on_a_line;
+    use crate::model::{Limits, SiteStatus, SitingProblem};
+    use crate::solve::test_problems::{grid_town, villages_on_a_line};
     use crate::solve::{ExactSolver, Outcome, SolveOptions, Solver};
     use std::time::{Duration, Instant};
 
@@ -75,54 +77,6 @@ mod tests {
             .iter()
             .all(|a| a.len() == 1 && a[0].share == 1.0));
         assert!((found.assignment.objective_value(&problem) - 160.0).abs() < 1e-9);
-    }
-
-    /// A capacitated grid town from a fixed linear congruential sequence: `n` blocks that are
-    /// all candidate sites, demand 1–9, capacity enough for about `p` sites.
-    fn grid_town(seed: u64, n: usize, p: usize, single_source: bool) -> SitingProblem {
-        let mut state = seed;
-        let mut next = move |modulo: u64| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) % modulo
-        };
-        let places: Vec<(f64, f64, f64)> = (0..n)
-            .map(|_| (next(100) as f64, next(100) as f64, 1.0 + next(9) as f64))
-            .collect();
-        let total: f64 = places.iter().map(|p| p.2).sum();
-        let capacity = (1.3 * total / p as f64).ceil();
-        let mut costs = Vec::new();
-        for (i, a) in places.iter().enumerate() {
-            for (j, b) in places.iter().enumerate() {
-                costs.push((i, j, (a.0 - b.0).abs() + (a.1 - b.1).abs()));
-            }
-        }
-        SitingProblem::new(
-            Objective::PMedian,
-            Limits {
-                p: Some(p),
-                single_source,
-                ..Limits::default()
-            },
-            (0..n)
-                .map(|i| DemandPoint {
-                    id: format!("d{i}"),
-                    demand: places[i].2,
-                    weight: places[i].2,
-                })
-                .collect(),
-            (0..n)
-                .map(|j| Site {
-                    id: format!("s{j}"),
-                    capacity: Some(capacity),
-                    fixed_cost: 0.0,
-                    status: SiteStatus::Candidate,
-                })
-                .collect(),
-            costs,
-        )
-        .unwrap()
     }
 
     /// The heuristic's plan is feasible, serves every point in full and is never better than

