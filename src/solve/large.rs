@@ -4,10 +4,12 @@
 //! 1. Start from the sites that would serve most people nearest to them, improve by swaps
 //!    ([`heuristic::SwapSearch`]) and serve the demand (with capacities, by a
 //!    transportation program; sites are moved towards anyone left unserved).
-//!    With capacities, polish the plan by swaps priced with its capacity prices, each pass
-//!    checked by a fresh allocation, and, when no swap pays, by moving each site to the best
-//!    place for the people it serves ([`heuristic::relocate`]); under a time limit, in its
-//!    first half only, so that the bound has the rest.
+//!    Polish the plan by rounds of shakes ([`heuristic::shake`]: iterated local search
+//!    that gets past the point where no single swap pays) until two rounds have not paid,
+//!    by swaps priced with its capacity prices, and, when no swap pays, by moving each site
+//!    to the best place for the people it serves ([`heuristic::relocate`]), each round
+//!    checked by a fresh allocation; under a time limit, in its first half only, so that the
+//!    bound has the rest.
 //! 2. Bound the optimum by Lagrangian relaxation ([`lagrange::bound`]), aiming at the plan;
 //!    without capacities, every few relaxations the sites the relaxation opened start a
 //!    new swap search; with capacities, on problems of up to some 10^4 points the bound's
@@ -210,11 +212,11 @@ pub(super) fn plan_from(blind: &SwapSearch, mut open: Vec<bool>, deadline: Insta
     complete_allocation(blind.form(), &mut open, blind.unserved(), deadline)
 }
 
-/// Improves a plan with capacities by passes of swaps priced with its allocation's
-/// capacity prices, each pass checked by a fresh allocation: a pass that does not lower the
-/// value is undone and retried with fewer of its best moves, down to one; then every site
-/// is moved to the best place for the people it serves, and the search ends when that
-/// fails too.
+/// Improves a plan round by round, each round's change checked by a fresh allocation and
+/// priced with the last allocation's capacity prices (none without capacities): first a
+/// round of shakes, until two have not paid; else a pass of swaps, undone and retried with
+/// fewer of its best moves, down to one, when it does not lower the value; else every site
+/// moved to the best place for the people it serves. The search ends when all of them fail.
 fn polish(
     form: &MinForm,
     mut best: Allocated,

@@ -17,7 +17,7 @@ const SHAKES_PER_SITE: usize = 3;
 /// Swaps made by one shake, each next to the last.
 const SWAPS_PER_SHAKE: usize = 2;
 
-/// A shake must save at least this share of its area's cost to be kept.
+/// A shake must save at least this share of the plan's value to be kept.
 const IMPROVEMENT: f64 = 1e-9;
 
 /// A fixed sequence of pseudo-random numbers (a linear congruential generator), so that the
@@ -55,6 +55,7 @@ impl Dice {
 pub fn shake(search: &SwapSearch, open: &mut [bool], dice: &mut Dice, deadline: Instant) -> bool {
     let form = search.form();
     let mut options = search.options(open);
+    let threshold = IMPROVEMENT * search.value(open, &options).abs().max(1.0);
     let shakes = SHAKES_PER_SITE * open.iter().filter(|&&o| o).count();
     let mut kept = false;
     for _ in 0..shakes {
@@ -68,13 +69,11 @@ pub fn shake(search: &SwapSearch, open: &mut [bool], dice: &mut Dice, deadline: 
             break;
         };
         let area = Area::around(form, centre);
-        let before = search.area_value(open, &options, &area);
         let was = area.state(open);
         swap_nearby(search, open, &area, centre, dice);
-        search.refresh(open, &mut options, &area.changed(&was, open));
-        search.settle(open, &mut options, &area);
-        let after = search.area_value(open, &options, &area);
-        if after < before - IMPROVEMENT * before.abs().max(1.0) {
+        let mut change = search.refresh(open, &mut options, &area.changed(&was, open));
+        change += search.settle(open, &mut options, &area, threshold);
+        if change < -threshold {
             kept = true;
         } else {
             let changed = area.changed(&was, open);
@@ -137,13 +136,23 @@ mod tests {
     use crate::solve::form::MinForm;
     use crate::solve::test_problems::{far_off, grid_town};
 
-    /// The cheapest way to serve everyone from `p` of the sites, capacities aside, by trying
-    /// every choice.
+    /// The cheapest way to serve everyone from `p` of the sites, by trying every choice.
     fn brute_force_optimum(form: &MinForm, p: usize) -> f64 {
+        fn cost(form: &MinForm, open: &[bool]) -> f64 {
+            let costs = form.problem.costs();
+            (0..form.problem.demand().len())
+                .map(|i| {
+                    costs
+                        .arc_range(i)
+                        .filter(|&arc| open[costs.arc_sites()[arc] as usize])
+                        .map(|arc| form.arc_cost[arc])
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .sum()
+        }
         fn choose(form: &MinForm, from: usize, left: usize, open: &mut Vec<bool>) -> f64 {
             if left == 0 {
-                let search = SwapSearch::new(form, &vec![0.0; open.len()]);
-                return search.area_value(open, &search.options(open), &Area::everywhere(form));
+                return cost(form, open);
             }
             (from..open.len() - left + 1)
                 .map(|j| {
@@ -167,8 +176,7 @@ mod tests {
             let problem = grid_town(seed, 30, 4, false);
             let form = MinForm::new(&problem);
             let search = SwapSearch::new(&form, &[0.0; 30]);
-            let value =
-                |o: &[bool]| search.area_value(o, &search.options(o), &Area::everywhere(&form));
+            let value = |o: &[bool]| search.value(o, &search.options(o));
             let mut open: Vec<bool> = (0..30).map(|j| j < 4).collect();
             search.improve(&mut open, far_off());
             let swapped = value(&open);

@@ -98,23 +98,20 @@ fn cheapest_two(
     best
 }
 
-/// The sites a search may open or close, and every point in reach of one of them: the
-/// points whose costs those changes can alter.
+/// The sites a search may open or close.
 #[derive(Debug, Clone)]
 pub struct Area {
     sites: Vec<usize>,
     within: Vec<bool>,
-    points: Vec<usize>,
 }
 
 impl Area {
     /// The whole problem.
-    pub fn everywhere(form: &MinForm) -> Self {
+    fn everywhere(form: &MinForm) -> Self {
         let site_count = form.problem.sites().len();
         Self {
             sites: (0..site_count).collect(),
             within: vec![true; site_count],
-            points: (0..form.problem.demand().len()).collect(),
         }
     }
 
@@ -132,17 +129,7 @@ impl Area {
             }
         }
         sites.sort_unstable();
-        let mut points: Vec<usize> = sites
-            .iter()
-            .flat_map(|&j| form.by_site.of(j).map(|(i, _)| i))
-            .collect();
-        points.sort_unstable();
-        points.dedup();
-        Self {
-            sites,
-            within,
-            points,
-        }
+        Self { sites, within }
     }
 
     /// Whether site `j` is in the area.
@@ -245,41 +232,46 @@ impl<'a> SwapSearch<'a> {
         self.apply_independent(open, moves, IMPROVEMENT * value.abs().max(1.0), most)
     }
 
-    /// Improves `open` by moves inside `area` until none saves anything, keeping `options`
-    /// (every point's two cheapest) up to date. Moves elsewhere are not looked at, so a pass
-    /// costs what the area's arcs cost, not the whole problem's.
-    pub fn settle(&self, open: &mut [bool], options: &mut [Options], area: &Area) {
+    /// Improves `open` by moves inside `area` until none saves more than `threshold`,
+    /// keeping `options` (every point's two cheapest) up to date, and tells how much the
+    /// value changed. Moves elsewhere are not looked at, so a pass costs what the area's arcs
+    /// cost, not the whole problem's.
+    pub fn settle(
+        &self,
+        open: &mut [bool],
+        options: &mut [Options],
+        area: &Area,
+        threshold: f64,
+    ) -> f64 {
+        let mut change = 0.0;
         for _ in 0..PASSES_PER_SITE * area.sites.len() {
             let was = area.state(open);
-            let value = self.area_value(open, options, area);
             let moves = self.moves(open, options, area);
-            if !self.apply_independent(open, moves, IMPROVEMENT * value.abs().max(1.0), usize::MAX)
-            {
+            if !self.apply_independent(open, moves, threshold, usize::MAX) {
                 break;
             }
-            self.refresh(open, options, &area.changed(&was, open));
+            change += self.refresh(open, options, &area.changed(&was, open));
         }
-    }
-
-    /// What the points and sites of `area` cost: all that a change to its sites can alter.
-    pub fn area_value(&self, open: &[bool], options: &[Options], area: &Area) -> f64 {
-        let opening: f64 = area
-            .sites
-            .iter()
-            .filter(|&&j| open[j])
-            .map(|&j| self.form.open_cost[j])
-            .sum();
-        opening + area.points.iter().map(|&i| options[i].cost).sum::<f64>()
+        change
     }
 
     /// Recomputes the two cheapest options of everyone in reach of `sites`, after they
-    /// opened or closed.
-    pub fn refresh(&self, open: &[bool], options: &mut [Options], sites: &[usize]) {
+    /// opened or closed, and tells how much that changed the value (their opening costs
+    /// included).
+    pub fn refresh(&self, open: &[bool], options: &mut [Options], sites: &[usize]) -> f64 {
+        let mut change = 0.0;
         for &j in sites {
+            change += match open[j] {
+                true => self.form.open_cost[j],
+                false => -self.form.open_cost[j],
+            };
             for (i, _) in self.form.by_site.of(j) {
-                options[i] = self.two_cheapest_of(i, open);
+                let now = self.two_cheapest_of(i, open);
+                change += now.cost - options[i].cost;
+                options[i] = now;
             }
         }
+        change
     }
 
     /// Whether swapping `leaving` for `arriving` keeps `open` within the limits on new
@@ -294,7 +286,9 @@ impl<'a> SwapSearch<'a> {
         )
     }
 
-    fn value(&self, open: &[bool], options: &[Options]) -> f64 {
+    /// The value of `open`, given every point's `options` under it: opening costs and each
+    /// point's cheapest option.
+    pub fn value(&self, open: &[bool], options: &[Options]) -> f64 {
         let opening: f64 = (0..open.len())
             .filter(|&j| open[j])
             .map(|j| self.form.open_cost[j])
