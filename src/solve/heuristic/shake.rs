@@ -94,19 +94,9 @@ fn swap_nearby(
     dice: &mut Dice,
 ) {
     let form = search.form();
-    let costs = form.problem.costs();
     let mut leaving = centre;
     for _ in 0..SWAPS_PER_SHAKE {
-        let people: Vec<usize> = form.by_site.of(leaving).map(|(i, _)| i).collect();
-        let Some(person) = dice.pick(&people) else {
-            return;
-        };
-        let closed: Vec<usize> = costs
-            .arcs(person)
-            .map(|a| a.site)
-            .filter(|&j| !open[j] && area.holds(j))
-            .collect();
-        let Some(arriving) = dice.pick(&closed) else {
+        let Some(arriving) = pick_near(search, leaving, dice, |j| !open[j] && area.holds(j)) else {
             return;
         };
         if !search.allows_swap(open, arriving, leaving) {
@@ -114,20 +104,35 @@ fn swap_nearby(
         }
         open[leaving] = false;
         open[arriving] = true;
-        let people: Vec<usize> = form.by_site.of(arriving).map(|(i, _)| i).collect();
-        let Some(person) = dice.pick(&people) else {
-            return;
-        };
-        let neighbours: Vec<usize> = costs
-            .arcs(person)
-            .map(|a| a.site)
-            .filter(|&j| open[j] && j != arriving && !form.forced[j] && area.holds(j))
-            .collect();
-        let Some(next) = dice.pick(&neighbours) else {
+        let next = pick_near(search, arriving, dice, |j| {
+            open[j] && j != arriving && !form.forced[j] && area.holds(j)
+        });
+        let Some(next) = next else {
             return;
         };
         leaving = next;
     }
+}
+
+/// One of the sites that `fits`, in reach of one of the people in reach of `site`: both
+/// picked by `dice`.
+fn pick_near(
+    search: &SwapSearch,
+    site: usize,
+    dice: &mut Dice,
+    fits: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let form = search.form();
+    let people: Vec<usize> = form.by_site.of(site).map(|(i, _)| i).collect();
+    let person = dice.pick(&people)?;
+    let sites: Vec<usize> = form
+        .problem
+        .costs()
+        .arcs(person)
+        .map(|a| a.site)
+        .filter(|&j| fits(j))
+        .collect();
+    dice.pick(&sites)
 }
 
 #[cfg(test)]
