@@ -240,9 +240,11 @@ fn polish(
             improved = shaken(&search, &best, &mut dice, deadline);
             shakes_failed += usize::from(improved.is_none());
         }
-        let improved = improved
-            .or_else(|| swapped(&search, &best, deadline))
-            .or_else(|| relocated(&search, &best, deadline));
+        if best.prices.is_some() {
+            improved = improved
+                .or_else(|| swapped(&search, &best, deadline))
+                .or_else(|| relocated(&search, &best, deadline));
+        }
         match improved {
             Some(found) => {
                 progress.plan(form.objective_of(found.candidate.value));
