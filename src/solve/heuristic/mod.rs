@@ -7,7 +7,8 @@
 //! For problems too large to re-serve everyone on every trial, [`SwapSearch`] prices swaps
 //! incrementally and [`transport`] serves demand within capacities by a linear program
 //! ([`price_and_fill`] by adjusted prices, where that program would be too slow);
-//! [`relocate`] moves each site to the best place for the people it serves.
+//! [`relocate`] moves each site to the best place for the people it serves, and [`shake`]
+//! moves sites together with their neighbours where no single swap pays.
 
 mod assign;
 mod augment;

@@ -76,7 +76,7 @@ pub fn shake(search: &SwapSearch, open: &mut [bool], dice: &mut Dice, deadline: 
             break;
         };
         let area = Area::around(form, centre);
-        if area.len() > LARGEST_AREA {
+        if area.site_count() > LARGEST_AREA {
             break;
         }
         let was = area.state(open);

@@ -68,12 +68,12 @@ pub fn two_cheapest(
 ) -> Vec<Options> {
     (0..unserved.len())
         .into_par_iter()
-        .map(|i| cheapest_two(form, i, open, unserved[i], |arc| cost(i, arc)))
+        .map(|i| point_options(form, i, open, unserved[i], |arc| cost(i, arc)))
         .collect()
 }
 
 /// Point `i`'s two cheapest options among the open sites and staying unserved.
-fn cheapest_two(
+fn point_options(
     form: &MinForm,
     i: usize,
     open: &[bool],
@@ -142,8 +142,7 @@ impl Area {
     }
 
     /// How many sites the area holds.
-    #[allow(clippy::len_without_is_empty)]
-    pub fn len(&self) -> usize {
+    pub fn site_count(&self) -> usize {
         self.sites.len()
     }
 
@@ -281,7 +280,7 @@ impl<'a> SwapSearch<'a> {
                 false => -self.form.open_cost[j],
             };
             for (i, _) in self.form.by_site.of(j) {
-                let now = self.two_cheapest_of(i, open);
+                let now = self.options_of(i, open);
                 change += now.cost - options[i].cost;
                 options[i] = now;
             }
@@ -316,8 +315,8 @@ impl<'a> SwapSearch<'a> {
         two_cheapest(self.form, open, &self.unserved, |_, arc| self.cost[arc])
     }
 
-    fn two_cheapest_of(&self, i: usize, open: &[bool]) -> Options {
-        cheapest_two(self.form, i, open, self.unserved[i], |arc| self.cost[arc])
+    fn options_of(&self, i: usize, open: &[bool]) -> Options {
+        point_options(self.form, i, open, self.unserved[i], |arc| self.cost[arc])
     }
 
     /// The best swap for each open site in `area`, and openings and closings there when `p`
