@@ -4,12 +4,12 @@
 //! 1. Start from the sites that would serve most people nearest to them, improve by swaps
 //!    ([`heuristic::SwapSearch`]) and serve the demand (with capacities, by a
 //!    transportation program; sites are moved towards anyone left unserved).
-//!    Polish the plan by rounds of shakes ([`heuristic::shake`]: iterated local search
-//!    that gets past the point where no single swap pays) until two rounds have not paid,
-//!    by swaps priced with its capacity prices, and, when no swap pays, by moving each site
-//!    to the best place for the people it serves ([`heuristic::relocate`]), each round
-//!    checked by a fresh allocation; under a time limit, in its first half only, so that the
-//!    bound has the rest.
+//!    Polish the plan in rounds, each priced with the last allocation's capacity prices and
+//!    checked by a fresh allocation: shakes ([`heuristic::shake`]: iterated local search
+//!    that gets past the point where no single swap pays), else a pass of priced swaps,
+//!    else every site moved to the best place for the people it serves
+//!    ([`heuristic::relocate`]), until three rounds in a row have not paid; under a time
+//!    limit, in its first half only, so that the bound has the rest.
 //! 2. Bound the optimum by Lagrangian relaxation ([`lagrange::bound`]), aiming at the plan;
 //!    without capacities, every few relaxations the sites the relaxation opened start a
 //!    new swap search; with capacities, on problems of up to some 10^4 points the bound's
@@ -44,11 +44,12 @@ const POLISH_SHARE: f64 = 0.5;
 /// Where the shakes' dice start: any fixed number, so that runs repeat.
 const SHAKE_SEED: u64 = 1;
 
-/// Each round of polishing starts with a round of shakes, until this many have not paid.
-const SHAKES_FAILED: usize = 2;
+/// Polishing ends after this many rounds in a row that did not pay. A round that failed may
+/// be followed by one that pays: the next round's shakes fall elsewhere.
+const ROUNDS_FAILED: usize = 3;
 
-/// Passes of priced swaps checked by an allocation, at most.
-const CHECKED_PASSES: usize = 60;
+/// Rounds of polishing, each checked by an allocation, at most.
+const POLISH_ROUNDS: usize = 60;
 
 /// Times that sites are moved towards people an allocation left unserved, at most.
 const REPAIRS: usize = 10;
@@ -214,9 +215,10 @@ pub(super) fn plan_from(blind: &SwapSearch, mut open: Vec<bool>, deadline: Insta
 
 /// Improves a plan round by round, each round's change checked by a fresh allocation and
 /// priced with the last allocation's capacity prices (none without capacities): first a
-/// round of shakes, until two have not paid; else a pass of swaps, undone and retried with
-/// fewer of its best moves, down to one, when it does not lower the value; else every site
-/// moved to the best place for the people it serves. The search ends when all of them fail.
+/// round of shakes; with capacities, if they did not pay, a pass of swaps, undone and
+/// retried with fewer of its best moves, down to one, when it does not lower the value; else
+/// every site moved to the best place for the people it serves. The search ends when
+/// [`ROUNDS_FAILED`] rounds in a row have not paid.
 fn polish(
     form: &MinForm,
     mut best: Allocated,
@@ -225,21 +227,20 @@ fn polish(
 ) -> Allocated {
     let cap = price_cap(form);
     let mut dice = Dice::new(SHAKE_SEED);
-    let mut shakes_failed = 0;
-    for _ in 0..CHECKED_PASSES {
+    let mut failed_in_a_row = 0;
+    for _ in 0..POLISH_ROUNDS {
         if Instant::now() >= deadline {
             break;
         }
         let prices: Vec<f64> = match &best.prices {
-            Some(prices) => prices.iter().map(|p| p.min(cap)).collect(),
+            Some(prices) => with_closed_sites_priced(form, &best.candidate.assignment, prices)
+                .into_iter()
+                .map(|p| p.min(cap))
+                .collect(),
             None => vec![0.0; form.problem.sites().len()],
         };
         let search = SwapSearch::new(form, &prices);
-        let mut improved = None;
-        if shakes_failed < SHAKES_FAILED {
-            improved = shaken(&search, &best, &mut dice, deadline);
-            shakes_failed += usize::from(improved.is_none());
-        }
+        let mut improved = shaken(&search, &best, &mut dice, deadline);
         if best.prices.is_some() {
             improved = improved
                 .or_else(|| swapped(&search, &best, deadline))
@@ -249,11 +250,42 @@ fn polish(
             Some(found) => {
                 progress.plan(form.objective_of(found.candidate.value));
                 best = found;
+                failed_in_a_row = 0;
             }
-            None => break,
+            None => failed_in_a_row += 1,
+        }
+        if failed_in_a_row == ROUNDS_FAILED {
+            break;
         }
     }
     best
+}
+
+/// The capacity `prices` of an allocation, with each closed site that has a capacity priced
+/// at what the people in its reach pay for capacity now (their mean price per person,
+/// weighted by demand). Left at nothing, the price an allocation gives a closed site, a site
+/// opened among full ones would seem to serve all its reach at no price for capacity; on
+/// the generated 10^5-cell city polishing ended 0.3 % lower this way, 0.6 % more with the
+/// swaps' capacity credit.
+fn with_closed_sites_priced(form: &MinForm, plan: &Assignment, prices: &[f64]) -> Vec<f64> {
+    let problem = form.problem;
+    let demand = problem.demand();
+    let mut paid = vec![0.0; prices.len()];
+    let mut people = vec![0.0; prices.len()];
+    for (i, allocations) in plan.allocations.iter().enumerate() {
+        let price: f64 = allocations.iter().map(|a| a.share * prices[a.site]).sum();
+        for arc in problem.costs().arcs(i).filter(|a| !plan.open[a.site]) {
+            paid[arc.site] += price * demand[i].demand;
+            people[arc.site] += demand[i].demand;
+        }
+    }
+    (0..prices.len())
+        .map(|j| match plan.open[j] || !form.capacity(j).is_finite() {
+            true => prices[j],
+            false if people[j] > 0.0 => paid[j] / people[j],
+            false => 0.0,
+        })
+        .collect()
 }
 
 /// The plan after shaking `best`'s sites ([`heuristic::shake`]) under `search`'s prices and
@@ -509,6 +541,32 @@ fn start_sites(form: &MinForm) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Allocation, Limits};
+    use crate::solve::test_problems::villages_on_a_line;
+
+    /// Villages a, b (10 + 20 pupils) go to S1 at km 0, priced 2 a pupil, c and d (30 + 50)
+    /// to S2 at km 6, priced nothing. Closed S3, with every village in reach, is priced at
+    /// their mean: (10 + 20)·2 / 110; closed S4, without a capacity, stays unpriced.
+    #[test]
+    fn a_closed_site_is_priced_at_what_the_people_in_reach_pay() {
+        let problem = villages_on_a_line(
+            Limits::default(),
+            &[
+                (0.0, Some(30.0), SiteStatus::Candidate),
+                (6.0, Some(100.0), SiteStatus::Candidate),
+                (3.0, Some(100.0), SiteStatus::Candidate),
+                (3.0, None, SiteStatus::Candidate),
+            ],
+        );
+        let whole = |site| vec![Allocation { site, share: 1.0 }];
+        let plan = Assignment {
+            open: vec![true, true, false, false],
+            allocations: vec![whole(0), whole(0), whole(1), whole(1)],
+        };
+        let form = MinForm::new(&problem);
+        let prices = with_closed_sites_priced(&form, &plan, &[2.0, 0.0, 0.0, 0.0]);
+        assert_eq!(prices, [2.0, 0.0, 60.0 / 110.0, 0.0]);
+    }
 
     #[test]
     fn polishing_gets_half_of_a_time_limit_and_all_the_time_without_one() {

@@ -11,8 +11,10 @@
 use super::swap::{Area, SwapSearch};
 use std::time::Instant;
 
-/// Shakes per open site in one call: enough for every neighbourhood to be shaken a few times.
-const SHAKES_PER_SITE: usize = 3;
+/// Shakes per open site in one call. Prices go stale as the shakes move sites, so a call
+/// is kept short and followed by a fresh allocation: on the generated 10^5-cell city one
+/// shake per site and call polished the plan further in 30 s than three did.
+const SHAKES_PER_SITE: usize = 1;
 
 /// Swaps made by one shake, each next to the last.
 const SWAPS_PER_SHAKE: usize = 2;
@@ -182,8 +184,9 @@ mod tests {
     }
 
     /// On 39 grid towns of 30 blocks with p = 4, the swaps from the first four blocks stop
-    /// above the optimum in 14; shaking lifts every one of those to the optimum and keeps
-    /// nothing in the other 25.
+    /// above the optimum in 14; three rounds of shakes (as polishing gives them, one after
+    /// another with the same dice) lift every one of those to the optimum and keep nothing
+    /// in the other 25.
     #[test]
     fn shaking_takes_swap_plans_of_grid_towns_to_their_optimum() {
         let mut trapped = 0;
@@ -196,7 +199,10 @@ mod tests {
             search.improve(&mut open, far_off());
             let swapped = value(&open);
             let optimum = brute_force_optimum(&form, 4);
-            let kept = shake(&search, &mut open, &mut Dice::new(1), far_off());
+            let mut dice = Dice::new(1);
+            let kept = (0..3)
+                .map(|_| shake(&search, &mut open, &mut dice, far_off()))
+                .fold(false, |kept, round| kept || round);
             assert_eq!(value(&open), optimum, "seed {seed}");
             assert_eq!(kept, swapped > optimum, "seed {seed}");
             trapped += usize::from(swapped > optimum);
