@@ -311,6 +311,9 @@ fn shaken(
 /// and serving the demand anew, if that beats `best`.
 fn swapped(search: &SwapSearch, best: &Allocated, deadline: Instant) -> Option<Allocated> {
     for most in TRIAL_MOVES {
+        if Instant::now() >= deadline {
+            return None;
+        }
         let mut trial = best.candidate.assignment.open.clone();
         if !search.pass(&mut trial, most) {
             return None;
@@ -326,6 +329,9 @@ fn swapped(search: &SwapSearch, best: &Allocated, deadline: Instant) -> Option<A
 /// The plan with every site moved to the best place for the people it serves
 /// ([`heuristic::relocate`]), if that beats `best`.
 fn relocated(search: &SwapSearch, best: &Allocated, deadline: Instant) -> Option<Allocated> {
+    if Instant::now() >= deadline {
+        return None;
+    }
     let form = search.form();
     let moved = heuristic::relocate(form, &best.candidate.assignment)?;
     let found = evaluate(form, &moved, search.unserved(), deadline);
