@@ -5,8 +5,9 @@
 //! [`local_search::search`] opens sites greedily, then improves by swaps (and openings and
 //! closings when `p` is free); [`assign::assign`] serves demand from each trial set of sites.
 //! For problems too large to re-serve everyone on every trial, [`SwapSearch`] prices swaps
-//! incrementally and [`transport`] serves demand within capacities by a linear program
-//! ([`price_and_fill`] by adjusted prices, where that program would be too slow);
+//! incrementally, steered by capacity prices found by adjustment ([`adjusted_prices`]), and
+//! [`transport`] serves demand within capacities by a linear program ([`fill`] at the
+//! adjusted prices, where that program would be too slow);
 //! [`relocate`] moves each site to the best place for the people it serves, and [`shake`]
 //! moves sites together with their neighbours where no single swap pays.
 
@@ -22,7 +23,7 @@ mod transport;
 
 pub use assign::nearest_open;
 pub use local_search::search;
-pub use prices::price_and_fill;
+pub use prices::{adjusted_prices, fill};
 pub use relocate::relocate;
 pub use shake::{shake, Dice};
 pub use swap::SwapSearch;

@@ -1,12 +1,13 @@
-//! Serving demand within capacities when a linear program would be too slow (beyond some
-//! 10^4 points): capacity prices found by adjustment, then a greedy fill at those prices.
+//! Capacity prices found by adjustment, and serving demand within capacities at those
+//! prices where a linear program would be too slow (beyond some 10^4 points).
 //!
 //! Each point goes where its trip plus the site's price per person is cheapest. A site that
 //! draws more people than it holds raises its price just enough to turn away the excess,
 //! those with the cheapest alternative first; a site with room lowers a price it no longer
-//! needs. After a fixed number of rounds the points are served in order of how much they
-//! lose by their second choice, each at its cheapest priced site that still has room; anyone
-//! left out then finds room along the cheapest chain of moves ([`Chains`]).
+//! needs. After a fixed number of rounds the prices steer the searches for sites, and
+//! [`fill`] serves the points in order of how much they lose by their second choice, each
+//! at its cheapest priced site that still has room; anyone left out then finds room along
+//! the cheapest chain of moves ([`Chains`]).
 
 use super::augment::Chains;
 use super::swap::{two_cheapest, Options};
@@ -21,19 +22,18 @@ const ROUNDS: usize = 60;
 /// A site with room drops this share of its price each round.
 const RELEASE: f64 = 0.3;
 
-/// Serves the demand from `open` at prices adjusted to the capacities, starting from
-/// `prices`; `unserved[i]` is what leaving point `i` out costs. After `deadline` prices are
-/// no longer adjusted and nobody more is served along chains.
-pub fn price_and_fill(
+/// Prices per person for the sites `open`, adjusted from nothing until each holds the people
+/// it draws; `unserved[i]` is what leaving point `i` out costs. After `deadline` prices are
+/// no longer adjusted.
+pub fn adjusted_prices(
     form: &MinForm,
     open: &[bool],
     unserved: &[f64],
-    prices: &[f64],
     deadline: Instant,
-) -> Transport {
+) -> Vec<f64> {
     let problem = form.problem;
     let demand = problem.demand();
-    let mut price: Vec<f64> = prices.to_vec();
+    let mut price = vec![0.0; open.len()];
     let room: Vec<f64> = (0..open.len()).map(|j| form.capacity(j)).collect();
     for _ in 0..ROUNDS {
         if Instant::now() >= deadline {
@@ -63,7 +63,7 @@ pub fn price_and_fill(
             break;
         }
     }
-    fill(form, open, unserved, &price, deadline)
+    price
 }
 
 /// The smallest rise in price that turns away `excess` people: the margin of the point at
@@ -89,9 +89,10 @@ fn choose(form: &MinForm, open: &[bool], unserved: &[f64], price: &[f64]) -> Vec
     })
 }
 
-/// Serves points in order of regret at the final prices, each at its cheapest priced
-/// sites with room (split between them when one cannot hold it all, unless single-source).
-fn fill(
+/// Serves points in order of regret at `price`, each at its cheapest priced sites with
+/// room (split between them when one cannot hold it all, unless single-source); after
+/// `deadline` nobody more is served along chains.
+pub fn fill(
     form: &MinForm,
     open: &[bool],
     unserved: &[f64],
@@ -169,7 +170,6 @@ fn fill(
             allocations,
         },
         unserved: left_out,
-        prices: price.to_vec(),
     }
 }
 
@@ -253,7 +253,9 @@ mod tests {
             ],
         );
         let form = MinForm::new(&problem);
-        let found = price_and_fill(&form, &[true, true], &[1e9; 4], &[0.0, 0.0], far_off());
+        let open = [true, true];
+        let prices = adjusted_prices(&form, &open, &[1e9; 4], far_off());
+        let found = fill(&form, &open, &[1e9; 4], &prices, far_off());
         assert!(found.unserved.is_empty());
         let loads = found.assignment.loads(&problem);
         assert!(loads.iter().all(|&load| load <= 55.0 + 1e-9), "{loads:?}");

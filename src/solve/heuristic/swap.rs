@@ -224,8 +224,9 @@ impl<'a> SwapSearch<'a> {
             None => vec![UNSERVED_PENALTY * (dearest + 1.0); problem.demand().len()],
         };
         // Without the credit a full site, whose people pay its price, looks cheap to close,
-        // and the swaps close the busiest sites: on the generated 10^5-cell city, polishing
-        // with the credit ended 0.9 % lower.
+        // and the swaps close the busiest sites. On the generated 10^5-cell city, polishing
+        // run to its end with the credit and closed sites priced by their neighbours ended
+        // at 298.1 M, against 300.9 M with neither.
         let open_cost = (0..prices.len())
             .map(|j| form.open_cost[j] - capacity_worth(prices[j], form.capacity(j)))
             .collect();

@@ -4,9 +4,7 @@
 //! Each point may use the few nearest open sites it can reach (rarely does the optimum send
 //! anyone farther) and may stay unserved at a cost, so the program always has a solution;
 //! for objectives that must serve everyone that cost is a penalty far above any plan, and a
-//! plan that leaves someone out tells the caller to open more sites. The duals of the
-//! capacity rows price each site's places: what one more place there would save.
-//! Single-source plans take each point to the site serving most of it, then repair.
+//! plan that leaves someone out tells the caller to open more sites. Single-source plans take each point to the site serving most of it, then repair.
 
 use super::single_source::Placement;
 use crate::model::{Allocation, Assignment};
@@ -27,8 +25,6 @@ pub struct Transport {
     pub assignment: Assignment,
     /// Points left (partly) unserved.
     pub unserved: Vec<usize>,
-    /// Per site, what one more place would save (0 for sites with room to spare).
-    pub prices: Vec<f64>,
 }
 
 /// The least-cost allocation from `open`, with `unserved[i]` the cost of leaving point `i`
@@ -96,7 +92,6 @@ pub fn transport(
             unserved_points.push(i);
         }
     }
-    let prices = capacity_duals(&capacity, solution.dual_rows(), demand.len());
     let mut assignment = Assignment {
         open: open.to_vec(),
         allocations,
@@ -110,24 +105,7 @@ pub fn transport(
     Some(Transport {
         assignment,
         unserved: unserved_points,
-        prices,
     })
-}
-
-/// Each site's price from the dual of its capacity row (rows follow the point rows).
-fn capacity_duals(capacity: &[Option<Row>], duals: &[f64], points: usize) -> Vec<f64> {
-    let mut next = points;
-    capacity
-        .iter()
-        .map(|row| match row {
-            Some(_) => {
-                let price = (-duals[next]).max(0.0);
-                next += 1;
-                price
-            }
-            None => 0.0,
-        })
-        .collect()
 }
 
 /// Rounds shares to single sites: each point, largest share first, to the site serving most
