@@ -8,6 +8,10 @@ only when open, x_ij <= y_j, p sites), so at its best the Lagrangian bound equal
     python3 -m venv /tmp/lp-venv && /tmp/lp-venv/bin/pip install highspy numpy
     /tmp/lp-venv/bin/python scripts/lp_relaxation.py PROBLEM_DIR [--solver simplex|ipm]
 
+With `--plan PLAN_DIR` (a `defacto solve --out` folder for the same problem) the plan's
+sites are fixed, and the LP is the least cost at which they can serve everyone within their
+capacities: set against the plan's objective, how far its allocation is from the best.
+
 PROBLEM_DIR holds problem.toml and its tables (demand.csv, sites.csv, costs.csv) as written
 by `cargo run --release --example generate -- city`: a p-median without opening costs, each
 trip weighted by the point's demand, every site with a capacity. Prints the LP optimum and the seconds HiGHS
@@ -89,12 +93,29 @@ def relaxation(demand, capacity, points, sites, costs, p) -> highspy.HighsLp:
     return lp
 
 
+def fix_sites(lp: highspy.HighsLp, folder: Path, plan: Path) -> None:
+    """Fixes the y columns (the last ones, one per site in sites.csv order) to the plan."""
+    with open(folder / "sites.csv") as f:
+        ids = [row["id"] for row in csv.DictReader(f)]
+    with open(plan / "open_sites.csv") as f:
+        opened = {row["site_id"] for row in csv.DictReader(f)}
+    y = np.array([1.0 if site in opened else 0.0 for site in ids])
+    first = lp.num_col_ - len(ids)
+    lp.col_lower_ = np.concatenate([lp.col_lower_[:first], y])
+    lp.col_upper_ = np.concatenate([lp.col_upper_[:first], y])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="folder with problem.toml and its tables")
     parser.add_argument("--solver", default="simplex", choices=["simplex", "ipm"])
+    parser.add_argument("--plan", type=Path, help="a `defacto solve --out` folder: fix its "
+                        "open sites (y = 1, the rest 0), which leaves the transportation "
+                        "program of that plan, the least its sites can serve everyone for")
     args = parser.parse_args()
     lp = relaxation(*read_problem(args.folder))
+    if args.plan:
+        fix_sites(lp, args.folder, args.plan)
     highs = highspy.Highs()
     highs.setOptionValue("solver", args.solver)
     highs.passModel(lp)
