@@ -4,7 +4,8 @@
 //! Each point may use the few nearest open sites it can reach (rarely does the optimum send
 //! anyone farther) and may stay unserved at a cost, so the program always has a solution;
 //! for objectives that must serve everyone that cost is a penalty far above any plan, and a
-//! plan that leaves someone out tells the caller to open more sites. Single-source plans take each point to the site serving most of it, then repair.
+//! plan that leaves someone out tells the caller to open more sites. Single-source plans
+//! take each point to the site serving most of it, then repair.
 
 use super::single_source::Placement;
 use crate::model::{Allocation, Assignment};
