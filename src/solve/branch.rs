@@ -103,12 +103,7 @@ pub struct Until {
 
 /// Searches `problem` from `root` until the tree is exhausted or `until` says stop,
 /// showing the plan and the bound on `progress`.
-pub fn search(
-    problem: &SitingProblem,
-    root: Root,
-    until: Until,
-    progress: &mut Progress,
-) -> Searched {
+pub fn search(problem: &SitingProblem, root: Root, until: Until, progress: &Progress) -> Searched {
     let Root {
         plan,
         value,
@@ -255,7 +250,7 @@ mod tests {
             deadline,
             nodes: None,
         };
-        let found = search(&problem, root, until, &mut Progress::new(false));
+        let found = search(&problem, root, until, &Progress::new(false));
         assert_eq!(found.value, 80.0);
         assert_eq!(found.plan.objective_value(&problem), 80.0);
         assert_eq!(found.bound, 80.0);

@@ -9,7 +9,8 @@
 //!    that gets past the point where no single swap pays), else a pass of priced swaps,
 //!    else every site moved to the best place for the people it serves
 //!    ([`heuristic::relocate`]), until three rounds in a row have not paid; under a time
-//!    limit, in its first half only, so that the bound has the rest.
+//!    limit, in its first half only, so that the bound has the rest (with capacities above
+//!    some 10^4 points, polishing runs beside the bound instead, for the whole time).
 //! 2. Bound the optimum by Lagrangian relaxation ([`lagrange::bound`]), aiming at the plan;
 //!    without capacities, every few relaxations the sites the relaxation opened start a
 //!    new swap search; with capacities, on problems of up to some 10^4 points the bound's
@@ -36,8 +37,8 @@ const TRIAL_MOVES: [usize; 2] = [usize::MAX, 1];
 /// transportation program, which took 26 s per allocation for 100,000 points.
 const LP_MAX_POINTS: usize = 20_000;
 
-/// Under a time limit, the first plan is polished only in this share of it, so that the
-/// bound has the rest: on the 10^6 city a polishing pass took a minute and gained 0.02 %,
+/// Under a time limit, where polishing comes before the bound, the first plan is polished
+/// only in this share of it, so that the bound has the rest: on the 10^6 city a polishing pass took a minute and gained 0.02 %,
 /// while the bound had only the last seconds of the limit.
 const POLISH_SHARE: f64 = 0.5;
 
@@ -112,47 +113,26 @@ impl LargeSolver {
         let started = Instant::now();
         let deadline = options.deadline_from(started);
         let form = MinForm::new(problem);
-        let mut progress = Progress::new(options.terminal.progress);
+        let progress = Progress::new(options.terminal.progress);
         let blind = SwapSearch::new(&form, &vec![0.0; problem.sites().len()]);
         let first = plan_from(&blind, start_sites(&form), deadline);
         progress.plan(form.objective_of(first.candidate.value));
-        let mut best = polish(
-            &form,
-            first,
-            polish_deadline(options, started),
-            &mut progress,
-        );
-        let mut tried = HashSet::from([best.candidate.assignment.open.clone()]);
-        let bound_found = lagrange::bound(
-            &form,
-            point_values(&form, &best.candidate.assignment),
-            best.candidate.value,
-            lagrange::Stop {
-                gap: options.gap,
-                iterations: BOUND_ITERATIONS,
-                deadline,
-            },
-            &mut |step| {
-                progress.bound(form.objective_of(step.best));
-                if problem.is_capacitated()
-                    || step.iteration % PLAN_EVERY != 0
-                    || !tried.insert(step.open.to_vec())
-                {
-                    return None;
-                }
-                let found = plan_from(&blind, step.open.to_vec(), deadline);
-                if !found.candidate.better_than(&best.candidate) {
-                    return None;
-                }
-                progress.plan(form.objective_of(found.candidate.value));
-                best = found;
-                Some(best.candidate.value)
-            },
-        );
+        let stop = lagrange::Stop {
+            gap: options.gap,
+            iterations: BOUND_ITERATIONS,
+            deadline,
+        };
+        let (mut best, bound_found) = match polishes_beside_bound(problem) {
+            true => polish_beside_bound(&form, first, stop, &progress),
+            false => {
+                let polish_until = polish_deadline(options, started);
+                polish_then_bound(&blind, first, polish_until, stop, &progress)
+            }
+        };
         if second_start_pays(&form, &best, bound_found.value, options.gap) {
             let mut open = lagrange::greedy_plan(&form, &bound_found.multipliers);
             let start = complete_allocation(&form, &mut open, blind.unserved(), deadline);
-            let found = polish(&form, start, deadline, &mut progress);
+            let found = polish(&form, start, deadline, &progress);
             if found.candidate.better_than(&best.candidate) {
                 progress.plan(form.objective_of(found.candidate.value));
                 best = found;
@@ -184,6 +164,71 @@ impl LargeSolver {
             cutoff: form.objective_of(lagrange::cutoff(&form, best.value)),
         })
     }
+}
+
+/// Whether the first plan is polished while the bound is sought, instead of before: with
+/// capacities above [`LP_MAX_POINTS`] points, where polishing keeps one core busy at most (a
+/// 60 s run on the generated 10^5-cell city used 83 s of the two cores' 120) and the bound's
+/// relaxations use both. Below that, the bound's multipliers start a second plan and need a
+/// polished plan to aim at and rule sites out against.
+fn polishes_beside_bound(problem: &SitingProblem) -> bool {
+    problem.is_capacitated() && problem.demand().len() > LP_MAX_POINTS
+}
+
+/// Polishes `first` and bounds the optimum side by side, each until `stop` says. The bound
+/// aims at the first plan's value, so that it does not depend on how far polishing got by
+/// when, and runs repeat.
+fn polish_beside_bound(
+    form: &MinForm,
+    first: Allocated,
+    stop: lagrange::Stop,
+    progress: &Progress,
+) -> (Allocated, lagrange::Bound) {
+    let start = point_values(form, &first.candidate.assignment);
+    let upper = first.candidate.value;
+    rayon::join(
+        || polish(form, first, stop.deadline, progress),
+        || {
+            lagrange::bound(form, start, upper, stop, &mut |step| {
+                progress.bound(form.objective_of(step.best));
+                None
+            })
+        },
+    )
+}
+
+/// Polishes `first` until `polish_until`, then bounds the optimum aiming at the polished
+/// plan; without capacities, every [`PLAN_EVERY`] relaxations the sites the relaxation
+/// opened start a new swap search, and a better plan found so replaces the polished one.
+fn polish_then_bound(
+    blind: &SwapSearch,
+    first: Allocated,
+    polish_until: Instant,
+    stop: lagrange::Stop,
+    progress: &Progress,
+) -> (Allocated, lagrange::Bound) {
+    let form = blind.form();
+    let mut best = polish(form, first, polish_until, progress);
+    let mut tried = HashSet::from([best.candidate.assignment.open.clone()]);
+    let start = point_values(form, &best.candidate.assignment);
+    let upper = best.candidate.value;
+    let bound_found = lagrange::bound(form, start, upper, stop, &mut |step| {
+        progress.bound(form.objective_of(step.best));
+        if form.problem.is_capacitated()
+            || step.iteration % PLAN_EVERY != 0
+            || !tried.insert(step.open.to_vec())
+        {
+            return None;
+        }
+        let found = plan_from(blind, step.open.to_vec(), stop.deadline);
+        if !found.candidate.better_than(&best.candidate) {
+            return None;
+        }
+        progress.plan(form.objective_of(found.candidate.value));
+        best = found;
+        Some(best.candidate.value)
+    });
+    (best, bound_found)
 }
 
 /// When polishing the first plan stops: at [`POLISH_SHARE`] of the time limit, if any.
@@ -223,7 +268,7 @@ fn polish(
     form: &MinForm,
     mut best: Allocated,
     deadline: Instant,
-    progress: &mut Progress,
+    progress: &Progress,
 ) -> Allocated {
     let cap = price_cap(form);
     let mut dice = Dice::new(SHAKE_SEED);

@@ -297,8 +297,8 @@ fn branched(
         deadline: options.deadline_from(Instant::now()),
         nodes: options.node_limit,
     };
-    let mut progress = progress::Progress::new(options.terminal.progress);
-    let searched = branch::search(reduced, root, until, &mut progress);
+    let progress = progress::Progress::new(options.terminal.progress);
+    let searched = branch::search(reduced, root, until, &progress);
     progress.finish();
     let objective = searched.plan.objective_value(problem);
     let solution = Solution {

@@ -3,16 +3,18 @@
 //! drawn when standard error is not a terminal or when the user asked for quiet.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// How often the line is redrawn.
 const TICK: Duration = Duration::from_millis(250);
 
-/// The progress line of one solve.
+/// The progress line of one solve, which the plan's search and the bound may update at
+/// once.
 pub struct Progress {
     bar: Option<ProgressBar>,
-    objective: Option<f64>,
-    bound: Option<f64>,
+    /// The best plan's value and the bound, as far as known.
+    shown: Mutex<(Option<f64>, Option<f64>)>,
 }
 
 impl Progress {
@@ -29,21 +31,22 @@ impl Progress {
         });
         Self {
             bar,
-            objective: None,
-            bound: None,
+            shown: Mutex::new((None, None)),
         }
     }
 
     /// The best plan so far has this value.
-    pub fn plan(&mut self, objective: f64) {
-        self.objective = Some(objective);
-        self.redraw();
+    pub fn plan(&self, objective: f64) {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        shown.0 = Some(objective);
+        self.redraw(*shown);
     }
 
     /// The proven bound is now this.
-    pub fn bound(&mut self, bound: f64) {
-        self.bound = Some(bound);
-        self.redraw();
+    pub fn bound(&self, bound: f64) {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        shown.1 = Some(bound);
+        self.redraw(*shown);
     }
 
     /// Removes the line.
@@ -53,17 +56,17 @@ impl Progress {
         }
     }
 
-    fn redraw(&self) {
+    fn redraw(&self, (objective, bound): (Option<f64>, Option<f64>)) {
         let Some(bar) = &self.bar else { return };
         let shown = |v: Option<f64>| v.map_or("…".to_string(), |v| format!("{v:.1}"));
-        let gap = match (self.objective, self.bound) {
+        let gap = match (objective, bound) {
             (Some(o), Some(b)) => format!("{:.2} %", 100.0 * super::relative_gap(o, b)),
             _ => "…".to_string(),
         };
         bar.set_message(format!(
             "plan {}   bound {}   gap {gap}",
-            shown(self.objective),
-            shown(self.bound)
+            shown(objective),
+            shown(bound)
         ));
     }
 }
