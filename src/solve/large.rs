@@ -44,8 +44,9 @@ const LP_MAX_POINTS: usize = 20_000;
 const BESIDE_MAX_POINTS: usize = 500_000;
 
 /// Under a time limit, where polishing comes before the bound, the first plan is polished
-/// only in this share of it, so that the bound has the rest: on the 10^6 city a polishing pass took a minute and gained 0.02 %,
-/// while the bound had only the last seconds of the limit.
+/// only in this share of it, so that the bound has the rest: on the 10^6 city a polishing
+/// pass took a minute and gained 0.02 %, while the bound had only the last seconds of the
+/// limit.
 const POLISH_SHARE: f64 = 0.5;
 
 /// Where the shakes' dice start: any fixed number, so that runs repeat.
