@@ -83,7 +83,8 @@ impl<'p> Plan<'p> {
         let problem = self.problem;
         let mut rows = Vec::new();
         for (i, point) in problem.demand().iter().enumerate() {
-            let allocations = &self.solution.assignment.allocations[i];
+            let mut allocations = self.solution.assignment.allocations[i].clone();
+            allocations.sort_by_key(|a| a.site);
             for a in allocations {
                 rows.push(AssignmentRow {
                     demand_id: &point.id,

@@ -25,7 +25,7 @@ pub use large::{LargeSolution, LargeSolver};
 /// A plan whose value is within this relative distance of the bound is proven optimal.
 const OPTIMALITY_TOLERANCE: f64 = 1e-6;
 
-/// Without capacities `auto` gives the heuristic this share of the time limit first.
+/// Under `auto` the heuristic gets this share of the time limit first.
 const HEURISTIC_FIRST_SHARE: f64 = 0.25;
 
 /// Above this many cost pairs an uncapacitated problem goes to the heuristic under `auto`.
@@ -36,8 +36,8 @@ const EXACT_MAX_PAIRS: usize = 1_000_000;
 const EXACT_MAX_CAPACITATED_PAIRS: usize = 100_000;
 
 /// The solver `method` stands for on `problem`: under `auto`, the exact model unless the
-/// problem has more cost pairs than it proves in reasonable time. (Without capacities,
-/// [`solve`] tries the heuristic first even then, and keeps its plan when it is proven.)
+/// problem has more cost pairs than it proves in reasonable time. ([`solve`] tries the
+/// heuristic first even then, and keeps its plan when it is proven or HiGHS does no better.)
 pub fn method_for(problem: &SitingProblem, method: Method) -> Method {
     let limit = match problem.is_capacitated() {
         true => EXACT_MAX_CAPACITATED_PAIRS,
@@ -216,7 +216,7 @@ pub fn solve(problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome,
     if method == Method::Heuristic {
         return LargeSolver.solve(problem, options);
     }
-    if options.method != Method::Auto || problem.is_capacitated() {
+    if options.method != Method::Auto {
         return ExactSolver.solve(problem, options);
     }
     heuristic_then_exact(problem, options)
@@ -225,8 +225,10 @@ pub fn solve(problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome,
 /// Without capacities the Lagrangian bound often proves the heuristic's plan optimal in a
 /// fraction of the time the exact model takes. An unproven plan goes on, with the rest of
 /// the time limit, on the problem without the sites the bound ruled out (often most of
-/// them): to branch and bound on sites for a p-median, else to HiGHS; the better plan and
-/// bound are kept.
+/// them): to branch and bound on sites for an uncapacitated p-median, else to HiGHS, which
+/// starts from it; the better plan and bound are kept. With capacities the heuristic's plan
+/// is what stands when HiGHS finds none in time, as on a generated city of 5,000 cells and
+/// 500 sites (100,000 pairs) in 600 s.
 fn heuristic_then_exact(
     problem: &SitingProblem,
     options: &SolveOptions,
