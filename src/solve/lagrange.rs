@@ -146,8 +146,8 @@ pub fn bound(
         rule_out(form, &current, upper, &mut best.ruled_out);
         best.iterations += 1;
         if best.iterations > SUPPORT_AFTER {
-            for (times, _) in best.opened.iter_mut().zip(&current.open).filter(|x| *x.1) {
-                *times += 1;
+            for (times, &open) in best.opened.iter_mut().zip(&current.open) {
+                *times += u32::from(open);
             }
         }
         if current.value > best.value {
