@@ -10,16 +10,20 @@
 use crate::model::{Objective, SitingProblem};
 
 /// Arcs grouped by site: for site `j`, `points[offsets[j]..offsets[j + 1]]` are the points
-/// it can serve and `arcs[..]` the matching arc indices of the problem's cost table.
+/// it can serve, `arcs[..]` the matching arc indices of the problem's cost table and
+/// `costs[..]` their costs in the form. The costs are kept in site order too because the
+/// bound reads them once per site and relaxation: read through the arc indices, the
+/// scattered reads made a relaxation of the 10^5-cell city cost about twice the time.
 #[derive(Debug, Clone)]
 pub struct BySite {
     offsets: Vec<usize>,
     points: Vec<u32>,
     arcs: Vec<u32>,
+    costs: Vec<f64>,
 }
 
 impl BySite {
-    fn new(problem: &SitingProblem) -> Self {
+    fn new(problem: &SitingProblem, arc_cost: &[f64]) -> Self {
         let sites = problem.costs().arc_sites();
         let mut offsets = vec![0usize; problem.sites().len() + 1];
         for &j in sites {
@@ -39,10 +43,12 @@ impl BySite {
                 *slot += 1;
             }
         }
+        let costs = arcs.iter().map(|&arc| arc_cost[arc as usize]).collect();
         Self {
             offsets,
             points,
             arcs,
+            costs,
         }
     }
 
@@ -53,6 +59,15 @@ impl BySite {
             .iter()
             .zip(&self.arcs[range])
             .map(|(&i, &arc)| (i as usize, arc as usize))
+    }
+
+    /// The (point, cost in the form) pairs of site `j`, points in increasing order.
+    pub fn costs_of(&self, j: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let range = self.offsets[j]..self.offsets[j + 1];
+        self.points[range.clone()]
+            .iter()
+            .zip(&self.costs[range])
+            .map(|(&i, &cost)| (i as usize, cost))
     }
 }
 
@@ -106,13 +121,14 @@ impl<'a> MinForm<'a> {
             && arc_cost.iter().all(whole)
             && open_cost.iter().all(whole)
             && unserved_cost.iter().flatten().all(whole);
+        let by_site = BySite::new(problem, &arc_cost);
         Self {
             problem,
             arc_cost,
             open_cost,
             unserved_cost,
             forced: problem.sites().iter().map(|s| s.is_existing()).collect(),
-            by_site: BySite::new(problem),
+            by_site,
             integral,
         }
     }
@@ -139,5 +155,34 @@ impl<'a> MinForm<'a> {
     /// costs and no shares of a point split between sites.
     pub fn has_integral_optimum(&self) -> bool {
         self.integral
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Limits, SiteStatus};
+    use crate::solve::test_problems::villages_on_a_line;
+
+    /// S2 at km 3 is 3, 1, 1 and 3 km from villages a, b, c, d (10, 20, 30, 50 pupils):
+    /// each trip weighted by the village's pupils.
+    #[test]
+    fn a_site_lists_its_points_with_their_weighted_trips() {
+        let problem = villages_on_a_line(
+            Limits::default(),
+            &[
+                (0.0, None, SiteStatus::Candidate),
+                (3.0, None, SiteStatus::Candidate),
+            ],
+        );
+        let form = MinForm::new(&problem);
+        let seen: Vec<(usize, f64)> = form.by_site.costs_of(1).collect();
+        assert_eq!(seen, [(0, 30.0), (1, 20.0), (2, 30.0), (3, 150.0)]);
+        let through_arcs: Vec<(usize, f64)> = form
+            .by_site
+            .of(1)
+            .map(|(i, arc)| (i, form.arc_cost[arc]))
+            .collect();
+        assert_eq!(seen, through_arcs);
     }
 }

@@ -266,39 +266,58 @@ struct Knapsack {
     shares: Vec<(usize, f64)>,
 }
 
+/// A point site `j` may serve in its knapsack.
+struct Item {
+    point: usize,
+    /// Its arc cost less its multiplier: what serving all of it adds to the value.
+    reduced: f64,
+    /// The room it takes.
+    need: f64,
+    /// Its place in the knapsack's order: gain per person, most first.
+    rank: f64,
+}
+
 /// Site `j` serves the points whose arc cost is below their multiplier, best gain per
 /// person first, while its capacity lasts (the last one perhaps in part).
 fn knapsack(form: &MinForm, j: usize, multipliers: &[f64]) -> Knapsack {
     let demand = form.problem.demand();
-    let mut items: Vec<(usize, f64)> = form
+    let mut items: Vec<Item> = form
         .by_site
-        .of(j)
-        .map(|(i, arc)| (i, form.arc_cost[arc] - multipliers[i]))
+        .costs_of(j)
+        .map(|(i, cost)| (i, cost - multipliers[i]))
         .filter(|&(_, reduced)| reduced < 0.0)
+        .map(|(point, reduced)| Item {
+            point,
+            reduced,
+            need: demand[point].demand,
+            rank: 0.0,
+        })
         .collect();
     let mut room = form.capacity(j);
-    let wanted: f64 = items.iter().map(|&(i, _)| demand[i].demand).sum();
+    let wanted: f64 = items.iter().map(|item| item.need).sum();
     if wanted > room {
-        let per_person = |&(i, reduced): &(usize, f64)| match demand[i].demand {
-            d if d > 0.0 => reduced / d,
-            _ => f64::NEG_INFINITY,
-        };
-        items.sort_by(|a, b| per_person(a).total_cmp(&per_person(b)).then(a.0.cmp(&b.0)));
+        for item in &mut items {
+            item.rank = match item.need {
+                d if d > 0.0 => item.reduced / d,
+                _ => f64::NEG_INFINITY,
+            };
+        }
+        // Points are distinct, so the order is total and the unstable sort repeats.
+        items.sort_unstable_by(|a, b| a.rank.total_cmp(&b.rank).then(a.point.cmp(&b.point)));
     }
     let mut value = 0.0;
     let mut shares = Vec::with_capacity(items.len());
-    for (i, reduced) in items {
-        let need = demand[i].demand;
-        let share = match need <= room {
+    for item in items {
+        let share = match item.need <= room {
             true => 1.0,
-            false => room / need,
+            false => room / item.need,
         };
         if share <= 0.0 {
             break;
         }
-        room -= share * need;
-        value += share * reduced;
-        shares.push((i, share));
+        room -= share * item.need;
+        value += share * item.reduced;
+        shares.push((item.point, share));
     }
     Knapsack { value, shares }
 }
