@@ -28,10 +28,8 @@ use std::time::Instant;
 /// Starting step size of the subgradient method (Polyak's θ).
 const INITIAL_STEP: f64 = 2.0;
 
-/// The step size halves after this many iterations without a better bound …
-const PATIENCE: usize = 15;
-
-/// … and the search ends when it falls below this.
+/// The search ends when the step size falls below this (it halves after
+/// [`Stop::patience`] relaxations without a better bound).
 const SMALLEST_STEP: f64 = 0.005;
 
 /// Relaxations before this one are left out of [`Bound::support`]: the first steps, far
@@ -49,6 +47,8 @@ pub struct Stop {
     pub gap: f64,
     /// At most this many relaxations are solved.
     pub iterations: usize,
+    /// The step size halves after this many relaxations in a row without a better bound.
+    pub patience: usize,
     /// Give up at this moment.
     pub deadline: Instant,
 }
@@ -157,7 +157,7 @@ pub fn bound(
             since_better = 0;
         } else {
             since_better += 1;
-            if since_better >= PATIENCE {
+            if since_better >= stop.patience {
                 step /= 2.0;
                 since_better = 0;
             }
@@ -456,6 +456,7 @@ mod tests {
         Stop {
             gap: 0.0,
             iterations: 500,
+            patience: 15,
             deadline: Instant::now() + Duration::from_secs(10),
         }
     }
