@@ -286,22 +286,22 @@ fn knapsack(form: &MinForm, j: usize, multipliers: &[f64]) -> Knapsack {
         .costs_of(j)
         .map(|(i, cost)| (i, cost - multipliers[i]))
         .filter(|&(_, reduced)| reduced < 0.0)
-        .map(|(point, reduced)| Item {
-            point,
-            reduced,
-            need: demand[point].demand,
-            rank: 0.0,
+        .map(|(point, reduced)| {
+            let need = demand[point].demand;
+            Item {
+                point,
+                reduced,
+                need,
+                rank: match need {
+                    d if d > 0.0 => reduced / d,
+                    _ => f64::NEG_INFINITY,
+                },
+            }
         })
         .collect();
     let mut room = form.capacity(j);
     let wanted: f64 = items.iter().map(|item| item.need).sum();
     if wanted > room {
-        for item in &mut items {
-            item.rank = match item.need {
-                d if d > 0.0 => item.reduced / d,
-                _ => f64::NEG_INFINITY,
-            };
-        }
         // Points are distinct, so the order is total and the unstable sort repeats.
         items.sort_unstable_by(|a, b| a.rank.total_cmp(&b.rank).then(a.point.cmp(&b.point)));
     }
