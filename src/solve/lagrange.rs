@@ -379,14 +379,14 @@ pub fn greedy_plan(form: &MinForm, multipliers: &[f64]) -> Vec<bool> {
 /// Lowers the worth of the points site `j` takes at `value` to their trip there (in
 /// proportion to the share taken).
 fn take_points(form: &MinForm, j: usize, value: &mut [f64]) {
-    // In increasing order of point, as `BySite::of` lists them.
-    let arcs: Vec<(usize, usize)> = form.by_site.of(j).collect();
+    // In increasing order of point, as `BySite::costs_of` lists them.
+    let costs: Vec<(usize, f64)> = form.by_site.costs_of(j).collect();
     for (i, share) in knapsack(form, j, value).shares {
-        let arc = arcs
+        let cost = costs
             .binary_search_by_key(&i, |&(point, _)| point)
-            .map(|found| arcs[found].1)
+            .map(|found| costs[found].1)
             .expect("the knapsack takes points in reach");
-        value[i] = share * form.arc_cost[arc] + (1.0 - share) * value[i];
+        value[i] = share * cost + (1.0 - share) * value[i];
     }
 }
 
@@ -461,6 +461,12 @@ mod tests {
         }
     }
 
+    /// The bound from multipliers of nothing, aiming at a plan worth `upper`.
+    fn bound_from_zero(form: &MinForm, upper: f64) -> Bound {
+        let start = vec![0.0; form.problem.demand().len()];
+        bound(form, start, upper, stop(), &mut |_| None)
+    }
+
     /// One school: at km 4 the cost is 10·4 + 20·2 + 50·2 = 180, the optimum (km 2: 20 +
     /// 60 + 200 = 280; km 6: 60 + 80 + 60 = 200).
     fn line(p: usize, capacity: Option<f64>) -> SitingProblem {
@@ -471,7 +477,7 @@ mod tests {
     fn the_bound_reaches_the_one_school_optimum_and_never_passes_it() {
         let problem = line(1, None);
         let form = MinForm::new(&problem);
-        let found = bound(&form, vec![0.0; 4], 180.0, stop(), &mut |_| None);
+        let found = bound_from_zero(&form, 180.0);
         assert_eq!(found.value, 180.0);
         assert_eq!(found.open, [false, false, true, false]);
     }
@@ -486,7 +492,7 @@ mod tests {
             let relaxed = relax(&form, &start);
             assert!(relaxed.value <= 80.0 + 1e-9, "{start:?}: {}", relaxed.value);
         }
-        let found = bound(&form, vec![0.0; 4], 80.0, stop(), &mut |_| None);
+        let found = bound_from_zero(&form, 80.0);
         assert!(
             found.value <= 80.0 && found.value >= 79.0,
             "{}",
@@ -499,13 +505,7 @@ mod tests {
     #[test]
     fn the_capacitated_bound_stays_at_or_below_the_hand_computed_optimum() {
         let problem = line(2, Some(55.0));
-        let found = bound(
-            &MinForm::new(&problem),
-            vec![0.0; 4],
-            80.0,
-            stop(),
-            &mut |_| None,
-        );
+        let found = bound_from_zero(&MinForm::new(&problem), 80.0);
         assert!(
             found.value <= 80.0 + 1e-6 && found.value >= 79.0,
             "{}",
@@ -553,13 +553,7 @@ mod tests {
     #[test]
     fn no_support_is_told_from_a_few_relaxations() {
         let problem = line(1, None);
-        let found = bound(
-            &MinForm::new(&problem),
-            vec![0.0; 4],
-            180.0,
-            stop(),
-            &mut |_| None,
-        );
+        let found = bound_from_zero(&MinForm::new(&problem), 180.0);
         assert!(found.iterations <= SUPPORT_AFTER);
         assert_eq!(found.support(), None);
     }
@@ -570,7 +564,7 @@ mod tests {
     fn the_support_counts_only_the_later_relaxations() {
         let problem = crate::solve::test_problems::grid_town(1, 30, 4, false);
         let form = MinForm::new(&problem);
-        let found = bound(&form, vec![0.0; 30], 3000.0, stop(), &mut |_| None);
+        let found = bound_from_zero(&form, 3000.0);
         let counted = found.iterations - SUPPORT_AFTER;
         assert!(counted > 0, "{} relaxations", found.iterations);
         assert_eq!(found.opened.iter().sum::<u32>() as usize, 4 * counted);
@@ -585,10 +579,10 @@ mod tests {
         let problem = line(1, None);
         let form = MinForm::new(&problem);
         // One school: km 0 costs 460, km 2 280, km 4 180 (the optimum), km 6 200.
-        let from_optimum = bound(&form, vec![0.0; 4], 180.0, stop(), &mut |_| None);
+        let from_optimum = bound_from_zero(&form, 180.0);
         assert_eq!(from_optimum.ruled_out, [true, true, false, true]);
         // From the km 6 plan only the sites that cannot beat 200 go.
-        let from_second = bound(&form, vec![0.0; 4], 200.0, stop(), &mut |_| None);
+        let from_second = bound_from_zero(&form, 200.0);
         assert!(from_second.ruled_out[0] && !from_second.ruled_out[2]);
     }
 }

@@ -1,6 +1,6 @@
 //! `--method`: the heuristic with its Lagrangian bound against published optima.
 
-use crate::support::{assert_optimal, fixtures, Run};
+use crate::support::{assert_optimal, fixtures, Run, Workspace};
 use serde_json::Value;
 
 fn solve_with(name: &str, options: &[&str]) -> Run {
@@ -81,8 +81,7 @@ fn an_unknown_method_is_named_with_the_known_ones() {
 /// A capacitated grid town of `columns` × `rows` blocks (1–9 pupils each) and a school site
 /// on every fifth block of every other row, each block linked to its 20 nearest sites, `p`
 /// one site in ten, room for 1.2 times the pupils.
-fn grid_town(columns: usize, rows: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+fn grid_town(columns: usize, rows: usize) -> Workspace {
     let blocks: Vec<(f64, f64)> = (0..rows)
         .flat_map(|r| (0..columns).map(move |c| (c as f64, r as f64)))
         .collect();
@@ -112,22 +111,15 @@ fn grid_town(columns: usize, rows: usize) -> tempfile::TempDir {
     let sites_table: String = (0..sites.len())
         .map(|s| format!("s{s},{capacity},0,candidate\n"))
         .collect();
-    let problem = format!(
-        "objective = \"p_median\"\np = {p}\ndemand = \"demand.csv\"\n\
-         sites = \"sites.csv\"\ncosts = \"costs.csv\"\n"
+    let town = Workspace::empty();
+    town.write("demand.csv", &demand);
+    town.write("costs.csv", &costs);
+    town.write(
+        "sites.csv",
+        &format!("id,capacity,fixed_cost,status\n{sites_table}"),
     );
-    for (name, text) in [
-        ("problem.toml", problem),
-        ("demand.csv", demand),
-        ("costs.csv", costs),
-        (
-            "sites.csv",
-            format!("id,capacity,fixed_cost,status\n{sites_table}"),
-        ),
-    ] {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    dir
+    town.write_problem(&format!("objective = \"p_median\"\np = {p}"));
+    town
 }
 
 /// On a capacitated town of 5,000 blocks (100,000 pairs, still the exact model's under
@@ -136,9 +128,13 @@ fn grid_town(columns: usize, rows: usize) -> tempfile::TempDir {
 #[test]
 fn auto_keeps_the_heuristic_plan_where_highs_finds_none_in_time() {
     let town = grid_town(100, 50);
-    let problem = town.path().join("problem.toml");
-    let out = town.path().join("out");
-    let summary = Run::command_with("solve", &problem, &out, &["--time-limit", "20"]).summary();
+    let run = Run::command_with(
+        "solve",
+        &town.problem(),
+        &town.out(),
+        &["--time-limit", "20"],
+    );
+    let summary = run.summary();
     let (objective, bound) = (number(&summary, "objective"), number(&summary, "bound"));
     assert_eq!(summary["demand_served"], summary["demand_total"]);
     assert!(

@@ -27,20 +27,33 @@ impl Workspace {
     /// A copy of the `line_town` tables with `problem.toml` made of `settings` and the given
     /// sites table.
     pub fn line_town(settings: &str, sites: &str) -> Self {
-        let dir = tempfile::tempdir().expect("temporary directory");
+        let workspace = Self::empty();
+        let dir = workspace.dir.path();
         let source = fixtures().join("line_town");
         for table in ["demand.csv", "costs.csv"] {
-            std::fs::copy(source.join(table), dir.path().join(table)).expect("copy fixture");
+            std::fs::copy(source.join(table), dir.join(table)).expect("copy fixture");
         }
-        std::fs::copy(source.join(sites), dir.path().join("sites.csv")).expect("copy fixture");
-        let workspace = Self { dir };
-        workspace.write(
+        std::fs::copy(source.join(sites), dir.join("sites.csv")).expect("copy fixture");
+        workspace.write_problem(settings);
+        workspace
+    }
+
+    /// An empty folder, for a problem written table by table.
+    pub fn empty() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    /// Writes `problem.toml`: `settings`, then the tables demand.csv, sites.csv and
+    /// costs.csv.
+    pub fn write_problem(&self, settings: &str) {
+        self.write(
             "problem.toml",
             &format!(
                 "{settings}\ndemand = \"demand.csv\"\nsites = \"sites.csv\"\ncosts = \"costs.csv\"\n"
             ),
         );
-        workspace
     }
 
     /// A copy of the `small_city` scenario folder.
