@@ -47,6 +47,16 @@ pub struct AssignmentRow<'p> {
 /// A share smaller than this is rounding, not unserved demand.
 const UNSERVED_EPSILON: f64 = 1e-9;
 
+/// People carried by a site or a pair are shown to this fraction of a person.
+const PEOPLE_RESOLUTION: f64 = 1e-9;
+
+/// `people` rounded to [`PEOPLE_RESOLUTION`]: shares read back from a linear program carry
+/// binary noise (a share of 1 − 1/3 of 30 pupils is 20.000000000000004), which the tables
+/// planners read should not show.
+fn without_noise(people: f64) -> f64 {
+    (people / PEOPLE_RESOLUTION).round() * PEOPLE_RESOLUTION
+}
+
 impl<'p> Plan<'p> {
     /// Pairs a problem with its solution.
     pub fn new(problem: &'p SitingProblem, solution: Solution) -> Self {
@@ -60,7 +70,7 @@ impl<'p> Plan<'p> {
             .sites()
             .iter()
             .zip(&self.solution.assignment.open)
-            .zip(loads)
+            .zip(loads.into_iter().map(without_noise))
             .filter(|((_, &open), _)| open)
             .map(|((site, _), load)| OpenSite {
                 id: &site.id,
@@ -90,7 +100,7 @@ impl<'p> Plan<'p> {
                     demand_id: &point.id,
                     site_id: Some(&problem.sites()[a.site].id),
                     share: a.share,
-                    demand: a.share * point.demand,
+                    demand: without_noise(a.share * point.demand),
                     cost: problem.costs().cost(i, a.site),
                 });
             }
@@ -100,7 +110,7 @@ impl<'p> Plan<'p> {
                     demand_id: &point.id,
                     site_id: None,
                     share: unserved,
-                    demand: unserved * point.demand,
+                    demand: without_noise(unserved * point.demand),
                     cost: None,
                 });
             }
@@ -116,5 +126,56 @@ impl<'p> Plan<'p> {
             .enumerate()
             .map(|(i, point)| point.demand * self.solution.assignment.served_share(i))
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Allocation, Assignment, Limits};
+    use crate::solve::test_problems::villages_on_a_line;
+    use crate::solve::Status;
+
+    /// Village c (30 pupils) split 1 − 1/3 to S1 and 1/3 to S2, the others whole to S1:
+    /// c carries 20 and 10 pupils, S1 holds 10 + 20 + 50 + 20 = 100, exactly.
+    #[test]
+    fn carried_people_show_no_binary_noise() {
+        let problem = villages_on_a_line(
+            Limits::default(),
+            &[
+                (0.0, None, SiteStatus::Candidate),
+                (6.0, None, SiteStatus::Candidate),
+            ],
+        );
+        let third = 1.0 / 3.0;
+        assert_ne!((1.0 - third) * 30.0, 20.0, "the noise this test is about");
+        let whole = vec![Allocation {
+            site: 0,
+            share: 1.0,
+        }];
+        let split = vec![
+            Allocation {
+                site: 0,
+                share: 1.0 - third,
+            },
+            Allocation {
+                site: 1,
+                share: third,
+            },
+        ];
+        let solution = Solution {
+            assignment: Assignment {
+                open: vec![true, true],
+                allocations: vec![whole.clone(), whole.clone(), split, whole],
+            },
+            objective: 0.0,
+            bound: 0.0,
+            status: Status::Feasible,
+        };
+        let plan = Plan::new(&problem, solution);
+        let carried: Vec<f64> = plan.assignment_rows().iter().map(|r| r.demand).collect();
+        assert_eq!(carried, [10.0, 20.0, 20.0, 10.0, 50.0]);
+        let loads: Vec<f64> = plan.open_sites().iter().map(|s| s.load).collect();
+        assert_eq!(loads, [100.0, 10.0]);
     }
 }

@@ -16,7 +16,7 @@ mod lagrange;
 mod large;
 mod progress;
 #[cfg(test)]
-mod test_problems;
+pub(crate) mod test_problems;
 
 pub use diagnose::{diagnose, Diagnosis, Reason};
 pub use highs::ExactSolver;
