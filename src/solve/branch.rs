@@ -6,8 +6,9 @@
 //! root of even the reduced model. Here each node fixes some sites open or closed and is
 //! bounded by the same relaxation (a few dozen subgradient steps from its parent's
 //! multipliers, a few milliseconds each); sites the node's relaxation rules out are closed
-//! in its children, and the most promising node (least bound) goes first, so the least
-//! bound of the open nodes is a proven bound whenever the search stops.
+//! in its children and sites it rules in are opened (a node that must open more than `p`
+//! holds no better plan), and the most promising node (least bound) goes first, so the
+//! least bound of the open nodes is a proven bound whenever the search stops.
 
 use super::form::MinForm;
 use super::heuristic::SwapSearch;
@@ -16,7 +17,7 @@ use super::large::{evaluate, plan_from};
 use super::progress::Progress;
 use crate::model::{Assignment, SitingProblem};
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashSet};
 use std::time::Instant;
 
 /// Relaxations solved per node, at most.
@@ -27,7 +28,8 @@ const NODE_ITERATIONS: usize = 60;
 /// p = 50 was no longer proven optimal in 120 s).
 const NODE_PATIENCE: usize = 15;
 
-/// Every this many relaxations at a node, its open sites start a swap search.
+/// Every this many relaxations at a node, its open sites start a swap search (unless a
+/// search started from the same sites before).
 const PLAN_EVERY: usize = 20;
 
 /// Whether the search applies: a minimisation without capacities (the plans come from swap
@@ -129,6 +131,8 @@ pub fn search(problem: &SitingProblem, root: Root, until: Until, progress: &Prog
     }]);
     let mut made = 1;
     let mut solved = 0u64;
+    // A swap search from sites already searched from would find the same plan again.
+    let mut searched = HashSet::new();
     while let Some(node) = heap.peek() {
         if node.bound >= lagrange::cutoff(&plain, best.value) {
             heap.clear();
@@ -140,6 +144,9 @@ pub fn search(problem: &SitingProblem, root: Root, until: Until, progress: &Prog
         }
         solved += 1;
         let node = heap.pop().expect("peeked");
+        if opens_too_many(&plain, &node.fixed) {
+            continue;
+        }
         fix(&plain, &mut node_form, &node.fixed);
         let found = lagrange::bound(
             &node_form,
@@ -152,7 +159,7 @@ pub fn search(problem: &SitingProblem, root: Root, until: Until, progress: &Prog
                 deadline,
             },
             &mut |step| {
-                if step.iteration % PLAN_EVERY != 0 {
+                if step.iteration % PLAN_EVERY != 0 || !searched.insert(step.open.to_vec()) {
                     return None;
                 }
                 let found = plan_from(&blind, step.open.to_vec(), deadline).candidate;
@@ -169,10 +176,15 @@ pub fn search(problem: &SitingProblem, root: Root, until: Until, progress: &Prog
             continue;
         }
         let mut fixed = node.fixed;
-        for (j, &ruled) in found.ruled_out.iter().enumerate() {
-            if ruled && fixed[j].is_none() {
-                fixed[j] = Some(false);
+        for ((choice, &out), &is_in) in fixed.iter_mut().zip(&found.ruled_out).zip(&found.ruled_in)
+        {
+            if choice.is_none() && (out || is_in) {
+                *choice = Some(is_in && !out);
             }
+        }
+        if opens_too_many(&plain, &fixed) {
+            // More sites are ruled in than `p` allows: no better plan fixes these sites.
+            continue;
         }
         let Some(site) = branching_site(&found.open, &best.plan.open, &fixed) else {
             // Every site the relaxation opened is fixed open: the node holds that one plan.
@@ -212,6 +224,15 @@ fn fix(plain: &MinForm, form: &mut MinForm, fixed: &[Option<bool>]) {
         };
         form.forced[j] = plain.forced[j] || f == Some(true);
     }
+}
+
+/// Whether the sites that must open (fixed open, or forced by the problem) are more than
+/// `p`: then no plan keeps to the node's fixings.
+fn opens_too_many(plain: &MinForm, fixed: &[Option<bool>]) -> bool {
+    let must_open = (0..fixed.len())
+        .filter(|&j| plain.forced[j] || fixed[j] == Some(true))
+        .count();
+    plain.problem.limits().p.is_some_and(|p| must_open > p)
 }
 
 /// The site to branch on: the first free one where the relaxation and the best plan
@@ -260,6 +281,15 @@ mod tests {
         assert_eq!(found.value, 80.0);
         assert_eq!(found.plan.objective_value(&problem), 80.0);
         assert_eq!(found.bound, 80.0);
+    }
+
+    #[test]
+    fn a_node_fixing_more_sites_open_than_p_holds_no_plan() {
+        let problem = school_at_every_village(2, None);
+        let plain = MinForm::new(&problem);
+        let open = Some(true);
+        assert!(!opens_too_many(&plain, &[open, open, Some(false), None]));
+        assert!(opens_too_many(&plain, &[open, open, None, open]));
     }
 
     #[test]

@@ -12,7 +12,10 @@
 //! Each relaxation also bounds the plans that open a site it left closed: its value, plus
 //! that site's worth, less the worth of the chosen site it would replace. A site whose
 //! bound reaches the best plan's value is *ruled out*: no better plan opens it, so an exact
-//! solver may leave it out ([`Bound::ruled_out`]).
+//! solver may leave it out ([`Bound::ruled_out`]). Likewise for the plans that close a site
+//! it opened (its value, less that site's worth, plus the worth of the best site left
+//! closed): a site whose bound reaches the best plan's value is *ruled in*, and every
+//! better plan opens it ([`Bound::ruled_in`]).
 //!
 //! For single-source problems the knapsack is still solved with shares, which only weakens
 //! the bound. The budget is left out of the relaxation for the same reason: the bound
@@ -66,6 +69,8 @@ pub struct Bound {
     pub iterations: usize,
     /// Sites that no plan better than the best known one opens.
     pub ruled_out: Vec<bool>,
+    /// Sites that every plan better than the best known one opens.
+    pub ruled_in: Vec<bool>,
     /// How many relaxations after the first [`SUPPORT_AFTER`] opened each site.
     opened: Vec<u32>,
 }
@@ -123,9 +128,11 @@ pub fn bound(
         open: first.open.clone(),
         iterations: 1,
         ruled_out: vec![false; first.open.len()],
+        ruled_in: vec![false; first.open.len()],
         opened: vec![0; first.open.len()],
     };
     rule_out(form, &first, upper, &mut best.ruled_out);
+    rule_in(form, &first, upper, &mut best.ruled_in);
     let mut current = first;
     let mut step = INITIAL_STEP;
     let mut since_better = 0;
@@ -144,6 +151,7 @@ pub fn bound(
         }
         current = relax(form, &multipliers);
         rule_out(form, &current, upper, &mut best.ruled_out);
+        rule_in(form, &current, upper, &mut best.ruled_in);
         best.iterations += 1;
         if best.iterations > SUPPORT_AFTER {
             for (times, &open) in best.opened.iter_mut().zip(&current.open) {
@@ -189,7 +197,7 @@ fn relax(form: &MinForm, multipliers: &[f64]) -> Relaxed {
     let site_count = form.problem.sites().len();
     let worth: Vec<f64> = (0..site_count)
         .into_par_iter()
-        .map(|j| form.open_cost[j] + knapsack(form, j, multipliers).value)
+        .map(|j| form.open_cost[j] + gain(form, j, multipliers))
         .collect();
     let open = choose_sites(form, &worth);
     let shares: Vec<Vec<(usize, f64)>> = (0..site_count)
@@ -250,6 +258,32 @@ fn rule_out(form: &MinForm, relaxed: &Relaxed, upper: f64, ruled_out: &mut [bool
     }
 }
 
+/// Marks the sites open in `relaxed` whose closing would lift its value to `upper` or
+/// beyond. With `p` fixed, closing one means opening the worthiest site left closed in its
+/// place; otherwise it simply takes away its worth. Left alone with a cap on new sites, as
+/// in [`rule_out`].
+fn rule_in(form: &MinForm, relaxed: &Relaxed, upper: f64, ruled_in: &mut [bool]) {
+    let problem = form.problem;
+    if problem.limits().max_new.is_some() {
+        return;
+    }
+    let replacement = match problem.limits().p {
+        Some(_) => (0..relaxed.open.len())
+            .filter(|&j| !relaxed.open[j])
+            .map(|j| relaxed.worth[j])
+            .fold(f64::INFINITY, f64::min),
+        None => 0.0,
+    };
+    let cutoff = cutoff(form, upper);
+    for (j, ruled) in ruled_in.iter_mut().enumerate() {
+        if !relaxed.open[j] || form.forced[j] || *ruled {
+            continue;
+        }
+        let without_j = relaxed.value - relaxed.worth[j] + replacement;
+        *ruled = rounded_up(form, without_j) >= cutoff;
+    }
+}
+
 /// Every plan that opens a ruled-out site is worth at least this (in the form's terms):
 /// the best plan's value `upper`, less a sliver of the optimality tolerance where values
 /// need not be whole.
@@ -275,6 +309,20 @@ struct Item {
     need: f64,
     /// Its place in the knapsack's order: gain per person, most first.
     rank: f64,
+}
+
+/// What site `j` gains from the points it would serve: its knapsack's value, found without
+/// the knapsack when the site has no capacity (every point whose arc cost is below its
+/// multiplier, all of it), which spares listing the points on every relaxation.
+fn gain(form: &MinForm, j: usize, multipliers: &[f64]) -> f64 {
+    match form.capacity(j).is_finite() {
+        true => knapsack(form, j, multipliers).value,
+        false => form
+            .by_site
+            .costs_of(j)
+            .map(|(i, cost)| (cost - multipliers[i]).min(0.0))
+            .sum(),
+    }
 }
 
 /// Site `j` serves the points whose arc cost is below their multiplier, best gain per
@@ -584,5 +632,32 @@ mod tests {
         // From the km 6 plan only the sites that cannot beat 200 go.
         let from_second = bound_from_zero(&form, 200.0);
         assert!(from_second.ruled_out[0] && !from_second.ruled_out[2]);
+    }
+
+    /// Two schools: the plans of 80 open km 6 with km 2 or km 4; without km 6 the best is
+    /// km 2 and km 4, 120. So every plan better than 81 opens km 6, and none of the others
+    /// may be ruled in, for some plan better than 81 leaves each of them closed.
+    #[test]
+    fn sites_every_better_plan_opens_are_ruled_in_and_no_other() {
+        let problem = line(2, None);
+        let form = MinForm::new(&problem);
+        let found = bound_from_zero(&form, 81.0);
+        assert_eq!(found.ruled_in, [false, false, false, true]);
+    }
+
+    /// Without capacities a site gains, point by point, what its knapsack would.
+    #[test]
+    fn an_unlimited_site_gains_what_its_knapsack_would() {
+        let problem = line(2, None);
+        let form = MinForm::new(&problem);
+        let multipliers = [30.0, 50.0, 40.0, 400.0];
+        for j in 0..4 {
+            assert_eq!(
+                gain(&form, j, &multipliers),
+                knapsack(&form, j, &multipliers).value
+            );
+        }
+        // km 4: a 40 − 30 (no gain), b 40 − 50, c 0 − 40, d 100 − 400.
+        assert_eq!(gain(&form, 2, &multipliers), -350.0);
     }
 }
