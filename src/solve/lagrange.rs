@@ -131,8 +131,7 @@ pub fn bound(
         ruled_in: vec![false; first.open.len()],
         opened: vec![0; first.open.len()],
     };
-    rule_out(form, &first, upper, &mut best.ruled_out);
-    rule_in(form, &first, upper, &mut best.ruled_in);
+    rule_sites(form, &first, upper, &mut best.ruled_out, &mut best.ruled_in);
     let mut current = first;
     let mut step = INITIAL_STEP;
     let mut since_better = 0;
@@ -150,8 +149,13 @@ pub fn bound(
             *lambda += length * (1.0 - served);
         }
         current = relax(form, &multipliers);
-        rule_out(form, &current, upper, &mut best.ruled_out);
-        rule_in(form, &current, upper, &mut best.ruled_in);
+        rule_sites(
+            form,
+            &current,
+            upper,
+            &mut best.ruled_out,
+            &mut best.ruled_in,
+        );
         best.iterations += 1;
         if best.iterations > SUPPORT_AFTER {
             for (times, &open) in best.opened.iter_mut().zip(&current.open) {
@@ -232,55 +236,50 @@ fn relax(form: &MinForm, multipliers: &[f64]) -> Relaxed {
     }
 }
 
-/// Marks the sites closed in `relaxed` whose opening would lift its value to `upper` or
-/// beyond. With `p` fixed, opening one more site means closing the least worthy chosen one;
-/// otherwise it simply adds its worth. Left alone with a cap on new sites, where the
-/// replaced site is not so simple to name.
-fn rule_out(form: &MinForm, relaxed: &Relaxed, upper: f64, ruled_out: &mut [bool]) {
+/// Marks the sites whose flip would lift `relaxed`'s value to `upper` or beyond: a closed
+/// site opened is *ruled out*, an open site closed is *ruled in*. With `p` fixed, a site
+/// opened replaces the least worthy chosen one and a site closed is replaced by the
+/// worthiest one left closed; otherwise a flip simply adds or takes away the site's worth.
+/// Left alone with a cap on new sites, where the replaced site is not so simple to name.
+fn rule_sites(
+    form: &MinForm,
+    relaxed: &Relaxed,
+    upper: f64,
+    ruled_out: &mut [bool],
+    ruled_in: &mut [bool],
+) {
     let problem = form.problem;
     if problem.limits().max_new.is_some() {
         return;
     }
-    let replaced = match problem.limits().p {
-        Some(_) => (0..relaxed.open.len())
-            .filter(|&j| relaxed.open[j] && !form.forced[j])
+    let worth_where = |open: bool| {
+        (0..relaxed.open.len())
+            .filter(move |&j| relaxed.open[j] == open && !form.forced[j])
             .map(|j| relaxed.worth[j])
-            .fold(f64::NEG_INFINITY, f64::max),
-        None => 0.0,
+    };
+    let (least_chosen, worthiest_left) = match problem.limits().p {
+        Some(_) => (
+            worth_where(true).fold(f64::NEG_INFINITY, f64::max),
+            worth_where(false).fold(f64::INFINITY, f64::min),
+        ),
+        None => (0.0, 0.0),
     };
     let cutoff = cutoff(form, upper);
-    for (j, ruled) in ruled_out.iter_mut().enumerate() {
-        if relaxed.open[j] || form.forced[j] || *ruled {
+    for (j, &open) in relaxed.open.iter().enumerate() {
+        if form.forced[j] {
             continue;
         }
-        let with_j = relaxed.value + relaxed.worth[j] - replaced;
-        *ruled = rounded_up(form, with_j) >= cutoff;
-    }
-}
-
-/// Marks the sites open in `relaxed` whose closing would lift its value to `upper` or
-/// beyond. With `p` fixed, closing one means opening the worthiest site left closed in its
-/// place; otherwise it simply takes away its worth. Left alone with a cap on new sites, as
-/// in [`rule_out`].
-fn rule_in(form: &MinForm, relaxed: &Relaxed, upper: f64, ruled_in: &mut [bool]) {
-    let problem = form.problem;
-    if problem.limits().max_new.is_some() {
-        return;
-    }
-    let replacement = match problem.limits().p {
-        Some(_) => (0..relaxed.open.len())
-            .filter(|&j| !relaxed.open[j])
-            .map(|j| relaxed.worth[j])
-            .fold(f64::INFINITY, f64::min),
-        None => 0.0,
-    };
-    let cutoff = cutoff(form, upper);
-    for (j, ruled) in ruled_in.iter_mut().enumerate() {
-        if !relaxed.open[j] || form.forced[j] || *ruled {
-            continue;
-        }
-        let without_j = relaxed.value - relaxed.worth[j] + replacement;
-        *ruled = rounded_up(form, without_j) >= cutoff;
+        let (flipped, mark) = match open {
+            false => (
+                relaxed.value + relaxed.worth[j] - least_chosen,
+                &mut ruled_out[j],
+            ),
+            true => (
+                relaxed.value - relaxed.worth[j] + worthiest_left,
+                &mut ruled_in[j],
+            ),
+        };
+        *mark = *mark || rounded_up(form, flipped) >= cutoff;
     }
 }
 
