@@ -47,14 +47,16 @@ pub struct AssignmentRow<'p> {
 /// A share smaller than this is rounding, not unserved demand.
 const UNSERVED_EPSILON: f64 = 1e-9;
 
-/// People carried by a site or a pair are shown to this fraction of a person.
-const PEOPLE_RESOLUTION: f64 = 1e-9;
-
-/// `people` rounded to [`PEOPLE_RESOLUTION`]: shares read back from a linear program carry
-/// binary noise (a share of 1 − 1/3 of 30 pupils is 20.000000000000004), which the tables
-/// planners read should not show.
-fn without_noise(people: f64) -> f64 {
-    (people / PEOPLE_RESOLUTION).round() * PEOPLE_RESOLUTION
+/// Rounds a figure to 1e-6 (and −0 to 0), so that sums in a different order print the same
+/// and a written figure does not show the last bits of a float: a share read back from a
+/// linear program, 1 − 1/3 of 30 pupils, is 20.000000000000004 pupils before rounding.
+pub fn round(value: f64) -> f64 {
+    let rounded = (value * 1e6).round() / 1e6;
+    if rounded == 0.0 {
+        0.0
+    } else {
+        rounded
+    }
 }
 
 impl<'p> Plan<'p> {
@@ -70,7 +72,7 @@ impl<'p> Plan<'p> {
             .sites()
             .iter()
             .zip(&self.solution.assignment.open)
-            .zip(loads.into_iter().map(without_noise))
+            .zip(loads.into_iter().map(round))
             .filter(|((_, &open), _)| open)
             .map(|((site, _), load)| OpenSite {
                 id: &site.id,
@@ -100,7 +102,7 @@ impl<'p> Plan<'p> {
                     demand_id: &point.id,
                     site_id: Some(&problem.sites()[a.site].id),
                     share: a.share,
-                    demand: without_noise(a.share * point.demand),
+                    demand: round(a.share * point.demand),
                     cost: problem.costs().cost(i, a.site),
                 });
             }
@@ -110,7 +112,7 @@ impl<'p> Plan<'p> {
                     demand_id: &point.id,
                     site_id: None,
                     share: unserved,
-                    demand: without_noise(unserved * point.demand),
+                    demand: round(unserved * point.demand),
                     cost: None,
                 });
             }

@@ -2,7 +2,7 @@
 
 use super::{Comparison, IndicatorRow};
 use crate::export::{csv_bytes, ExportError};
-use crate::report::round;
+use crate::plan::round;
 use serde_json::{json, Map, Value};
 use std::fmt::Write;
 

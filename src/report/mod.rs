@@ -5,6 +5,7 @@
 use crate::demand::ResidentPoint;
 use crate::export::{csv_bytes, ExportError};
 use crate::pipeline::{CityPlan, ServicePlan};
+use crate::plan::round;
 use crate::solve::Outcome;
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -133,17 +134,6 @@ pub fn districts_csv(rows: &[DistrictRow]) -> Result<Vec<u8>, ExportError> {
         cells
     });
     csv_bytes("districts.csv", header, lines)
-}
-
-/// Rounds to 1e-6 (and −0 to 0), so that sums in a different order print the same and a
-/// written figure does not change with the last bits of a float.
-pub fn round(value: f64) -> f64 {
-    let rounded = (value * 1e6).round() / 1e6;
-    if rounded == 0.0 {
-        0.0
-    } else {
-        rounded
-    }
 }
 
 /// `summary.json`: the scenario, population totals, and per service the plan's figures.
