@@ -313,18 +313,25 @@ struct Item {
 
 /// What site `j` gains from the points it would serve: its knapsack's value. When its room
 /// holds every point whose arc cost is below its multiplier (always, without a capacity),
-/// that is their sum, found without listing and sorting them on every relaxation.
+/// that is their sum, found without listing and ordering them on every relaxation.
 fn gain(form: &MinForm, j: usize, multipliers: &[f64]) -> f64 {
-    let demand = form.problem.demand();
-    let (all, wanted) = form
+    let room = form.capacity(j);
+    let below = form
         .by_site
         .costs_of(j)
-        .map(|(i, cost)| (i, cost - multipliers[i]))
+        .map(|(i, cost)| (i, cost - multipliers[i]));
+    if !room.is_finite() {
+        // Summed branch-free: on the all-pairs graphs the filtered sum took half as long
+        // again.
+        return below.map(|(_, reduced)| reduced.min(0.0)).sum();
+    }
+    let demand = form.problem.demand();
+    let (all, wanted) = below
         .filter(|&(_, reduced)| reduced < 0.0)
         .fold((0.0, 0.0), |(value, wanted), (i, reduced)| {
             (value + reduced, wanted + demand[i].demand)
         });
-    match wanted <= form.capacity(j) {
+    match wanted <= room {
         true => all,
         false => knapsack(form, j, multipliers).value,
     }
