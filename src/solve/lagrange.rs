@@ -300,7 +300,6 @@ struct Knapsack {
 }
 
 /// A point site `j` may serve in its knapsack.
-#[derive(Clone, Copy)]
 struct Item {
     point: usize,
     /// Its arc cost less its multiplier: what serving all of it adds to the value.
@@ -313,7 +312,7 @@ struct Item {
 
 /// What site `j` gains from the points it would serve: its knapsack's value. When its room
 /// holds every point whose arc cost is below its multiplier (always, without a capacity),
-/// that is their sum, found without listing and ordering them on every relaxation.
+/// that is their sum, found without listing and sorting them on every relaxation.
 fn gain(form: &MinForm, j: usize, multipliers: &[f64]) -> f64 {
     let room = form.capacity(j);
     let below = form
@@ -359,52 +358,27 @@ fn knapsack(form: &MinForm, j: usize, multipliers: &[f64]) -> Knapsack {
             }
         })
         .collect();
-    let (whole, left) = best_that_fit(&mut items, form.capacity(j));
-    let mut value = 0.0;
-    let mut shares = Vec::with_capacity(whole + 1);
-    for item in &items[..whole] {
-        value += item.reduced;
-        shares.push((item.point, 1.0));
+    let mut room = form.capacity(j);
+    let wanted: f64 = items.iter().map(|item| item.need).sum();
+    if wanted > room {
+        // Points are distinct, so the order is total and the unstable sort repeats.
+        items.sort_unstable_by(|a, b| a.rank.total_cmp(&b.rank).then(a.point.cmp(&b.point)));
     }
-    if let Some(item) = items.get(whole) {
-        let share = left / item.need;
-        if share > 0.0 {
-            value += share * item.reduced;
-            shares.push((item.point, share));
+    let mut value = 0.0;
+    let mut shares = Vec::with_capacity(items.len());
+    for item in items {
+        let share = match item.need <= room {
+            true => 1.0,
+            false => room / item.need,
+        };
+        if share <= 0.0 {
+            break;
         }
+        room -= share * item.need;
+        value += share * item.reduced;
+        shares.push((item.point, share));
     }
     Knapsack { value, shares }
-}
-
-/// Moves to the front, in no particular order, the best-ranked items whose needs fit in
-/// `room` all together, and right after them the best of the others (the one served in
-/// part); tells how many fit and the room they leave. A weighted selection, linear on
-/// average: sorting every site's items was the largest cost of a relaxation on the
-/// generated 10^5-cell city.
-fn best_that_fit(items: &mut [Item], mut room: f64) -> (usize, f64) {
-    let wanted: f64 = items.iter().map(|item| item.need).sum();
-    if wanted <= room {
-        return (items.len(), room - wanted);
-    }
-    // Points are distinct, so the order is total and the selection repeats.
-    let order = |a: &Item, b: &Item| a.rank.total_cmp(&b.rank).then(a.point.cmp(&b.point));
-    let (mut start, mut end) = (0, items.len());
-    while start < end {
-        let mid = start + (end - start) / 2;
-        items[start..end].select_nth_unstable_by(mid - start, order);
-        let need: f64 = items[start..mid].iter().map(|item| item.need).sum();
-        if need > room {
-            end = mid;
-            continue;
-        }
-        room -= need;
-        if items[mid].need > room {
-            return (mid, room);
-        }
-        room -= items[mid].need;
-        start = mid + 1;
-    }
-    (start, room)
 }
 
 /// The sites the relaxation opens: the existing ones, then the others by worth (most
@@ -680,68 +654,6 @@ mod tests {
         let form = MinForm::new(&problem);
         let found = bound_from_zero(&form, 81.0);
         assert_eq!(found.ruled_in, [false, false, false, true]);
-    }
-
-    /// Serving items in rank order while room lasts (the last perhaps in part), worked the
-    /// slow way: what the selection must match.
-    fn served_in_rank_order(items: &[Item], mut room: f64) -> f64 {
-        let mut sorted: Vec<&Item> = items.iter().collect();
-        sorted.sort_by(|a, b| a.rank.total_cmp(&b.rank));
-        let mut value = 0.0;
-        for item in sorted {
-            let share = (room / item.need).min(1.0);
-            if share <= 0.0 {
-                break;
-            }
-            room -= share * item.need;
-            value += share * item.reduced;
-        }
-        value
-    }
-
-    #[test]
-    fn the_selection_serves_the_best_ranked_items_that_fit() {
-        let mut dice = crate::solve::heuristic::Dice::new(7);
-        let items: Vec<Item> = (0..301)
-            .map(|point| {
-                let need = 1.0 + dice.below(40) as f64;
-                let reduced = -1.0 - dice.below(1000) as f64;
-                Item {
-                    point,
-                    reduced,
-                    need,
-                    rank: reduced / need,
-                }
-            })
-            .collect();
-        let wanted: f64 = items.iter().map(|item| item.need).sum();
-        for room in [
-            0.0,
-            1.0,
-            37.5,
-            1000.0,
-            wanted / 2.0,
-            wanted - 0.5,
-            wanted,
-            2.0 * wanted,
-        ] {
-            let mut selected = items.clone();
-            let (whole, left) = best_that_fit(&mut selected, room);
-            let mut value: f64 = selected[..whole].iter().map(|item| item.reduced).sum();
-            let taken: f64 = selected[..whole].iter().map(|item| item.need).sum();
-            assert!(
-                taken <= room + 1e-9 && (room - taken - left).abs() < 1e-9,
-                "{room}"
-            );
-            if let Some(item) = selected.get(whole) {
-                value += left / item.need * item.reduced;
-            }
-            let expected = served_in_rank_order(&items, room);
-            assert!(
-                (value - expected).abs() <= 1e-9 * expected.abs().max(1.0),
-                "{room}: {value} {expected}"
-            );
-        }
     }
 
     /// A site gains what its knapsack would: point by point where its room holds everyone
