@@ -320,20 +320,22 @@ fn gain(form: &MinForm, j: usize, multipliers: &[f64]) -> f64 {
         .costs_of(j)
         .map(|(i, cost)| (i, cost - multipliers[i]));
     if !room.is_finite() {
-        // Summed branch-free: on the all-pairs graphs the filtered sum took half as long
-        // again.
+        // Summed without a branch: with the filtered sum below, the 900-vertex graph with
+        // p = 5 took 18 s to prove instead of 12–14 s (old and new timed in turn).
         return below.map(|(_, reduced)| reduced.min(0.0)).sum();
     }
+    // The sum stops at the first point that overflows the room, and the knapsack orders
+    // them all: where sites overflow, little of this pass is spent in vain.
     let demand = form.problem.demand();
-    let (all, wanted) = below
-        .filter(|&(_, reduced)| reduced < 0.0)
-        .fold((0.0, 0.0), |(value, wanted), (i, reduced)| {
-            (value + reduced, wanted + demand[i].demand)
-        });
-    match wanted <= room {
-        true => all,
-        false => knapsack(form, j, multipliers).value,
+    let (mut all, mut wanted) = (0.0, 0.0);
+    for (i, reduced) in below.filter(|&(_, reduced)| reduced < 0.0) {
+        wanted += demand[i].demand;
+        if wanted > room {
+            return knapsack(form, j, multipliers).value;
+        }
+        all += reduced;
     }
+    all
 }
 
 /// Site `j` serves the points whose arc cost is below their multiplier, best gain per
