@@ -663,7 +663,14 @@ mod tests {
     #[test]
     fn a_site_gains_what_its_knapsack_would() {
         let multipliers = [30.0, 50.0, 40.0, 400.0];
-        for capacity in [None, Some(200.0), Some(60.0)] {
+        // km 4: a 40 − 30 (no gain), b 40 − 50, c 0 − 40, d 100 − 400, 100 pupils in all;
+        // with 60 places, d (−6 a pupil) all 50, then c (−4/3) 10 of its 30; b (−1/2) none.
+        let at_km_4 = [
+            (None, -350.0),
+            (Some(200.0), -350.0),
+            (Some(60.0), -300.0 - 40.0 / 3.0),
+        ];
+        for (capacity, expected) in at_km_4 {
             let problem = line(2, capacity);
             let form = MinForm::new(&problem);
             for j in 0..4 {
@@ -673,14 +680,7 @@ mod tests {
                     "capacity {capacity:?}, site {j}"
                 );
             }
+            assert_eq!(gain(&form, 2, &multipliers), expected, "{capacity:?}");
         }
-        // km 4: a 40 − 30 (no gain), b 40 − 50, c 0 − 40, d 100 − 400, 100 pupils in all.
-        let at_km_4 = |capacity| {
-            let problem = line(2, capacity);
-            gain(&MinForm::new(&problem), 2, &multipliers)
-        };
-        assert_eq!(at_km_4(Some(200.0)), -350.0);
-        // 60 places: d (−6 a pupil) all 50, then c (−4/3) 10 of its 30; b (−1/2) none.
-        assert_eq!(at_km_4(Some(60.0)), -300.0 - 40.0 / 3.0);
     }
 }
