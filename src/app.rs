@@ -213,20 +213,20 @@ fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
     println!("{}", city.scenario.title);
     let rows = report::district_rows(city);
     for service in &city.services {
-        let (demand, served) = report::service_totals(&rows, service.service.kind.name());
+        let [demand, placed, within] = report::service_totals(&rows, service.service.kind.name());
         let status = match &service.outcome {
             Outcome::Solved(s) => s.status.name(),
             Outcome::Infeasible(_) => "infeasible",
         };
         println!(
-            "  {:<22} {:<10} served {:.0} of {:.0} {} within {} {}",
+            "  {:<22} {:<10} {:.0} of {:.0} {} placed, {:.0} within {} m",
             service.service.kind.name(),
             status,
-            served,
-            demand,
+            placed.total(),
+            demand.total(),
             service.service.unit,
-            service.service.reach,
-            service.service.travel_unit.symbol()
+            within.total(),
+            service.service.radius_m,
         );
     }
     let folder = written

@@ -23,7 +23,7 @@
 //! use defacto::solve::{solve, Outcome, SolveOptions, Status};
 //!
 //! let point = |id: &str, demand: f64| DemandPoint { id: id.into(), demand, weight: demand };
-//! let site = |id: &str| Site { id: id.into(), capacity: None, fixed_cost: 0.0, status: SiteStatus::Candidate };
+//! let site = |id: &str| Site { id: id.into(), capacity: None, fixed_cost: 0.0, status: SiteStatus::Candidate, min_load: 0.0, plot: None };
 //! // Two villages 10 km apart; one clinic to place at either village.
 //! let problem = SitingProblem::new(
 //!     Objective::PMedian,

@@ -51,6 +51,7 @@ pub fn read_problem(path: &Path) -> Result<SitingProblem, InputError> {
             .map(|n| whole_number(path, "max_new", n))
             .transpose()?,
         budget: file.budget,
+        unplaced_price: None,
     };
     SitingProblem::new(file.objective, limits, demand, sites, costs)
         .map_err(|e| model_error(path, e))
@@ -69,6 +70,8 @@ fn model_error(path: &Path, error: ModelError) -> InputError {
         ModelError::POutOfRange { .. } => "p",
         ModelError::RadiusRequired { .. } | ModelError::RadiusNotPositive { .. } => "radius",
         ModelError::BudgetNegative { .. } => "budget",
+        ModelError::UnplacedPrice { .. } => "objective",
+        ModelError::MinLoad { .. } | ModelError::ExistingOnPlot { .. } => "sites",
     };
     InputError::BadField {
         path: path.to_path_buf(),
@@ -131,6 +134,8 @@ fn read_sites(path: &Path) -> Result<(Vec<Site>, IdIndex), InputError> {
                 .optional_non_negative(fixed_cost.as_ref())?
                 .unwrap_or(0.0),
             status,
+            min_load: 0.0,
+            plot: None,
         });
         Ok(())
     })?;

@@ -95,6 +95,10 @@ pub struct ZoneSettings {
     /// Codes of the zones to plan; all zones when empty.
     #[serde(default)]
     pub plan_in: Vec<String>,
+    /// Codes of the zones planned by rural standards (townships and villages: a longer walk,
+    /// smaller schools); every other zone is urban.
+    #[serde(default)]
+    pub rural: Vec<String>,
 }
 
 fn default_code_field() -> String {
@@ -301,10 +305,26 @@ pub struct ServiceSettings {
     pub access: Option<Access>,
     /// Service radius in metres.
     pub radius_m: Option<f64>,
-    /// Capacity of one new site.
+    /// Capacity of one new site, for `min_sites` and `max_coverage`.
     pub new_site_capacity: Option<f64>,
-    /// Cost of one new site, counted against the budget.
+    /// Cost of one new site, for `min_sites` and `max_coverage`, counted against the budget.
     pub new_site_cost: Option<f64>,
+    /// Sizes a new site may be built in, for `min_cost` (the default model); the standard's
+    /// sizes when absent.
+    pub sizes: Option<Vec<SizeSettings>>,
+    /// Nobody is placed farther than this, metres (`min_cost`).
+    pub max_travel_m: Option<f64>,
+    /// A new site opens only for at least this share of its places (`min_cost`).
+    pub min_load_share: Option<f64>,
+    /// Price of travel per unit of demand and km (per minute when the scenario travels in
+    /// minutes), over the life of a site (`min_cost`).
+    pub travel_price_per_km: Option<f64>,
+    /// Price of placing a unit of demand farther than `radius_m` (`min_cost`).
+    pub beyond_standard_price: Option<f64>,
+    /// Price of leaving a unit of demand without a place (`min_cost`).
+    pub unplaced_price: Option<f64>,
+    /// Radius, maximum travel and sizes in the zones listed in `zones.rural`.
+    pub rural: Option<KindSettings>,
     /// Most new sites.
     pub max_new_sites: Option<usize>,
     /// Most money for new sites and expansions.
@@ -321,6 +341,30 @@ pub struct ServiceSettings {
     pub existing: Option<FacilitySettings>,
     /// Modules that may be added to existing facilities.
     pub expansion: Option<ExpansionSettings>,
+}
+
+/// One size a new site may be built in.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeSettings {
+    /// How planners call it, e.g. "24 classes".
+    pub name: String,
+    /// Places, in units of demand.
+    pub capacity: f64,
+    /// Construction cost.
+    pub cost: f64,
+}
+
+/// A service's figures for one kind of zone; each one left out takes the standard's.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindSettings {
+    /// The standard's walk, metres.
+    pub radius_m: Option<f64>,
+    /// Nobody is placed farther than this, metres.
+    pub max_travel_m: Option<f64>,
+    /// Sizes a new site may be built in.
+    pub sizes: Option<Vec<SizeSettings>>,
 }
 
 /// Solver limits for each service.

@@ -28,7 +28,9 @@ impl Assignment {
     pub fn objective_value(&self, problem: &SitingProblem) -> f64 {
         match problem.objective() {
             Objective::PMedian => self.travel_cost(problem),
-            Objective::MinCost => self.fixed_cost(problem) + self.travel_cost(problem),
+            Objective::MinCost => {
+                self.fixed_cost(problem) + self.travel_cost(problem) + self.unplaced_cost(problem)
+            }
             Objective::MaxCoverage => self.covered_weight(problem),
             Objective::MinSites => self.open.iter().filter(|&&open| open).count() as f64,
         }
@@ -47,6 +49,19 @@ impl Assignment {
                     .map(|a| weight * costs.cost(i, a.site).unwrap_or(0.0) * a.share)
                     .sum::<f64>()
             })
+            .sum()
+    }
+
+    /// Σ unplaced price × demand left unplaced, when the problem prices unplaced demand.
+    pub fn unplaced_cost(&self, problem: &SitingProblem) -> f64 {
+        let Some(price) = problem.limits().unplaced_price else {
+            return 0.0;
+        };
+        problem
+            .demand()
+            .iter()
+            .enumerate()
+            .map(|(i, point)| price * point.demand * (1.0 - self.served_share(i)).max(0.0))
             .sum()
     }
 
@@ -110,6 +125,8 @@ mod tests {
             capacity: None,
             fixed_cost,
             status: SiteStatus::Candidate,
+            min_load: 0.0,
+            plot: None,
         };
         let limits = Limits {
             radius: Some(100.0),

@@ -39,6 +39,12 @@ pub struct Site {
     pub fixed_cost: f64,
     /// Existing sites are always open; candidates may open.
     pub status: SiteStatus,
+    /// Least demand it must serve when it opens (a school is not opened for a handful of
+    /// pupils); 0 for none.
+    pub min_load: f64,
+    /// Sites on the same plot are alternatives (the sizes a school may be built in): at most
+    /// one of them opens. They share their cost pairs.
+    pub plot: Option<usize>,
 }
 
 impl Site {
@@ -73,7 +79,8 @@ impl Objective {
         }
     }
 
-    /// Whether every demand point must be served in full.
+    /// Whether every demand point must be served in full (unless the problem prices
+    /// unplaced demand: [`SitingProblem::serves_all`]).
     pub fn serves_all(self) -> bool {
         self != Objective::MaxCoverage
     }
@@ -124,6 +131,9 @@ pub struct Limits {
     pub max_new: Option<usize>,
     /// The fixed costs of opened candidates and expansions add up to at most this.
     pub budget: Option<f64>,
+    /// Demand may be left unplaced at this price per unit (with `min_cost`): the plan then
+    /// weighs building against leaving people without a place, and it always exists.
+    pub unplaced_price: Option<f64>,
 }
 
 /// A value of a siting problem that breaks the model's rules.
@@ -155,6 +165,29 @@ pub enum ModelError {
         /// The value given.
         radius: f64,
     },
+    /// The price of unplaced demand is not a finite number above 0, or comes with an
+    /// objective other than `min_cost`.
+    #[error(
+        "unplaced_price = {price} needs objective `min_cost` and a finite price greater than 0"
+    )]
+    UnplacedPrice {
+        /// The value given.
+        price: f64,
+    },
+    /// A site's minimum load is negative, not finite, or above its capacity.
+    #[error("site `{site}`: min_load = {min_load} must be a finite number from 0 to its capacity")]
+    MinLoad {
+        /// The site's id.
+        site: String,
+        /// The value given.
+        min_load: f64,
+    },
+    /// An existing site shares a plot with others: it is always open, so they never could.
+    #[error("site `{site}` exists already, so it cannot be one of the alternatives of a plot")]
+    ExistingOnPlot {
+        /// The site's id.
+        site: String,
+    },
 }
 
 /// A complete siting problem, checked against the model's rules.
@@ -165,6 +198,26 @@ pub struct SitingProblem {
     demand: Vec<DemandPoint>,
     sites: Vec<Site>,
     costs: SparseCosts,
+    distances: Option<SparseCosts>,
+}
+
+/// Minimum loads within capacities; no existing site on a shared plot.
+fn check_site_rules(sites: &[Site]) -> Result<(), ModelError> {
+    for site in sites {
+        let most = site.capacity.unwrap_or(f64::INFINITY);
+        if !(site.min_load.is_finite() && site.min_load >= 0.0 && site.min_load <= most) {
+            return Err(ModelError::MinLoad {
+                site: site.id.clone(),
+                min_load: site.min_load,
+            });
+        }
+        if site.plot.is_some() && site.is_existing() {
+            return Err(ModelError::ExistingOnPlot {
+                site: site.id.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 impl SitingProblem {
@@ -206,6 +259,12 @@ impl SitingProblem {
                 return Err(ModelError::BudgetNegative { budget });
             }
         }
+        if let Some(price) = limits.unplaced_price {
+            if !(price.is_finite() && price > 0.0 && objective == Objective::MinCost) {
+                return Err(ModelError::UnplacedPrice { price });
+            }
+        }
+        check_site_rules(&sites)?;
         let costs = SparseCosts::from_triples(demand.len(), costs, limits.radius);
         Ok(Self {
             objective,
@@ -213,7 +272,64 @@ impl SitingProblem {
             demand,
             sites,
             costs,
+            distances: None,
         })
+    }
+
+    /// The same problem with the travel of each pair, when `costs` are prices rather than
+    /// travel: reports show travel, solvers optimise costs. The triples cover the same pairs
+    /// as the costs.
+    pub fn with_distances(mut self, distances: Vec<(usize, usize, f64)>) -> Self {
+        self.distances = Some(SparseCosts::from_triples(
+            self.demand.len(),
+            distances,
+            None,
+        ));
+        self
+    }
+
+    /// The travel between a demand point and a site (the cost when no separate travel is
+    /// given), if the pair is reachable.
+    pub fn distance(&self, demand: usize, site: usize) -> Option<f64> {
+        self.distances
+            .as_ref()
+            .unwrap_or(&self.costs)
+            .cost(demand, site)
+    }
+
+    /// Whether every demand point must be placed in full.
+    pub fn serves_all(&self) -> bool {
+        self.objective.serves_all() && self.limits.unplaced_price.is_none()
+    }
+
+    /// Whether the problem has rules only the exact model keeps: minimum loads, plots of
+    /// alternative sizes, or a price on unplaced demand.
+    pub fn needs_exact(&self) -> bool {
+        self.limits.unplaced_price.is_some()
+            || self
+                .sites
+                .iter()
+                .any(|s| s.min_load > 0.0 || s.plot.is_some())
+    }
+
+    /// The sites of each plot, plots in order of their first site; a site without a plot is
+    /// a plot of its own.
+    pub fn plots(&self) -> Vec<Vec<usize>> {
+        let mut plots: Vec<Vec<usize>> = Vec::new();
+        let mut index_of: std::collections::BTreeMap<usize, usize> = Default::default();
+        for (j, site) in self.sites.iter().enumerate() {
+            match site.plot {
+                Some(plot) => match index_of.get(&plot) {
+                    Some(&k) => plots[k].push(j),
+                    None => {
+                        index_of.insert(plot, plots.len());
+                        plots.push(vec![j]);
+                    }
+                },
+                None => plots.push(vec![j]),
+            }
+        }
+        plots
     }
 
     /// The same problem with each demand point's pairs cut to its `k` cheapest.
@@ -258,6 +374,8 @@ impl SitingProblem {
                 capacity: if is_open { site.capacity } else { Some(0.0) },
                 fixed_cost: 0.0,
                 status: SiteStatus::Existing,
+                min_load: 0.0,
+                plot: None,
                 ..site.clone()
             })
             .collect();
@@ -266,6 +384,7 @@ impl SitingProblem {
             limits: Limits {
                 single_source: self.limits.single_source,
                 radius: self.limits.radius,
+                unplaced_price: self.limits.unplaced_price,
                 ..Limits::default()
             },
             sites,

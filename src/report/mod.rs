@@ -2,7 +2,7 @@
 //! within the standard and what stays unmet, split by hukou and non-hukou residents; the
 //! figures behind every number; `summary.json` and `summary.md`.
 
-use crate::demand::ResidentPoint;
+use crate::demand::{GroupDemand, ResidentPoint};
 use crate::export::{csv_bytes, ExportError};
 use crate::pipeline::{CityPlan, ServicePlan};
 use crate::plan::round;
@@ -19,31 +19,37 @@ pub struct DistrictRow {
     pub zone_name: String,
     /// Service name.
     pub service: &'static str,
-    /// Demand from registered residents.
-    pub demand_hukou: f64,
-    /// Demand from non-hukou residents.
-    pub demand_non_hukou: f64,
-    /// Demand served within the service radius, registered residents.
-    pub served_hukou: f64,
-    /// Demand served within the service radius, non-hukou residents.
-    pub served_non_hukou: f64,
+    /// Demand, by group.
+    pub demand: GroupDemand,
+    /// Demand placed at a site within the maximum travel, by group.
+    pub placed: GroupDemand,
+    /// Demand placed within the standard's radius, by group.
+    pub within: GroupDemand,
 }
 
-impl DistrictRow {
-    fn demand(&self) -> f64 {
-        self.demand_hukou + self.demand_non_hukou
-    }
+/// Adds `b` to `a`, group by group.
+fn add(a: &mut GroupDemand, b: GroupDemand) {
+    a.hukou += b.hukou;
+    a.non_hukou += b.non_hukou;
+}
 
-    fn served(&self) -> f64 {
-        self.served_hukou + self.served_non_hukou
+/// `a` less `b`, group by group.
+fn less(a: GroupDemand, b: GroupDemand) -> GroupDemand {
+    GroupDemand {
+        hukou: a.hukou - b.hukou,
+        non_hukou: a.non_hukou - b.non_hukou,
     }
 }
 
-/// A service's demand and demand served within the standard, over all districts.
-pub fn service_totals(rows: &[DistrictRow], service: &str) -> (f64, f64) {
-    rows.iter()
-        .filter(|r| r.service == service)
-        .fold((0.0, 0.0), |(d, s), r| (d + r.demand(), s + r.served()))
+/// A service's demand, placed demand and demand within the standard over all districts.
+pub fn service_totals(rows: &[DistrictRow], service: &str) -> [GroupDemand; 3] {
+    let mut totals = [GroupDemand::default(); 3];
+    for row in rows.iter().filter(|r| r.service == service) {
+        add(&mut totals[0], row.demand);
+        add(&mut totals[1], row.placed);
+        add(&mut totals[2], row.within);
+    }
+    totals
 }
 
 /// Figures per planned district and service, in zone order then service order.
@@ -58,22 +64,16 @@ pub fn district_rows(plan: &CityPlan) -> Vec<DistrictRow> {
                 zone: zone.code.clone(),
                 zone_name: zone.name.clone(),
                 service: service.service.kind.name(),
-                demand_hukou: 0.0,
-                demand_non_hukou: 0.0,
-                served_hukou: 0.0,
-                served_non_hukou: 0.0,
+                demand: GroupDemand::default(),
+                placed: GroupDemand::default(),
+                within: GroupDemand::default(),
             };
-            let shares = (0..service.demand.len()).map(|i| served_share(service, i));
-            let unreachable = service.unreachable.iter().map(|_| 0.0);
-            let all = service.demand.iter().chain(&service.unreachable);
-            for (&(point, demand), share) in all.zip(shares.chain(unreachable)) {
-                if plan.points[point].zone != z {
-                    continue;
+            for access in &service.access {
+                if plan.points[access.point].zone == z {
+                    add(&mut row.demand, access.demand);
+                    add(&mut row.placed, access.placed);
+                    add(&mut row.within, access.within);
                 }
-                row.demand_hukou += demand.hukou;
-                row.demand_non_hukou += demand.non_hukou;
-                row.served_hukou += demand.hukou * share;
-                row.served_non_hukou += demand.non_hukou * share;
             }
             rows.push(row);
         }
@@ -81,45 +81,55 @@ pub fn district_rows(plan: &CityPlan) -> Vec<DistrictRow> {
     rows
 }
 
-fn served_share(service: &ServicePlan, i: usize) -> f64 {
-    match &service.outcome {
-        Outcome::Solved(solution) => solution.assignment.served_share(i),
-        Outcome::Infeasible(_) => 0.0,
-    }
-}
+/// The names of the [`district_figures`], in order.
+pub const DISTRICT_FIGURES: [&str; 14] = [
+    "demand",
+    "demand_hukou",
+    "demand_non_hukou",
+    "placed",
+    "served_within_standard",
+    "served_within_standard_hukou",
+    "served_within_standard_non_hukou",
+    "beyond_standard",
+    "unplaced",
+    "unplaced_hukou",
+    "unplaced_non_hukou",
+    "unmet",
+    "unmet_non_hukou",
+    "served_share",
+];
 
 /// The figures of one district and service after its zone and service columns, named as in
-/// `districts.csv` and the districts layer, rounded to 1e-6: demand, served within the
-/// standard, unmet (each by group), and the share served (1 where there is no demand).
-pub fn district_figures(row: &DistrictRow) -> [(&'static str, f64); 8] {
-    let share = match row.demand() > 0.0 {
-        true => row.served() / row.demand(),
+/// `districts.csv` and the districts layer, rounded to 1e-6: demand; demand placed at a site
+/// within the maximum travel, and within the standard's radius; placed beyond the standard;
+/// without a place; *unmet*, without a place within the standard (beyond it or none); and
+/// the share served within the standard (1 where there is no demand).
+pub fn district_figures(row: &DistrictRow) -> [(&'static str, f64); 14] {
+    let demand = row.demand.total();
+    let share = match demand > 0.0 {
+        true => row.within.total() / demand,
         false => 1.0,
     };
+    let unplaced = less(row.demand, row.placed);
+    let unmet = less(row.demand, row.within);
     let values = [
-        row.demand(),
-        row.demand_hukou,
-        row.demand_non_hukou,
-        row.served(),
-        row.demand() - row.served(),
-        row.demand_hukou - row.served_hukou,
-        row.demand_non_hukou - row.served_non_hukou,
+        demand,
+        row.demand.hukou,
+        row.demand.non_hukou,
+        row.placed.total(),
+        row.within.total(),
+        row.within.hukou,
+        row.within.non_hukou,
+        row.placed.total() - row.within.total(),
+        unplaced.total(),
+        unplaced.hukou,
+        unplaced.non_hukou,
+        unmet.total(),
+        unmet.non_hukou,
         share,
     ];
     std::array::from_fn(|k| (DISTRICT_FIGURES[k], round(values[k])))
 }
-
-/// The names of the [`district_figures`], in order.
-pub const DISTRICT_FIGURES: [&str; 8] = [
-    "demand",
-    "demand_hukou",
-    "demand_non_hukou",
-    "served_within_standard",
-    "unmet",
-    "unmet_hukou",
-    "unmet_non_hukou",
-    "served_share",
-];
 
 /// `districts.csv`: zone, zone name, service and the [`district_figures`].
 ///
@@ -164,8 +174,8 @@ pub fn summary_json(plan: &CityPlan, rows: &[DistrictRow]) -> Value {
 
 fn service_json(service: &ServicePlan, rows: &[DistrictRow], points: &[ResidentPoint]) -> Value {
     let name = service.service.kind.name();
-    let (demand, served) = service_totals(rows, name);
-    let counts = site_counts(service);
+    let [demand, placed, within] = service_totals(rows, name);
+    let building = Building::of(service);
     let (status, objective, bound, gap, diagnosis) = match &service.outcome {
         Outcome::Solved(s) => (
             s.status.name(),
@@ -182,21 +192,45 @@ fn service_json(service: &ServicePlan, rows: &[DistrictRow], points: &[ResidentP
             d.reasons.iter().map(ToString::to_string).collect(),
         ),
     };
+    let group = |pick: fn(GroupDemand) -> f64| {
+        json!({
+            "demand": round(pick(demand)),
+            "placed": round(pick(placed)),
+            "served_within_standard": round(pick(within)),
+            "unplaced": round(pick(demand) - pick(placed)),
+            "unmet": round(pick(demand) - pick(within)),
+        })
+    };
+    let sizes: Vec<Value> = building
+        .by_size
+        .iter()
+        .map(|s| json!({"size": s.name, "sites": s.sites, "places": round(s.places), "cost": round(s.cost)}))
+        .collect();
     json!({
         "service": name,
         "unit": service.service.unit,
         "objective": service.service.objective.name(),
+        "judged_against_de_facto": service.judged,
         "status": status,
         "objective_value": objective,
         "bound": bound,
         "gap": gap,
-        "existing_sites": counts.existing,
-        "expanded_sites": counts.expanded,
-        "new_sites": counts.new,
-        "candidate_sites": service.problem.sites().len(),
-        "demand": round(demand),
-        "served_within_standard": round(served),
-        "unmet": round(demand - served),
+        "existing_sites": building.existing,
+        "expanded_sites": building.expanded,
+        "new_sites": building.new,
+        "new_sites_by_size": sizes,
+        "added_capacity": round(building.added_places),
+        "construction_cost": round(building.cost),
+        "new_site_utilisation": building.new_utilisation().map(round),
+        "candidate_sites": service.problem.plots().len(),
+        "demand": round(demand.total()),
+        "placed": round(placed.total()),
+        "served_within_standard": round(within.total()),
+        "beyond_standard": round(placed.total() - within.total()),
+        "unplaced": round(demand.total() - placed.total()),
+        "unmet": round(demand.total() - within.total()),
+        "hukou": group(|g| g.hukou),
+        "non_hukou": group(|g| g.non_hukou),
         "diagnosis": diagnosis,
         "out_of_reach": out_of_reach(service, points),
         "streets": service.streets.map(|s| json!({
@@ -221,28 +255,83 @@ fn out_of_reach(service: &ServicePlan, points: &[ResidentPoint]) -> Value {
     json!({ "points": ids.len(), "demand": round(demand), "ids": ids })
 }
 
-/// How many sites of each kind a plan has open.
-struct SiteCounts {
+/// What a plan builds for one service.
+#[derive(Debug, Default)]
+struct Building {
     existing: usize,
     expanded: usize,
     new: usize,
+    /// New sites by size, in the order the sizes are listed.
+    by_size: Vec<SizeCount>,
+    /// Places of the new sites and expansions.
+    added_places: f64,
+    /// Demand served at new sites.
+    new_load: f64,
+    /// Places of the new sites.
+    new_places: f64,
+    /// Construction cost of new sites and expansions.
+    cost: f64,
 }
 
-fn site_counts(service: &ServicePlan) -> SiteCounts {
-    use crate::model::SiteStatus;
-    let sites = service.problem.sites();
-    let open = |status: SiteStatus| match &service.outcome {
-        Outcome::Solved(s) => sites
-            .iter()
-            .zip(&s.assignment.open)
-            .filter(|(site, &o)| o && site.status == status)
-            .count(),
-        Outcome::Infeasible(_) => 0,
-    };
-    SiteCounts {
-        existing: sites.iter().filter(|s| s.is_existing()).count(),
-        expanded: open(SiteStatus::Expansion),
-        new: open(SiteStatus::Candidate),
+/// How many new sites of one size a plan opens.
+#[derive(Debug)]
+struct SizeCount {
+    name: String,
+    sites: usize,
+    places: f64,
+    cost: f64,
+}
+
+impl Building {
+    fn of(service: &ServicePlan) -> Self {
+        use crate::model::SiteStatus;
+        let sites = service.problem.sites();
+        let mut building = Building {
+            existing: sites.iter().filter(|s| s.is_existing()).count(),
+            ..Building::default()
+        };
+        let Outcome::Solved(solution) = &service.outcome else {
+            return building;
+        };
+        let loads = solution.assignment.loads(&service.problem);
+        for (j, site) in sites.iter().enumerate() {
+            if !solution.assignment.open[j] || site.is_existing() {
+                continue;
+            }
+            let places = site.capacity.unwrap_or(0.0);
+            building.added_places += places;
+            building.cost += site.fixed_cost;
+            if site.status == SiteStatus::Expansion {
+                building.expanded += 1;
+                continue;
+            }
+            building.new += 1;
+            building.new_load += loads[j];
+            building.new_places += places;
+            let name = service.sites[j]
+                .size
+                .clone()
+                .unwrap_or_else(|| "new site".into());
+            match building.by_size.iter_mut().find(|s| s.name == name) {
+                Some(size) => {
+                    size.sites += 1;
+                    size.places += places;
+                    size.cost += site.fixed_cost;
+                }
+                None => building.by_size.push(SizeCount {
+                    name,
+                    sites: 1,
+                    places,
+                    cost: site.fixed_cost,
+                }),
+            }
+        }
+        building
+    }
+
+    /// Demand served at new sites over their places.
+    fn new_utilisation(&self) -> Option<f64> {
+        (self.new_places > 0.0).then(|| self.new_load / self.new_places)
     }
 }
 
@@ -271,45 +360,177 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
             None => format!("spread on {} m cells", scenario.grid.cell_m),
         },
     );
-    let _ = writeln!(
-        text,
-        "| service | objective | status | value | proven bound | existing | expanded | new sites | demand | served within standard | unmet |"
-    );
-    let _ = writeln!(text, "|---|---|---|---|---|---|---|---|---|---|---|");
-    for service in &plan.services {
-        let summary = service_json(service, rows, &plan.points);
-        let figure = |key: &str| match summary[key].as_f64() {
-            Some(value) => format!("{value:.0}"),
-            None => "–".into(),
-        };
-        let _ = writeln!(
-            text,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.0} {} | {:.0} | {:.0} |",
-            summary["service"].as_str().unwrap_or_default(),
-            summary["objective"].as_str().unwrap_or_default(),
-            summary["status"].as_str().unwrap_or_default(),
-            figure("objective_value"),
-            figure("bound"),
-            summary["existing_sites"],
-            summary["expanded_sites"],
-            summary["new_sites"],
-            summary["demand"].as_f64().unwrap_or_default(),
-            service.service.unit,
-            summary["served_within_standard"]
-                .as_f64()
-                .unwrap_or_default(),
-            summary["unmet"].as_f64().unwrap_or_default(),
-        );
-    }
-    let _ = writeln!(
-        text,
-        "\n*Status* `optimal` means no plan is better; `feasible` means the time limit ended the search, and no plan can beat the proven bound (fewest sites: at least the bound; most covered: at most the bound)."
-    );
+    write_brief(&mut text, plan, rows);
+    write_plans_table(&mut text, plan, rows);
+    write_trade_off(&mut text, plan);
     write_diagnoses(&mut text, plan);
     write_assumptions(&mut text, plan);
     write_districts(&mut text, rows);
     write_parameters(&mut text, plan);
     text
+}
+
+/// A figure rounded to a whole number with thousands separated, as planners write them.
+fn whole(value: f64) -> String {
+    let digits = format!("{:.0}", value.abs());
+    let mut grouped = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match value.round() < 0.0 {
+        true => format!("−{grouped}"),
+        false => grouped,
+    }
+}
+
+/// `part` as a percentage of `whole`, one decimal.
+fn percent(part: f64, whole: f64) -> String {
+    match whole > 0.0 {
+        true => format!("{:.1} %", 100.0 * part / whole),
+        false => "–".into(),
+    }
+}
+
+/// The plan in a few sentences per service: what it builds, how full, who is placed where,
+/// and for a plan by hukou what it leaves out of the de facto population.
+fn write_brief(text: &mut String, plan: &CityPlan, rows: &[DistrictRow]) {
+    let _ = writeln!(
+        text,
+        "## The plan in brief
+"
+    );
+    for service in &plan.services {
+        let unit = service.service.unit;
+        let [demand, placed, within] = service_totals(rows, service.service.kind.name());
+        let building = Building::of(service);
+        let sizes: Vec<String> = building
+            .by_size
+            .iter()
+            .map(|s| format!("{} of {}", s.sites, s.name))
+            .collect();
+        let built = match building.new {
+            0 => "builds no new site".to_string(),
+            n => format!(
+                "builds {n} new site(s){} with {} places at {} in construction; they are {} full",
+                match sizes.is_empty() || sizes == ["new site"] {
+                    true => String::new(),
+                    false => format!(" ({})", sizes.join(", ")),
+                },
+                whole(building.new_places),
+                whole(building.cost),
+                building
+                    .new_utilisation()
+                    .map_or("–".into(), |u| format!("{:.1} %", 100.0 * u)),
+            ),
+        };
+        let radius = service.service.radius_m;
+        let _ = writeln!(
+            text,
+            "- **{}**: {built}. Of {} {unit}, {} ({}) are placed within the standard's {} m, {} further away, {} without a place.",
+            service.service.kind,
+            whole(demand.total()),
+            whole(within.total()),
+            percent(within.total(), demand.total()),
+            radius,
+            whole(placed.total() - within.total()),
+            whole(demand.total() - placed.total()),
+        );
+        if service.judged && demand.non_hukou > 0.0 {
+            let _ = writeln!(
+                text,
+                "  Sized for registered residents only and judged against everyone who lives there, it leaves **{} of {} non-hukou {unit} without a place within the standard** ({} without any place).",
+                whole(demand.non_hukou - within.non_hukou),
+                whole(demand.non_hukou),
+                whole(demand.non_hukou - placed.non_hukou),
+            );
+        }
+    }
+}
+
+fn write_plans_table(text: &mut String, plan: &CityPlan, rows: &[DistrictRow]) {
+    let _ = writeln!(
+        text,
+        "\n| service | model | status | value | proven bound | gap | existing | expanded | new sites | places added | new sites used | demand | within standard | beyond standard | without a place |"
+    );
+    let _ = writeln!(
+        text,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
+    for service in &plan.services {
+        let summary = service_json(service, rows, &plan.points);
+        let figure = |key: &str| summary[key].as_f64().map_or("–".into(), whole);
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} {} | {} | {} | {} |",
+            service.service.kind,
+            service.service.objective.name(),
+            summary["status"].as_str().unwrap_or_default(),
+            figure("objective_value"),
+            figure("bound"),
+            summary["gap"]
+                .as_f64()
+                .map_or("–".into(), |g| format!("{:.2} %", 100.0 * g)),
+            summary["existing_sites"],
+            summary["expanded_sites"],
+            summary["new_sites"],
+            figure("added_capacity"),
+            summary["new_site_utilisation"]
+                .as_f64()
+                .map_or("–".into(), |u| format!("{:.1} %", 100.0 * u)),
+            figure("demand"),
+            service.service.unit,
+            figure("served_within_standard"),
+            figure("beyond_standard"),
+            figure("unplaced"),
+        );
+    }
+    let _ = writeln!(
+        text,
+        "\n*Status* `optimal` means no plan is better; `feasible` means the search stopped at the gap or time limit, and no plan can beat the proven bound by more than the gap."
+    );
+}
+
+/// What the `min_cost` plans weigh against each other, in words.
+fn write_trade_off(text: &mut String, plan: &CityPlan) {
+    let priced: Vec<&ServicePlan> = plan
+        .services
+        .iter()
+        .filter(|s| s.service.levels.is_some())
+        .collect();
+    if priced.is_empty() {
+        return;
+    }
+    let _ = writeln!(text, "\n## What the plan weighs\n");
+    let _ = writeln!(
+        text,
+        "Each plan below builds where building costs less than the travel it saves: it minimises construction cost plus a price on travel, a price on every unit placed beyond the standard's radius, and a price on every unit left without a place. Nobody is placed beyond the maximum travel, and no new site opens below its minimum load. A higher price beyond the standard buys more, smaller sites nearer to people; a lower one fewer, fuller sites.\n"
+    );
+    let _ = writeln!(
+        text,
+        "| service | travel price per unit and km | beyond the standard, per unit | without a place, per unit | minimum load | standard / maximum travel (urban) | (rural) |"
+    );
+    let _ = writeln!(text, "|---|---|---|---|---|---|---|");
+    for service in priced {
+        let Some(levels) = &service.service.levels else {
+            continue;
+        };
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} | {} | {:.0} % of places | {} / {} m | {} / {} m |",
+            service.service.kind,
+            whole(levels.travel_price_per_km),
+            whole(levels.beyond_standard_price),
+            whole(levels.unplaced_price),
+            100.0 * levels.min_load_share,
+            levels.urban.radius,
+            levels.urban.max_travel,
+            levels.rural.radius,
+            levels.rural.max_travel,
+        );
+    }
 }
 
 fn write_assumptions(text: &mut String, plan: &CityPlan) {
@@ -377,19 +598,21 @@ fn write_districts(text: &mut String, rows: &[DistrictRow]) {
     let _ = writeln!(text, "\n## By district\n");
     let _ = writeln!(
         text,
-        "| district | service | demand | of which non-hukou | unmet | unmet non-hukou |"
+        "All figures per district are in `districts.csv`.\n\n| district | service | demand | of which non-hukou | within standard | beyond standard | without a place | non-hukou without a place within standard |"
     );
-    let _ = writeln!(text, "|---|---|---|---|---|---|");
+    let _ = writeln!(text, "|---|---|---|---|---|---|---|---|");
     for r in rows {
         let _ = writeln!(
             text,
-            "| {} | {} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             r.zone_name,
             r.service,
-            r.demand(),
-            r.demand_non_hukou,
-            r.demand() - r.served(),
-            r.demand_non_hukou - r.served_non_hukou
+            whole(r.demand.total()),
+            whole(r.demand.non_hukou),
+            whole(r.within.total()),
+            whole(r.placed.total() - r.within.total()),
+            whole(r.demand.total() - r.placed.total()),
+            whole(r.demand.non_hukou - r.within.non_hukou),
         );
     }
 }

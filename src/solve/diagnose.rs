@@ -119,7 +119,7 @@ pub fn diagnose(problem: &SitingProblem) -> Option<Diagnosis> {
     if let Some(p) = problem.limits().p.filter(|&p| p < existing) {
         reasons.push(Reason::TooManyExisting { existing, p });
     }
-    if problem.objective().serves_all() {
+    if problem.serves_all() {
         reasons.extend(unreachable_points(problem));
         reasons.extend(points_over_capacity(problem));
         reasons.extend(total_over_capacity(problem));
@@ -213,6 +213,8 @@ mod tests {
             capacity,
             fixed_cost: 0.0,
             status,
+            min_load: 0.0,
+            plot: None,
         }
     }
 

@@ -37,6 +37,13 @@ const SHARE_EPSILON: f64 = 1e-7;
 /// sites: a much smaller MIP whose plan is a strong start for the full one.
 const RESTRICTED_ARCS: usize = 10;
 
+/// Sized plans first search the plots their linear relaxation opens, with this share of the
+/// time limit.
+const SUPPORT_SHARE: f64 = 0.5;
+
+/// A plot the relaxation opens less than this is not in its support.
+const SUPPORT_MIN_OPEN: f64 = 1e-6;
+
 /// Below this many pairs the full model solves about as fast as a restricted one.
 const RESTRICTED_MIN_PAIRS: usize = 20_000;
 
@@ -113,20 +120,83 @@ struct Columns {
     allocation: Vec<Vec<(usize, Column)>>,
     /// Covering formulation for `max_coverage`: each point's covered flag.
     covered: Vec<(usize, Column)>,
+    /// With a price on unplaced demand: each point's unplaced share.
+    unplaced: Vec<(usize, Column)>,
     /// Constant part of the objective, which good_lp would drop.
     offset: f64,
     has_integers: bool,
+    plots: Plots,
+}
+
+/// The sites grouped by plot (a site without one is a plot of its own).
+struct Plots {
+    /// The sites of each plot, in site order.
+    sites: Vec<Vec<usize>>,
+    /// Each site's plot.
+    of: Vec<usize>,
+}
+
+impl Plots {
+    fn new(problem: &SitingProblem) -> Self {
+        let sites = problem.plots();
+        let mut of = vec![0; problem.sites().len()];
+        for (plot, members) in sites.iter().enumerate() {
+            for &j in members {
+                of[j] = plot;
+            }
+        }
+        Self { sites, of }
+    }
+
+    /// Σ y over the plot's sites: 1 when one of them is open.
+    fn opened(&self, open: &[Open], plot: usize) -> Expression {
+        let mut sum = Expression::default();
+        for &j in &self.sites[plot] {
+            sum += open[j].into_expression();
+        }
+        sum
+    }
+
+    /// Whether the plot holds an existing site.
+    fn always_open(&self, open: &[Open], plot: usize) -> bool {
+        self.sites[plot]
+            .iter()
+            .any(|&j| matches!(open[j], Open::Always))
+    }
+
+    /// The plot's site that is open in `opened`, if any.
+    fn open_member(&self, opened: &[bool], plot: usize) -> Option<usize> {
+        self.sites[plot].iter().copied().find(|&j| opened[j])
+    }
+}
+
+/// The largest capacity on a plot, `None` when one of its sites is unlimited.
+fn plot_capacity(problem: &SitingProblem, members: &[usize]) -> Option<f64> {
+    members
+        .iter()
+        .map(|&j| problem.sites()[j].capacity)
+        .try_fold(0.0, |most: f64, capacity| Some(most.max(capacity?)))
 }
 
 impl Formulation {
     fn new(problem: &SitingProblem) -> Self {
+        Self::with_sites_as(problem, variable().binary())
+    }
+
+    /// The linear relaxation: every site may open in part.
+    fn relaxed(problem: &SitingProblem) -> Self {
+        Self::with_sites_as(problem, variable().min(0.0).max(1.0))
+    }
+
+    /// The model with `open` as the definition of each candidate's `y[j]`.
+    fn with_sites_as(problem: &SitingProblem, open: VariableDefinition) -> Self {
         let mut vars = ProblemVariables::new();
         let open: Vec<Open> = problem
             .sites()
             .iter()
             .map(|site| match site.is_existing() {
                 true => Open::Always,
-                false => Open::Decide(add_column(&mut vars, variable().binary())),
+                false => Open::Decide(add_column(&mut vars, open.clone())),
             })
             .collect();
         let has_integers = open.iter().any(|o| matches!(o, Open::Decide(_)));
@@ -139,12 +209,17 @@ impl Formulation {
                 open,
                 allocation: Vec::new(),
                 covered: Vec::new(),
+                unplaced: Vec::new(),
                 offset: 0.0,
                 has_integers,
+                plots: Plots::new(problem),
             },
         };
         formulation.add_site_count(problem);
+        formulation.add_one_size_per_plot();
+        let has_min_loads = problem.sites().iter().any(|s| s.min_load > 0.0);
         let covering = !problem.is_capacitated()
+            && !has_min_loads
             && matches!(
                 problem.objective(),
                 Objective::MaxCoverage | Objective::MinSites
@@ -189,6 +264,16 @@ impl Formulation {
                     .sum::<f64>();
             }
             Objective::PMedian | Objective::MaxCoverage => {}
+        }
+    }
+
+    /// Σ y[j] ≤ 1 over the sizes of each plot.
+    fn add_one_size_per_plot(&mut self) {
+        for plot in 0..self.columns.plots.sites.len() {
+            if self.columns.plots.sites[plot].len() > 1 {
+                let opened = self.columns.plots.opened(&self.columns.open, plot);
+                self.constraints.push(opened.leq(1.0));
+            }
         }
     }
 
@@ -241,16 +326,25 @@ impl Formulation {
     }
 
     /// Allocation variables, each point served in full (or at most in full when coverage
-    /// is maximised), capacity rows, and `x <= y` linking rows: for every pair when `linking`,
-    /// else only for sites without a capacity (whose capacity row cannot link them).
+    /// is maximised or unplaced demand has a price), capacity and minimum-load rows per plot,
+    /// and `x <= y` linking rows: for every pair when `linking`, else only for plots without
+    /// a capacity (whose capacity row cannot link them).
+    ///
+    /// The sizes on one plot share their pairs, so a point gets one variable per plot, on the
+    /// pair of the plot's first site: rows by size would multiply the model by the sizes.
     fn add_allocation(&mut self, problem: &SitingProblem, linking: bool) {
         let single_source = problem.limits().single_source;
         let objective = problem.objective();
-        let mut site_load: Vec<Expression> = vec![Expression::default(); problem.sites().len()];
+        let plots = &self.columns.plots;
+        let mut plot_load: Vec<Expression> = vec![Expression::default(); plots.sites.len()];
         for (i, point) in problem.demand().iter().enumerate() {
             let mut served = Expression::default();
             let mut arcs = Vec::with_capacity(problem.costs().arcs(i).len());
             for arc in problem.costs().arcs(i) {
+                let plot = plots.of[arc.site];
+                if plots.sites[plot][0] != arc.site {
+                    continue;
+                }
                 let definition = match single_source {
                     true => variable().binary(),
                     false => variable().min(0.0).max(1.0),
@@ -259,12 +353,11 @@ impl Formulation {
                 let x = column.var;
                 self.columns.has_integers |= single_source;
                 served += x;
-                site_load[arc.site].add_mul(point.demand, x);
-                let uncapacitated = problem.sites()[arc.site].capacity.is_none();
-                if let Open::Decide(y) = self.columns.open[arc.site] {
-                    if linking || uncapacitated {
-                        self.constraints.push(Expression::from(x).leq(y.var));
-                    }
+                plot_load[plot].add_mul(point.demand, x);
+                let uncapacitated = plot_capacity(problem, &plots.sites[plot]).is_none();
+                if (linking || uncapacitated) && !plots.always_open(&self.columns.open, plot) {
+                    let opened = plots.opened(&self.columns.open, plot);
+                    self.constraints.push(Expression::from(x).leq(opened));
                 }
                 match objective {
                     Objective::PMedian | Objective::MinCost => {
@@ -275,22 +368,45 @@ impl Formulation {
                 }
                 arcs.push((arc.site, column));
             }
-            self.constraints.push(match objective.serves_all() {
-                true => served.eq(1.0),
-                false => served.leq(1.0),
-            });
+            if let Some(price) = problem.limits().unplaced_price {
+                // An unplaced share of its own keeps the objective the plan's cost, so that
+                // HiGHS's relative gap is the plan's.
+                let unplaced = add_column(&mut self.vars, variable().min(0.0).max(1.0));
+                self.objective.add_mul(price * point.demand, unplaced.var);
+                served += unplaced.var;
+                self.columns.unplaced.push((i, unplaced));
+                self.constraints.push(served.eq(1.0));
+            } else {
+                self.constraints.push(match problem.serves_all() {
+                    true => served.eq(1.0),
+                    false => served.leq(1.0),
+                });
+            }
             self.columns.allocation.push(arcs);
         }
-        for ((site, load), open) in problem
-            .sites()
-            .iter()
-            .zip(site_load)
-            .zip(&self.columns.open)
-        {
-            if let Some(capacity) = site.capacity {
-                self.constraints
-                    .push(load.leq(open.into_expression() * capacity));
+        for (plot, load) in plot_load.into_iter().enumerate() {
+            self.add_plot_rows(problem, plot, load);
+        }
+    }
+
+    /// A plot's load within the capacity of the size that opens, and at least its minimum.
+    fn add_plot_rows(&mut self, problem: &SitingProblem, plot: usize, load: Expression) {
+        let members = &self.columns.plots.sites[plot];
+        let sites = problem.sites();
+        let sized = |value: &dyn Fn(usize) -> f64| {
+            let mut sum = Expression::default();
+            for &j in members {
+                sum += self.columns.open[j].into_expression() * value(j);
             }
+            sum
+        };
+        if plot_capacity(problem, members).is_some() {
+            let capacity = sized(&|j| sites[j].capacity.unwrap_or(0.0));
+            self.constraints.push(load.clone().leq(capacity));
+        }
+        if members.iter().any(|&j| sites[j].min_load > 0.0) {
+            let least = sized(&|j| sites[j].min_load);
+            self.constraints.push(load.geq(least));
         }
     }
 
@@ -346,8 +462,13 @@ impl ExactSolver {
                 return Ok(outcome);
             }
         }
-        let mut incumbent = start.or_else(|| heuristic_plan(problem, options, started));
-        if problem.is_capacitated() && problem.costs().pair_count() >= RESTRICTED_MIN_PAIRS {
+        let mut incumbent = match problem.needs_exact() {
+            true => start,
+            false => start.or_else(|| heuristic_plan(problem, options, started)),
+        };
+        if problem.needs_exact() {
+            incumbent = support_plan(problem, options, started, incumbent);
+        } else if problem.is_capacitated() && problem.costs().pair_count() >= RESTRICTED_MIN_PAIRS {
             incumbent = restricted_plan(problem, options, started, incumbent);
         }
         let outcome = solve_from(problem, options, started, incumbent)?;
@@ -430,6 +551,62 @@ fn shortest_allocation(
         }),
         _ => None,
     }
+}
+
+/// Improves `incumbent` by solving the problem on the plots its linear relaxation opens at
+/// all: on sized, capacitated plans the relaxation's support holds a good plan, and the model
+/// restricted to it is small enough for HiGHS to search to the end where the full one only
+/// gets through its root. (A kernel search in the sense of Angelelli, Mansini & Speranza.)
+fn support_plan(
+    problem: &SitingProblem,
+    options: &SolveOptions,
+    started: Instant,
+    incumbent: Option<Assignment>,
+) -> Option<Assignment> {
+    let limit = options.time_limit.map(|t| t * SUPPORT_SHARE);
+    let Some(support) = lp_support(problem, options, started) else {
+        return incumbent;
+    };
+    let dropped: Vec<bool> = support.iter().map(|&kept| !kept).collect();
+    let reduced = problem.without_sites(&dropped);
+    let quick = SolveOptions {
+        time_limit: limit,
+        ..*options
+    };
+    match solve_from(&reduced, &quick, started, None) {
+        Ok(Outcome::Solved(solution)) => better_plan(problem, Some(solution.assignment), incumbent),
+        _ => incumbent,
+    }
+}
+
+/// Whether each site's plot opens at all in the linear relaxation, or `None` when the
+/// relaxation is not solved in the time limit.
+fn lp_support(
+    problem: &SitingProblem,
+    options: &SolveOptions,
+    started: Instant,
+) -> Option<Vec<bool>> {
+    let (mut model, columns) = Formulation::relaxed(problem).into_highs(problem).ok()?;
+    configure(&mut model, options, started.elapsed().as_secs_f64()).ok()?;
+    let solved = model.try_solve().ok()?;
+    if solved.status() != HighsModelStatus::Optimal {
+        return None;
+    }
+    let values = solved.get_solution();
+    let values = values.columns();
+    let opened = |j: usize| match columns.open[j] {
+        Open::Always => 1.0,
+        Open::Decide(y) => values[y.index],
+    };
+    let plots = &columns.plots;
+    Some(
+        (0..problem.sites().len())
+            .map(|j| {
+                let plot = &plots.sites[plots.of[j]];
+                plot.iter().map(|&k| opened(k)).sum::<f64>() > SUPPORT_MIN_OPEN
+            })
+            .collect(),
+    )
 }
 
 /// Improves `incumbent` by solving the problem with each point's pairs cut to its nearest
@@ -580,13 +757,17 @@ fn warm_start(
     }
     for (arcs, allocations) in columns.allocation.iter().zip(&plan.allocations) {
         for allocation in allocations {
-            if let Some((_, x)) = arcs.iter().find(|(site, _)| *site == allocation.site) {
+            let lead = columns.plots.sites[columns.plots.of[allocation.site]][0];
+            if let Some((_, x)) = arcs.iter().find(|(site, _)| *site == lead) {
                 values[x.index] = allocation.share;
             }
         }
     }
     for &(i, covered) in &columns.covered {
         values[covered.index] = plan.served_share(i);
+    }
+    for &(i, unplaced) in &columns.unplaced {
+        values[unplaced.index] = (1.0 - plan.served_share(i)).max(0.0);
     }
     model
         .try_set_solution(Some(&values), None, None, None)
@@ -613,6 +794,18 @@ fn configure(
         model
             .try_set_option("mip_max_nodes", nodes)
             .map_err(|_| failed("mip_max_nodes"))?;
+    }
+    if let Ok(extra) = std::env::var("DEFACTO_TMP_OPTS") {
+        for kv in extra.split(',') {
+            let (k, v) = kv.split_once('=').unwrap();
+            if let Ok(i) = v.parse::<i32>() {
+                model.try_set_option(k, i).unwrap();
+            } else if let Ok(f) = v.parse::<f64>() {
+                model.try_set_option(k, f).unwrap();
+            } else {
+                model.try_set_option(k, v).unwrap();
+            }
+        }
     }
     if let Some(seconds) = options.time_limit {
         model
@@ -655,6 +848,7 @@ fn read_plan(
             .allocation
             .iter()
             .map(|arcs| read_shares(problem, arcs, &value))
+            .map(|shares| to_open_sizes(&columns.plots, &opened, shares))
             .collect(),
     };
     if problem.limits().p.is_none() {
@@ -697,6 +891,21 @@ fn read_shares(
     }
     shares.sort_by_key(|a| a.site);
     shares
+}
+
+/// Shares read on a plot's first site, moved to the size that opens there.
+fn to_open_sizes(plots: &Plots, opened: &[bool], shares: Vec<Allocation>) -> Vec<Allocation> {
+    let mut moved: Vec<Allocation> = shares
+        .into_iter()
+        .map(|a| Allocation {
+            site: plots
+                .open_member(opened, plots.of[a.site])
+                .unwrap_or(a.site),
+            ..a
+        })
+        .collect();
+    moved.sort_by_key(|a| a.site);
+    moved
 }
 
 /// Without `p`, an open candidate that serves nobody only adds cost: close it.

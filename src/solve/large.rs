@@ -565,8 +565,7 @@ pub(super) fn evaluate(
         allocations: heuristic::nearest_open(problem, open),
     };
     let complete = !problem.is_capacitated()
-        && (!problem.objective().serves_all()
-            || assignment.allocations.iter().all(|a| !a.is_empty()));
+        && (!problem.serves_all() || assignment.allocations.iter().all(|a| !a.is_empty()));
     Allocated {
         candidate: candidate(form, assignment, complete),
         prices: None,

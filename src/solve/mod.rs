@@ -36,7 +36,9 @@ const EXACT_MAX_PAIRS: usize = 1_000_000;
 const EXACT_MAX_CAPACITATED_PAIRS: usize = 100_000;
 
 /// The solver `method` stands for on `problem`: under `auto`, the exact model unless the
-/// problem has more cost pairs than it proves in reasonable time. ([`solve`] tries the
+/// problem has more cost pairs than it proves in reasonable time; always the exact model for
+/// a problem with rules only it keeps ([`SitingProblem::needs_exact`]: sizes on a plot,
+/// minimum loads, priced unplaced demand). ([`solve`] tries the
 /// heuristic first even then, and keeps its plan when it is proven or HiGHS does no better.)
 pub fn method_for(problem: &SitingProblem, method: Method) -> Method {
     let limit = match problem.is_capacitated() {
@@ -44,6 +46,7 @@ pub fn method_for(problem: &SitingProblem, method: Method) -> Method {
         false => EXACT_MAX_PAIRS,
     };
     match method {
+        _ if problem.needs_exact() => Method::Exact,
         Method::Auto if problem.costs().pair_count() > limit => Method::Heuristic,
         Method::Auto => Method::Exact,
         chosen => chosen,
@@ -204,7 +207,7 @@ pub trait Solver {
         -> Result<Outcome, SolveError>;
 }
 
-/// Diagnoses, then solves exactly.
+/// Diagnoses, then solves by the method [`method_for`] picks.
 ///
 /// # Errors
 /// [`SolveError`] when the solver fails or finds no plan in time.
@@ -216,7 +219,7 @@ pub fn solve(problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome,
     if method == Method::Heuristic {
         return LargeSolver.solve(problem, options);
     }
-    if options.method != Method::Auto {
+    if options.method != Method::Auto || problem.needs_exact() {
         return ExactSolver.solve(problem, options);
     }
     heuristic_then_exact(problem, options)

@@ -52,6 +52,8 @@ pub fn villages_on_a_line(
                 capacity,
                 fixed_cost: 0.0,
                 status,
+                min_load: 0.0,
+                plot: None,
             })
             .collect(),
         costs,
@@ -114,6 +116,8 @@ pub fn grid_town(seed: u64, n: usize, p: usize, single_source: bool) -> SitingPr
                 capacity: Some(capacity),
                 fixed_cost: 0.0,
                 status: SiteStatus::Candidate,
+                min_load: 0.0,
+                plot: None,
             })
             .collect(),
         costs,

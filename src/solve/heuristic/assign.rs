@@ -55,7 +55,7 @@ pub fn assign(problem: &SitingProblem, open: &[bool]) -> (Assignment, Score) {
 }
 
 fn score(problem: &SitingProblem, assignment: &Assignment) -> Score {
-    let shortfall = match problem.objective().serves_all() {
+    let shortfall = match problem.serves_all() {
         true => problem
             .demand()
             .iter()

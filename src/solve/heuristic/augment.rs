@@ -291,6 +291,8 @@ mod tests {
             capacity: Some(places),
             fixed_cost: 0.0,
             status: SiteStatus::Existing,
+            min_load: 0.0,
+            plot: None,
         };
         SitingProblem::new(
             Objective::PMedian,

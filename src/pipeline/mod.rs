@@ -4,18 +4,24 @@
 //! Each service is one [`SitingProblem`] of the core engine; its plan, or the reason it has
 //! none, is kept in a [`ServicePlan`] with the geography the exports need.
 
+mod access;
+
+pub use access::PointAccess;
+
 use crate::demand::population::{read_counts, GroupColumns};
-use crate::demand::standards::{ServiceKind, Sourced, ALL_SERVICES};
+use crate::demand::standards::{KindStandard, ServiceKind, Sourced, ZoneKind, ALL_SERVICES};
 use crate::demand::{self, AgeShares, GroupDemand, Rates, ResidentPoint, Residents};
 use crate::input::geojson::{read_points, read_zones, PointFeature, Zone};
-use crate::input::scenario::{AgeBand, Basis, Scenario, ServiceSettings};
+use crate::input::scenario::{
+    AgeBand, Basis, KindSettings, Scenario, ServiceSettings, SizeSettings,
+};
 use crate::input::InputError;
 use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
 use crate::solve::{self, Outcome, SolveError, SolveOptions, Terminal};
 use crate::travel::cache::{network_costs, Built};
 use crate::travel::geodesic;
 use crate::travel::routes::{Reach, Unit};
-use geo::Point;
+use geo::{Contains, Point};
 use std::path::{Path, PathBuf};
 
 /// A scenario that cannot be planned.
@@ -71,8 +77,8 @@ pub struct Service {
     pub radius_m: f64,
     /// What travel costs are measured in: metres, or minutes along the streets.
     pub travel_unit: Unit,
-    /// Farthest a person may be served from, in `travel_unit`: the radius, or the scenario's
-    /// `travel.max_minutes`.
+    /// Farthest a person may be served from, in `travel_unit`: the radius (the longest
+    /// maximum travel under `min_cost`), or the scenario's `travel.max_minutes`.
     pub reach: f64,
     /// Capacity of one new site.
     pub new_site_capacity: f64,
@@ -80,6 +86,75 @@ pub struct Service {
     pub objective: Objective,
     /// Every figure used, with its source, for the report.
     pub parameters: Vec<Parameter>,
+    /// For `min_cost`, the default model: service levels, sizes and prices.
+    pub levels: Option<Levels>,
+}
+
+/// What the default `min_cost` model weighs: per kind of zone the standard's radius, the
+/// longest travel and the sizes a new site may take, and the prices of travel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Levels {
+    /// In urban zones.
+    pub urban: KindLevel,
+    /// In rural zones.
+    pub rural: KindLevel,
+    /// A new site opens only for at least this share of its places.
+    pub min_load_share: f64,
+    /// Per unit of demand and km of travel (per minute when travel is in minutes).
+    pub travel_price_per_km: f64,
+    /// Per unit of demand placed beyond the standard's radius.
+    pub beyond_standard_price: f64,
+    /// Per unit of demand left without a place.
+    pub unplaced_price: f64,
+}
+
+impl Levels {
+    /// The level of one kind of zone.
+    pub fn of(&self, kind: ZoneKind) -> &KindLevel {
+        match kind {
+            ZoneKind::Urban => &self.urban,
+            ZoneKind::Rural => &self.rural,
+        }
+    }
+
+    /// What placing one unit of demand `travel` away costs, for a point whose standard
+    /// radius is `standard`: travel in km (or minutes) at its price, and the price of
+    /// falling short of the standard.
+    pub fn price(&self, travel: f64, standard: f64, unit: Unit) -> f64 {
+        let per_unit = match unit {
+            Unit::Metres => travel / 1000.0,
+            Unit::Minutes => travel,
+        };
+        let beyond = match travel > standard {
+            true => self.beyond_standard_price,
+            false => 0.0,
+        };
+        self.travel_price_per_km * per_unit + beyond
+    }
+}
+
+/// The service level of one kind of zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KindLevel {
+    /// The standard's radius, in the travel unit.
+    pub radius: f64,
+    /// Nobody is placed farther than this, in the travel unit.
+    pub max_travel: f64,
+    /// Sizes a new site may be built in.
+    pub sizes: Vec<SiteSize>,
+    /// Where the sizes come from.
+    pub sizes_source: String,
+}
+
+/// One size a new site may be built in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteSize {
+    /// How planners call it.
+    pub name: String,
+    /// Places.
+    pub capacity: f64,
+    /// Construction cost.
+    pub cost: f64,
 }
 
 /// What a site is in the plan's geography.
@@ -89,6 +164,8 @@ pub struct PlacedSite {
     pub location: Point<f64>,
     /// For an expansion, the index of the facility it enlarges.
     pub expands: Option<usize>,
+    /// For a new site built in one of several sizes, the size's name.
+    pub size: Option<String>,
 }
 
 /// The outcome for one service.
@@ -103,6 +180,9 @@ pub struct ServicePlan {
     pub demand: Vec<(usize, GroupDemand)>,
     /// For each site of `problem`, where it is.
     pub sites: Vec<PlacedSite>,
+    /// For each demand point of `problem`, the standard's radius where it lives (in the
+    /// travel unit): the plan reports who is placed within it.
+    pub standard: Vec<f64>,
     /// Demand points no site can reach (no site within the reach, or off the streets): left
     /// out of `problem` so that everyone else is planned for, and reported as unmet.
     pub unreachable: Vec<(usize, GroupDemand)>,
@@ -110,6 +190,13 @@ pub struct ServicePlan {
     pub streets: Option<StreetUse>,
     /// The solution, or why there is none.
     pub outcome: Outcome,
+    /// Every resident point with demand, in point order: what the plan gives each group.
+    /// For a plan by hukou, the non-hukou figures come from judging it against everyone who
+    /// lives there (`judged`).
+    pub access: Vec<PointAccess>,
+    /// Whether the plan was sized for registered residents and then judged against the de
+    /// facto population: its sites kept, non-hukou residents placed in the room left.
+    pub judged: bool,
 }
 
 /// What the street network held and left out for one service.
@@ -132,6 +219,8 @@ pub struct CityPlan {
     pub zones: Vec<Zone>,
     /// Whether each zone is planned.
     pub planned: Vec<bool>,
+    /// Whether each zone is planned by urban or rural standards.
+    pub kinds: Vec<ZoneKind>,
     /// Residents per zone (whole file), by group.
     pub residents: Vec<Residents>,
     /// Residents spread over the planned zones.
@@ -161,6 +250,7 @@ pub fn plan_scenario(
         settings.datum,
     )?;
     let planned = planned_zones(path, &scenario, &zones)?;
+    let kinds = zone_kinds(path, &scenario, &zones)?;
     let (residents, points) = match &scenario.demand_points {
         Some(given) => demand::given_points(given, &scenario.population, &zones, &planned)?,
         None => {
@@ -180,6 +270,7 @@ pub fn plan_scenario(
             scenario: &scenario,
             zones: &zones,
             planned: &planned,
+            kinds: &kinds,
             residents: &residents,
             points: &points,
             terminal,
@@ -190,6 +281,7 @@ pub fn plan_scenario(
         scenario,
         zones,
         planned,
+        kinds,
         residents,
         points,
         services: plans,
@@ -228,6 +320,35 @@ fn planned_zones(
     Ok(zones.iter().map(|z| wanted.contains(&z.code)).collect())
 }
 
+/// Each zone's kind: rural when `zones.rural` lists its code.
+fn zone_kinds(
+    path: &Path,
+    scenario: &Scenario,
+    zones: &[Zone],
+) -> Result<Vec<ZoneKind>, InputError> {
+    let rural = &scenario.zones.rural;
+    if let Some(unknown) = rural
+        .iter()
+        .find(|code| !zones.iter().any(|z| &z.code == *code))
+    {
+        return Err(InputError::BadField {
+            path: path.to_path_buf(),
+            field: "zones.rural".into(),
+            problem: format!(
+                "no zone has the code `{unknown}` (codes come from the `{}` property)",
+                scenario.zones.code_field
+            ),
+        });
+    }
+    Ok(zones
+        .iter()
+        .map(|z| match rural.contains(&z.code) {
+            true => ZoneKind::Rural,
+            false => ZoneKind::Urban,
+        })
+        .collect())
+}
+
 /// Resolves each enabled service's figures: scenario values over the standard defaults.
 fn resolve_services(
     path: &Path,
@@ -264,50 +385,53 @@ fn resolve_service(
     settings: &ServiceSettings,
 ) -> Result<Service, InputError> {
     let standard = kind.standard();
-    let mut parameters = Vec::new();
-    let mut take = |name: &'static str, given: Option<f64>, default: Sourced| {
-        let (value, source) = match given {
-            Some(value) => (value, "scenario file".to_string()),
-            None => (default.value, default.source.to_string()),
-        };
-        parameters.push(Parameter {
-            name,
-            value,
-            source,
-        });
-        value
-    };
+    let mut figures = Figures::default();
     let access = settings.access;
     let rates = Rates {
-        per_resident: take("per_resident", settings.per_resident, standard.per_resident),
-        access_hukou: take(
+        per_resident: figures.take("per_resident", settings.per_resident, standard.per_resident),
+        access_hukou: figures.take(
             "access.hukou",
             access.map(|a| a.hukou),
             standard.access_hukou,
         ),
-        access_non_hukou: take(
+        access_non_hukou: figures.take(
             "access.non_hukou",
             access.map(|a| a.non_hukou),
             standard.access_non_hukou,
         ),
     };
-    let radius_m = take("radius_m", settings.radius_m, standard.radius_m);
-    let new_site_capacity = take(
-        "new_site_capacity",
-        settings.new_site_capacity,
-        standard.new_site_capacity,
-    );
+    let radius_m = figures.take("radius_m", settings.radius_m, standard.radius_m);
     let field = |name: &str| format!("services.{}.{name}", kind.name());
     check_share(path, &field("access.hukou"), rates.access_hukou)?;
     check_share(path, &field("access.non_hukou"), rates.access_non_hukou)?;
     check_positive(path, &field("per_resident"), rates.per_resident)?;
     check_positive(path, &field("radius_m"), radius_m)?;
-    check_positive(path, &field("new_site_capacity"), new_site_capacity)?;
     let limited = settings.max_new_sites.is_some() || settings.budget.is_some();
     let objective = settings.objective.unwrap_or(match limited {
         true => Objective::MaxCoverage,
-        false => Objective::MinSites,
+        false => Objective::MinCost,
     });
+    let (new_site_capacity, levels) = match objective {
+        Objective::MinCost => {
+            let levels = resolve_levels(path, kind, settings, radius_m, &mut figures)?;
+            (
+                levels.urban.sizes.last().map_or(0.0, |s| s.capacity),
+                Some(levels),
+            )
+        }
+        _ => {
+            let capacity = figures.take(
+                "new_site_capacity",
+                settings.new_site_capacity,
+                standard.new_site_capacity,
+            );
+            check_positive(path, &field("new_site_capacity"), capacity)?;
+            (capacity, None)
+        }
+    };
+    let reach = levels
+        .as_ref()
+        .map_or(radius_m, |l| l.urban.max_travel.max(l.rural.max_travel));
     Ok(Service {
         kind,
         unit: standard.unit,
@@ -315,11 +439,206 @@ fn resolve_service(
         age_shares: None,
         radius_m,
         travel_unit: Unit::Metres,
-        reach: radius_m,
+        reach,
         new_site_capacity,
         objective,
-        parameters,
+        parameters: figures.parameters,
+        levels,
     })
+}
+
+/// The figures of a service as used, each with its source.
+#[derive(Default)]
+struct Figures {
+    parameters: Vec<Parameter>,
+}
+
+impl Figures {
+    /// The scenario's value when given, else the standard's; recorded with its source.
+    fn take(&mut self, name: &'static str, given: Option<f64>, default: Sourced) -> f64 {
+        let (value, source) = match given {
+            Some(value) => (value, "scenario file".to_string()),
+            None => (default.value, default.source.to_string()),
+        };
+        self.parameters.push(Parameter {
+            name,
+            value,
+            source,
+        });
+        value
+    }
+}
+
+/// The service levels, sizes and prices of the `min_cost` model.
+fn resolve_levels(
+    path: &Path,
+    kind: ServiceKind,
+    settings: &ServiceSettings,
+    radius_m: f64,
+    figures: &mut Figures,
+) -> Result<Levels, InputError> {
+    let standard = kind.standard();
+    let field = |name: &str| format!("services.{}.{name}", kind.name());
+    let urban = KindSettings {
+        radius_m: Some(radius_m),
+        max_travel_m: settings.max_travel_m,
+        sizes: settings.sizes.clone(),
+    };
+    let rural = settings.rural.clone().unwrap_or_default();
+    let urban = resolve_kind(
+        path,
+        kind,
+        ZoneKind::Urban,
+        &urban,
+        &standard.urban,
+        figures,
+    )?;
+    let rural = resolve_kind(
+        path,
+        kind,
+        ZoneKind::Rural,
+        &rural,
+        &standard.rural,
+        figures,
+    )?;
+    let prices = standard.prices;
+    let levels = Levels {
+        urban,
+        rural,
+        min_load_share: figures.take(
+            "min_load_share",
+            settings.min_load_share,
+            standard.min_load_share,
+        ),
+        travel_price_per_km: figures.take(
+            "travel_price_per_km",
+            settings.travel_price_per_km,
+            prices.travel_per_km,
+        ),
+        beyond_standard_price: figures.take(
+            "beyond_standard_price",
+            settings.beyond_standard_price,
+            prices.beyond_standard,
+        ),
+        unplaced_price: figures.take("unplaced_price", settings.unplaced_price, prices.unplaced),
+    };
+    check_share(path, &field("min_load_share"), levels.min_load_share)?;
+    check_non_negative(
+        path,
+        &field("travel_price_per_km"),
+        levels.travel_price_per_km,
+    )?;
+    check_non_negative(
+        path,
+        &field("beyond_standard_price"),
+        levels.beyond_standard_price,
+    )?;
+    check_positive(path, &field("unplaced_price"), levels.unplaced_price)?;
+    Ok(levels)
+}
+
+/// One kind of zone's radius, maximum travel and sizes: the scenario's over the standard's.
+/// (The urban radius is the service's `radius_m`, recorded with the other figures.)
+fn resolve_kind(
+    path: &Path,
+    service: ServiceKind,
+    zone: ZoneKind,
+    given: &KindSettings,
+    standard: &KindStandard,
+    figures: &mut Figures,
+) -> Result<KindLevel, InputError> {
+    let (kind_prefix, radius, max_travel) = match zone {
+        ZoneKind::Urban => (
+            "",
+            given.radius_m.unwrap_or(standard.radius_m.value),
+            figures.take("max_travel_m", given.max_travel_m, standard.max_travel_m),
+        ),
+        ZoneKind::Rural => (
+            "rural.",
+            figures.take("rural.radius_m", given.radius_m, standard.radius_m),
+            figures.take(
+                "rural.max_travel_m",
+                given.max_travel_m,
+                standard.max_travel_m,
+            ),
+        ),
+    };
+    let prefix = format!("services.{}.{kind_prefix}", service.name());
+    check_positive(path, &format!("{prefix}radius_m"), radius)?;
+    check_positive(path, &format!("{prefix}max_travel_m"), max_travel)?;
+    if max_travel < radius {
+        return Err(InputError::BadField {
+            path: path.to_path_buf(),
+            field: format!("{prefix}max_travel_m"),
+            problem: format!(
+                "{max_travel} is shorter than the standard's radius {radius}: nobody could be \
+                 placed as far as the standard allows"
+            ),
+        });
+    }
+    let (sizes, sizes_source) = match &given.sizes {
+        Some(sizes) => (
+            sizes_from_scenario(path, &format!("{prefix}sizes"), sizes)?,
+            "scenario file".to_string(),
+        ),
+        None => (
+            standard
+                .sizes
+                .iter()
+                .map(|s| SiteSize {
+                    name: s.name.to_string(),
+                    capacity: s.capacity,
+                    cost: s.cost,
+                })
+                .collect(),
+            standard.sizes_source.to_string(),
+        ),
+    };
+    Ok(KindLevel {
+        radius,
+        max_travel,
+        sizes,
+        sizes_source,
+    })
+}
+
+/// The scenario's sizes, checked: at least one, capacities above 0, costs of 0 or more.
+fn sizes_from_scenario(
+    path: &Path,
+    field: &str,
+    sizes: &[SizeSettings],
+) -> Result<Vec<SiteSize>, InputError> {
+    if sizes.is_empty() {
+        return Err(InputError::BadField {
+            path: path.to_path_buf(),
+            field: field.into(),
+            problem: "give at least one size".into(),
+        });
+    }
+    sizes
+        .iter()
+        .enumerate()
+        .map(|(k, size)| {
+            check_positive(path, &format!("{field}[{k}].capacity"), size.capacity)?;
+            check_non_negative(path, &format!("{field}[{k}].cost"), size.cost)?;
+            Ok(SiteSize {
+                name: size.name.clone(),
+                capacity: size.capacity,
+                cost: size.cost,
+            })
+        })
+        .collect()
+}
+
+fn check_non_negative(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
+    match value.is_finite() && value >= 0.0 {
+        true => Ok(()),
+        false => Err(InputError::BadField {
+            path: path.to_path_buf(),
+            field: field.into(),
+            problem: format!("{value} must be a number of 0 or more"),
+        }),
+    }
 }
 
 fn check_share(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
@@ -350,6 +669,7 @@ struct City<'a> {
     scenario: &'a Scenario,
     zones: &'a [Zone],
     planned: &'a [bool],
+    kinds: &'a [ZoneKind],
     residents: &'a [Residents],
     points: &'a [ResidentPoint],
     terminal: Terminal,
@@ -374,27 +694,22 @@ impl City<'_> {
         let (sites, placed) = self.sites(&service, settings, &existing, &homes)?;
         let locations: Vec<Point<f64>> = homes.iter().map(|&i| self.points[i].location).collect();
         let site_locations: Vec<Point<f64>> = placed.iter().map(|s| s.location).collect();
-        let (pairs, streets) = self.pairs(&mut service, &locations, &site_locations)?;
+        let (mut pairs, streets) = self.pairs(&mut service, &locations, &site_locations)?;
+        pairs.retain(|&(h, _, travel)| travel <= self.level_at(&service, homes[h]).max_travel);
         let reachable = without_unreachable(demand_points, demand, pairs);
-        let limits = Limits {
-            p: None,
-            single_source: settings.single_source.unwrap_or(false),
-            radius: Some(service.reach),
-            max_new: settings.max_new_sites,
-            budget: settings.budget,
-        };
-        let problem = SitingProblem::new(
-            service.objective,
-            limits,
+        let standard: Vec<f64> = reachable
+            .demand
+            .iter()
+            .map(|&(point, _)| self.level_at(&service, point).standard)
+            .collect();
+        let problem = self.problem(
+            &service,
+            settings,
             reachable.points,
             sites,
-            reachable.pairs,
-        )
-        .map_err(|e| InputError::BadField {
-            path: self.path.to_path_buf(),
-            field: format!("services.{}", service.kind.name()),
-            problem: e.to_string(),
-        })?;
+            &reachable.pairs,
+            &standard,
+        )?;
         let options = SolveOptions {
             time_limit: self.scenario.solve.time_limit_s,
             gap: self.scenario.solve.gap.unwrap_or(0.0),
@@ -402,18 +717,163 @@ impl City<'_> {
             terminal: self.terminal,
             method: self.scenario.solve.method.unwrap_or_default(),
         };
-        let outcome = solve::solve(&problem, &options).map_err(|source| PipelineError::Solve {
+        let failed = |source| PipelineError::Solve {
             service: service.kind,
             source,
-        })?;
+        };
+        let outcome = solve::solve(&problem, &options).map_err(failed)?;
+        let mut access = access::from_plan(
+            &problem,
+            &reachable.demand,
+            &standard,
+            &reachable.unreachable,
+            &outcome,
+        );
+        let judged = basis == Basis::Hukou;
+        if let (true, Outcome::Solved(solution)) = (judged, &outcome) {
+            let plan = PlanOnSites {
+                problem: &problem,
+                assignment: &solution.assignment,
+                sites: &placed,
+            };
+            access = self.judge(&service, plan, access, &options)?;
+        }
         Ok(ServicePlan {
             service,
             problem,
             demand: reachable.demand,
             sites: placed,
+            standard,
             unreachable: reachable.unreachable,
             streets,
             outcome,
+            access,
+            judged,
+        })
+    }
+
+    /// A hukou plan judged against everyone who lives there: its sites kept, registered
+    /// residents in the places the plan gives them, non-hukou residents placed in the room
+    /// left within their reach (nearest standard first, by the same prices).
+    fn judge(
+        &self,
+        service: &Service,
+        plan: PlanOnSites,
+        access: Vec<PointAccess>,
+        options: &SolveOptions,
+    ) -> Result<Vec<PointAccess>, PipelineError> {
+        let (_, everyone) = self.demand_points(service, Basis::DeFacto);
+        let demand: Vec<(usize, GroupDemand)> = everyone
+            .into_iter()
+            .filter(|(_, group)| group.non_hukou > 0.0)
+            .map(|(point, group)| {
+                let non_hukou = GroupDemand {
+                    hukou: 0.0,
+                    non_hukou: group.non_hukou,
+                };
+                (point, non_hukou)
+            })
+            .collect();
+        let homes: Vec<Point<f64>> = demand
+            .iter()
+            .map(|&(point, _)| self.points[point].location)
+            .collect();
+        let open = access::open_sites(plan.assignment);
+        let open_locations: Vec<Point<f64>> =
+            open.iter().map(|&j| plan.sites[j].location).collect();
+        let mut travel = service.clone();
+        let (mut pairs, _) = self.pairs(&mut travel, &homes, &open_locations)?;
+        pairs.retain(|&(h, _, t)| t <= self.level_at(&travel, demand[h].0).max_travel);
+        let standard = demand
+            .iter()
+            .map(|&(point, _)| self.level_at(&travel, point).standard)
+            .collect();
+        let price = |standard: f64, distance: f64| match &travel.levels {
+            Some(levels) => levels.price(distance, standard, travel.travel_unit),
+            None => distance,
+        };
+        let judged = access::judged_problem(access::JudgedInput {
+            plan: plan.problem,
+            assignment: plan.assignment,
+            demand,
+            standard,
+            pairs,
+            price: &price,
+            unplaced_price: travel.levels.as_ref().map(|l| l.unplaced_price),
+            reach: travel.reach,
+        })
+        .map_err(|e| InputError::BadField {
+            path: self.path.to_path_buf(),
+            field: format!("services.{}", service.kind.name()),
+            problem: e.to_string(),
+        })?;
+        let outcome =
+            solve::solve(&judged.problem, options).map_err(|source| PipelineError::Solve {
+                service: service.kind,
+                source,
+            })?;
+        Ok(access::with_judged(access, &judged, &outcome))
+    }
+
+    /// The standard's radius and the longest travel where resident point `point` lives, in
+    /// the service's travel unit. Travel in minutes has one reach, both standard and limit.
+    fn level_at(&self, service: &Service, point: usize) -> PointLevel {
+        match (&service.levels, service.travel_unit) {
+            (Some(levels), Unit::Metres) => {
+                let level = levels.of(self.kinds[self.points[point].zone]);
+                PointLevel {
+                    standard: level.radius,
+                    max_travel: level.max_travel,
+                }
+            }
+            _ => PointLevel {
+                standard: service.reach,
+                max_travel: service.reach,
+            },
+        }
+    }
+
+    /// The siting problem of a service: under `min_cost` each pair costs its price
+    /// ([`Levels::price`]) and keeps its travel for the report; otherwise pairs cost their
+    /// travel.
+    fn problem(
+        &self,
+        service: &Service,
+        settings: &ServiceSettings,
+        points: Vec<DemandPoint>,
+        sites: Vec<Site>,
+        pairs: &Pairs,
+        standard: &[f64],
+    ) -> Result<SitingProblem, InputError> {
+        let limits = Limits {
+            p: None,
+            single_source: settings.single_source.unwrap_or(false),
+            radius: Some(service.reach),
+            max_new: settings.max_new_sites,
+            budget: settings.budget,
+            unplaced_price: service.levels.as_ref().map(|l| l.unplaced_price),
+        };
+        let built = match &service.levels {
+            Some(levels) => {
+                let priced = pairs
+                    .iter()
+                    .map(|&(i, j, travel)| {
+                        (i, j, levels.price(travel, standard[i], service.travel_unit))
+                    })
+                    .collect();
+                let limits = Limits {
+                    radius: None,
+                    ..limits
+                };
+                SitingProblem::new(service.objective, limits, points, sites, priced)
+                    .map(|problem| problem.with_distances(pairs.clone()))
+            }
+            None => SitingProblem::new(service.objective, limits, points, sites, pairs.clone()),
+        };
+        built.map_err(|e| InputError::BadField {
+            path: self.path.to_path_buf(),
+            field: format!("services.{}", service.kind.name()),
+            problem: e.to_string(),
         })
     }
 
@@ -489,7 +949,7 @@ impl City<'_> {
         sites: &[Point<f64>],
     ) -> Result<(Pairs, Option<StreetUse>), InputError> {
         let Some(travel) = &self.scenario.travel else {
-            return Ok((geodesic::pairs_within(homes, sites, service.radius_m), None));
+            return Ok((geodesic::pairs_within(homes, sites, service.reach), None));
         };
         if let Some(minutes) = travel.max_minutes {
             service.travel_unit = Unit::Minutes;
@@ -563,10 +1023,13 @@ impl City<'_> {
                 capacity: facility.feature.non_negative(capacity_field)?,
                 fixed_cost: 0.0,
                 status: SiteStatus::Existing,
+                min_load: 0.0,
+                plot: None,
             });
             placed.push(PlacedSite {
                 location: facility.location,
                 expands: None,
+                size: None,
             });
         }
         if let Some(expansion) = settings.expansion {
@@ -577,10 +1040,13 @@ impl City<'_> {
                         capacity: Some(expansion.capacity),
                         fixed_cost: expansion.cost,
                         status: SiteStatus::Expansion,
+                        min_load: 0.0,
+                        plot: None,
                     });
                     placed.push(PlacedSite {
                         location: facility.location,
                         expands: Some(f),
+                        size: None,
                     });
                 }
             }
@@ -588,17 +1054,40 @@ impl City<'_> {
         let spacing_m = settings
             .candidate_spacing_m
             .unwrap_or(self.scenario.candidates.spacing_m);
-        for (id, location) in self.candidates(service, spacing_m, existing, homes)? {
-            sites.push(Site {
-                id,
-                capacity: Some(service.new_site_capacity),
-                fixed_cost: settings.new_site_cost.unwrap_or(1.0),
-                status: SiteStatus::Candidate,
-            });
-            placed.push(PlacedSite {
-                location,
-                expands: None,
-            });
+        let candidates = self.candidates(service, spacing_m, existing, homes)?;
+        for (plot, (id, zone, location)) in candidates.into_iter().enumerate() {
+            let Some(levels) = &service.levels else {
+                sites.push(Site {
+                    id,
+                    capacity: Some(service.new_site_capacity),
+                    fixed_cost: settings.new_site_cost.unwrap_or(1.0),
+                    status: SiteStatus::Candidate,
+                    min_load: 0.0,
+                    plot: None,
+                });
+                placed.push(PlacedSite {
+                    location,
+                    expands: None,
+                    size: None,
+                });
+                continue;
+            };
+            let kind = zone.map_or(ZoneKind::Urban, |z| self.kinds[z]);
+            for size in &levels.of(kind).sizes {
+                sites.push(Site {
+                    id: format!("{id} ({})", size.name),
+                    capacity: Some(size.capacity),
+                    fixed_cost: size.cost,
+                    status: SiteStatus::Candidate,
+                    min_load: levels.min_load_share * size.capacity,
+                    plot: Some(plot),
+                });
+                placed.push(PlacedSite {
+                    location,
+                    expands: None,
+                    size: Some(size.name.clone()),
+                });
+            }
         }
         Ok((sites, placed))
     }
@@ -613,11 +1102,14 @@ impl City<'_> {
         spacing_m: f64,
         existing: &[PointFeature],
         homes: &[usize],
-    ) -> Result<Vec<(String, Point<f64>)>, PipelineError> {
+    ) -> Result<Vec<(String, Option<usize>, Point<f64>)>, PipelineError> {
         let settings = &self.scenario.candidates;
         if let Some(file) = &settings.file {
             let given = read_points(file, "id", settings.datum)?;
-            return Ok(given.into_iter().map(|p| (p.id, p.location)).collect());
+            return Ok(given
+                .into_iter()
+                .map(|p| (p.id, self.zone_at(p.location), p.location))
+                .collect());
         }
         let chosen: Vec<usize> = (0..self.zones.len()).filter(|&z| self.planned[z]).collect();
         let boundaries: Vec<_> = chosen
@@ -643,7 +1135,10 @@ impl City<'_> {
             .copied()
             .chain(layout.iter().map(|&(_, location)| location))
             .collect();
-        let gaps = out_of_reach(self.points, homes, &reachable, service.radius_m);
+        let gap_radius = service.levels.as_ref().map_or(service.radius_m, |l| {
+            l.urban.max_travel.min(l.rural.max_travel)
+        });
+        let gaps = out_of_reach(self.points, homes, &reachable, gap_radius);
         layout.extend(
             gaps.into_iter()
                 .map(|i| (self.points[i].zone, self.points[i].location)),
@@ -653,10 +1148,31 @@ impl City<'_> {
             .enumerate()
             .map(|(n, (zone, location))| {
                 let code = &self.zones[zone].code;
-                (format!("{prefix}-{code}-{}", n + 1), location)
+                (format!("{prefix}-{code}-{}", n + 1), Some(zone), location)
             })
             .collect())
     }
+
+    /// The planned zone that contains `location`, if any.
+    fn zone_at(&self, location: Point<f64>) -> Option<usize> {
+        (0..self.zones.len())
+            .find(|&z| self.planned[z] && self.zones[z].boundary.contains(&location))
+    }
+}
+
+/// A solved plan with its sites' places.
+#[derive(Clone, Copy)]
+struct PlanOnSites<'a> {
+    problem: &'a SitingProblem,
+    assignment: &'a crate::model::Assignment,
+    sites: &'a [PlacedSite],
+}
+
+/// The standard's radius and the longest travel at one place.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PointLevel {
+    standard: f64,
+    max_travel: f64,
 }
 
 /// (demand point, site, travel cost) for every pair within reach.
