@@ -3,6 +3,7 @@
 mod bad_input;
 mod compare;
 mod costs;
+mod datum;
 mod geopackage;
 mod infeasible;
 mod methods;

@@ -58,8 +58,13 @@ impl Workspace {
 
     /// A copy of the `small_city` scenario folder.
     pub fn small_city() -> Self {
+        Self::copy_of("small_city")
+    }
+
+    /// A copy of a scenario folder under `tests/fixtures`.
+    pub fn copy_of(fixture: &str) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let source = fixtures().join("small_city");
+        let source = fixtures().join(fixture);
         for entry in std::fs::read_dir(&source).expect("fixture folder") {
             let path = entry.expect("fixture file").path();
             let name = path.file_name().expect("file name");
