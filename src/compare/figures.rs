@@ -27,12 +27,12 @@ impl Group {
         }
     }
 
-    /// This group's part of a point's demand.
-    fn demand_of(self, point: &PointRow) -> f64 {
+    /// This group's part of a point's figure by group (demand, placed, within standard).
+    fn part_of(self, figure: [f64; 2]) -> f64 {
         match self {
-            Group::All => point.demand[0] + point.demand[1],
-            Group::Hukou => point.demand[0],
-            Group::NonHukou => point.demand[1],
+            Group::All => figure[0] + figure[1],
+            Group::Hukou => figure[0],
+            Group::NonHukou => figure[1],
         }
     }
 }
@@ -42,8 +42,10 @@ impl Group {
 pub struct Access {
     /// Demand (pupils, residents, housing units).
     pub demand: f64,
-    /// Demand served within the service's reach.
+    /// Demand served within the standard's radius.
     pub served: f64,
+    /// Demand placed at a site, within the standard or beyond it.
+    pub placed: f64,
     /// Travel to the site serving most of each point, weighted by the demand served:
     /// `(travel, weight)` sorted by travel.
     pub travel: Vec<(f64, f64)>,
@@ -53,10 +55,10 @@ impl Access {
     fn of<'a>(group: Group, points: impl Iterator<Item = &'a PointRow>) -> Self {
         let mut access = Access::default();
         for point in points {
-            let demand = group.demand_of(point);
-            let served = demand * point.served_share;
-            access.demand += demand;
+            let served = group.part_of(point.within);
+            access.demand += group.part_of(point.demand);
             access.served += served;
+            access.placed += group.part_of(point.placed);
             if let (Some(travel), true) = (point.travel, served > 0.0) {
                 access.travel.push((travel, served));
             }
@@ -67,9 +69,14 @@ impl Access {
         access
     }
 
-    /// Demand left unserved.
+    /// Demand without a place within the standard (beyond it, or without any place).
     pub fn unmet(&self) -> f64 {
         (self.demand - self.served).max(0.0)
+    }
+
+    /// Demand without any place.
+    pub fn unplaced(&self) -> f64 {
+        (self.demand - self.placed).max(0.0)
     }
 
     /// Share of the demand served, when there is demand.
@@ -230,6 +237,7 @@ fn by_district(points: &[&PointRow]) -> Vec<(String, [Access; 3])> {
 mod tests {
     use super::*;
 
+    /// A point placed in full, `served_share` of it within the standard.
     fn point(demand: [f64; 2], served_share: f64, travel: Option<f64>) -> PointRow {
         PointRow {
             service: "s".into(),
@@ -237,6 +245,8 @@ mod tests {
             location: [0.0, 0.0],
             demand,
             served_share,
+            placed: demand,
+            within: demand.map(|d| d * served_share),
             travel,
         }
     }

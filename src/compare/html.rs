@@ -439,6 +439,7 @@ mod tests {
         let access = Access {
             demand: 4.0,
             served: 4.0,
+            placed: 4.0,
             travel: vec![(0.0, 1.0), (50.0, 1.0), (100.0, 2.0)],
         };
         let shares = travel_shares(&access, 10.0);

@@ -55,7 +55,7 @@ impl IndicatorRow {
 type Indicator<T> = (&'static str, String, fn(&T) -> Option<f64>);
 
 /// The indicators of one group's access, with their units.
-fn access_indicators(unit: &str, travel_unit: &str) -> [Indicator<Access>; 6] {
+fn access_indicators(unit: &str, travel_unit: &str) -> [Indicator<Access>; 7] {
     [
         ("demand", unit.to_owned(), |a| Some(a.demand)),
         ("served_within_standard", unit.to_owned(), |a| {
@@ -63,6 +63,7 @@ fn access_indicators(unit: &str, travel_unit: &str) -> [Indicator<Access>; 6] {
         }),
         ("served_share", "share".into(), Access::served_share),
         ("unmet", unit.to_owned(), |a| Some(a.unmet())),
+        ("without_a_place", unit.to_owned(), |a| Some(a.unplaced())),
         ("mean_travel", travel_unit.to_owned(), Access::mean_travel),
         ("p95_travel", travel_unit.to_owned(), Access::p95_travel),
     ]

@@ -28,8 +28,12 @@ pub struct PointRow {
     pub location: [f64; 2],
     /// Demand of registered and of non-hukou residents.
     pub demand: [f64; 2],
-    /// Share of the point's demand served within the service's reach.
+    /// Share of the point's demand served within the standard's radius.
     pub served_share: f64,
+    /// Demand of registered and of non-hukou residents placed at a site.
+    pub placed: [f64; 2],
+    /// Demand of registered and of non-hukou residents placed within the standard's radius.
+    pub within: [f64; 2],
     /// Travel to the site serving most of it (metres or minutes), when served.
     pub travel: Option<f64>,
 }
@@ -184,18 +188,39 @@ fn read_points(path: &Path) -> Result<(Vec<PointRow>, &'static str), InputError>
     .map(|name| table.column(name));
     let (lon, lat, service, district) = (lon?, lat?, service?, district?);
     let (hukou, non_hukou, served) = (hukou?, non_hukou?, served?);
+    let [placed_hukou, placed_non_hukou, within_hukou, within_non_hukou] = [
+        "placed_hukou",
+        "placed_non_hukou",
+        "within_standard_hukou",
+        "within_standard_non_hukou",
+    ]
+    .map(|name| table.optional_column(name));
     let mut points = Vec::new();
     table.for_each_row(|row| {
         let served_share = row.non_negative(&served)?;
         if served_share > 1.0 + 1e-9 {
             return Err(row.bad(&served, "a share must be from 0 to 1"));
         }
+        let demand = [row.non_negative(&hukou)?, row.non_negative(&non_hukou)?];
+        // Plans written before groups were placed apart share one served share: every unit
+        // served counts as placed within the standard.
+        let by_group = |columns: [&Option<Column>; 2]| -> Result<[f64; 2], InputError> {
+            let mut values = demand.map(|d| d * served_share);
+            for (value, column) in values.iter_mut().zip(columns) {
+                if let Some(read) = row.optional_non_negative(column.as_ref())? {
+                    *value = read;
+                }
+            }
+            Ok(values)
+        };
         points.push(PointRow {
             service: row.required_text(&service)?.to_owned(),
             district: row.text(&district).to_owned(),
             location: location(row, &lon, &lat)?,
-            demand: [row.non_negative(&hukou)?, row.non_negative(&non_hukou)?],
+            demand,
             served_share,
+            placed: by_group([&placed_hukou, &placed_non_hukou])?,
+            within: by_group([&within_hukou, &within_non_hukou])?,
             travel: row.optional_non_negative(Some(&travel))?,
         });
         Ok(())

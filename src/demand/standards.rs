@@ -207,7 +207,7 @@ impl ServiceKind {
                 prices: Prices {
                     travel_per_km: sourced(200.0, "assumption: 2 visits a year (4 trips) × 2.5 CNY of time per km, over 20 years at 4 % (21.5 years' worth)"),
                     beyond_standard: sourced(100.0, "assumption: half a kilometre's travel price, so the plan strives for the standard"),
-                    unplaced: sourced(2000.0, "assumption: ten times a kilometre's travel price"),
+                    unplaced: sourced(10_000.0, "assumption: far above a resident's share of a centre's cost"),
                 },
             },
             ServiceKind::PublicRentalHousing => Standard {
@@ -307,18 +307,19 @@ const HEALTH_CENTRE: [SizeStandard; 2] = [
 ];
 const HEALTH_CENTRE_SOURCE: &str = "GB 50180-2018: a centre per life circle of 50,000–100,000 residents (Table 3.0.4, confirmed), 1,700–2,000 m² of floor area (App. C, recalled – check); cost: floor area × 5,000 CNY per m² (assumption; land not included)";
 
-/// Projects of 500 or 1,000 units of 60 m² at 3,500 CNY per m² (assumption).
-const RENTAL_HOUSING: [SizeStandard; 2] = [
+/// Projects of 300, 500 or 1,000 units of 60 m² at 3,500 CNY per m² (assumption).
+const RENTAL_HOUSING: [SizeStandard; 3] = [
+    size("300 units", 300.0, 63_000_000.0),
     size("500 units", 500.0, 105_000_000.0),
     size("1,000 units", 1000.0, 210_000_000.0),
 ];
-const RENTAL_HOUSING_SOURCE: &str = "assumption: projects of 500 or 1,000 units of 60 m² (the unit size limit of the 2010 guidance on public rental housing, recalled – check) at 3,500 CNY per m²";
+const RENTAL_HOUSING_SOURCE: &str = "assumption: projects of 300, 500 or 1,000 units of 60 m² (the unit size limit of the 2010 guidance on public rental housing, recalled – check) at 3,500 CNY per m²";
 
 /// Prices for school places, per pupil.
 const SCHOOL_PRICES: Prices = Prices {
     travel_per_km: sourced(20_000.0, "assumption: 2 trips a school day × 190 days × 2.5 CNY of a child's and an escort's time per km, over a school's 50 years at 4 % (21.5 years' worth)"),
     beyond_standard: sourced(10_000.0, "assumption: half a kilometre's travel price, so the plan strives for the standard"),
-    unplaced: sourced(200_000.0, "assumption: several times a place's construction cost, so nobody is left without a place that a site within reach could take"),
+    unplaced: sourced(1_000_000.0, "assumption: far above a place's construction cost, so a pupil is left without a place only where no site within the maximum travel can reach its minimum load"),
 };
 
 impl fmt::Display for ServiceKind {

@@ -5,8 +5,7 @@
 use super::rows::{Cell, GeometryKind, Layer, Row, Shape};
 use super::tables::csv_bytes;
 use super::{ExportError, Format, OutputSet};
-use crate::demand::GroupDemand;
-use crate::pipeline::{CityPlan, Service, ServicePlan};
+use crate::pipeline::{CityPlan, PointAccess, Service, ServicePlan};
 use crate::report;
 use crate::solve::Outcome;
 use crate::travel::routes::Unit;
@@ -166,6 +165,7 @@ fn site_rows(plan: &CityPlan) -> Vec<Row> {
                     ("load", Cell::Real(load)),
                     ("utilisation", utilisation),
                     ("unit", Cell::text(service.service.unit)),
+                    ("size", Cell::Text(service.sites[j].size.clone())),
                     ("fixed_cost", Cell::real(site.fixed_cost)),
                 ],
             });
@@ -174,56 +174,30 @@ fn site_rows(plan: &CityPlan) -> Vec<Row> {
     rows
 }
 
-/// Each demand point of each service with how much of it is served, where, how far; points
-/// no site can reach are listed too, unserved.
+/// Each resident point of each service with its demand, how much of it is placed, within
+/// the standard or beyond, and by the site serving most of it, how far.
 fn point_rows(plan: &CityPlan) -> Vec<Row> {
     let mut rows = Vec::new();
     for service in &plan.services {
-        let problem = &service.problem;
-        let assignment = solved(service);
-        for (i, &(point_index, demand)) in service.demand.iter().enumerate() {
-            let main = assignment.and_then(|a| {
-                a.allocations[i]
-                    .iter()
-                    .max_by(|x, y| x.share.total_cmp(&y.share).then(y.site.cmp(&x.site)))
-                    .copied()
-            });
-            let reached = main.map(|m| {
-                let cost = problem.costs().cost(i, m.site);
-                (problem.sites()[m.site].id.clone(), cost)
-            });
-            let served = assignment.map_or(0.0, |a| a.served_share(i));
-            rows.push(point_row(
-                plan,
-                service,
-                point_index,
-                demand,
-                served,
-                reached,
-            ));
-        }
-        for &(point_index, demand) in &service.unreachable {
-            rows.push(point_row(plan, service, point_index, demand, 0.0, None));
+        for access in &service.access {
+            rows.push(point_row(plan, service, access));
         }
     }
     rows
 }
 
-/// One demand point's row: `reached` is the site serving most of it and the travel cost.
-fn point_row(
-    plan: &CityPlan,
-    service: &ServicePlan,
-    point_index: usize,
-    demand: GroupDemand,
-    served: f64,
-    reached: Option<(String, Option<f64>)>,
-) -> Row {
-    let point = &plan.points[point_index];
+/// One demand point's row.
+fn point_row(plan: &CityPlan, service: &ServicePlan, access: &PointAccess) -> Row {
+    let point = &plan.points[access.point];
     let zone = &plan.zones[point.zone];
-    let (site, cost) = match reached {
-        Some((site, cost)) => (Some(site), cost),
-        None => (None, None),
+    let demand = access.demand.total();
+    let share = match demand > 0.0 {
+        true => access.within.total() / demand,
+        false => 0.0,
     };
+    let site = access
+        .site
+        .map(|(j, _)| service.problem.sites()[j].id.clone());
     Row {
         geometry: Some(Shape::Point(position(point.location))),
         properties: vec![
@@ -233,13 +207,24 @@ fn point_row(
             ("zone_name", Cell::text(&zone.name)),
             ("hukou", Cell::count(point.residents.hukou)),
             ("non_hukou", Cell::count(point.residents.non_hukou)),
-            ("demand", Cell::real(demand.total())),
-            ("demand_hukou", Cell::real(demand.hukou)),
-            ("demand_non_hukou", Cell::real(demand.non_hukou)),
-            ("served_share", Cell::real(served)),
-            ("unmet", Cell::real(demand.total() * (1.0 - served))),
+            ("demand", Cell::real(demand)),
+            ("demand_hukou", Cell::real(access.demand.hukou)),
+            ("demand_non_hukou", Cell::real(access.demand.non_hukou)),
+            ("placed_hukou", Cell::real(access.placed.hukou)),
+            ("placed_non_hukou", Cell::real(access.placed.non_hukou)),
+            ("within_standard_hukou", Cell::real(access.within.hukou)),
+            (
+                "within_standard_non_hukou",
+                Cell::real(access.within.non_hukou),
+            ),
+            ("served_share", Cell::real(share)),
+            ("unplaced", Cell::real(access.unplaced())),
+            ("unmet", Cell::real(demand - access.within.total())),
             ("site", Cell::Text(site)),
-            (travel_column(&service.service), Cell::Real(cost)),
+            (
+                travel_column(&service.service),
+                Cell::Real(access.site.map(|(_, t)| t)),
+            ),
         ],
     }
 }
@@ -257,11 +242,7 @@ fn allocation_rows(plan: &CityPlan) -> Vec<Row> {
             let from = plan.points[point_index].location;
             for allocation in allocations {
                 let to = service.sites[allocation.site].location;
-                let distance = problem
-                    .costs()
-                    .arcs(i)
-                    .find(|arc| arc.site == allocation.site)
-                    .map(|arc| arc.cost);
+                let distance = problem.distance(i, allocation.site);
                 rows.push(Row {
                     geometry: Some(Shape::Line(position(from), position(to))),
                     properties: vec![

@@ -1102,7 +1102,7 @@ impl City<'_> {
         spacing_m: f64,
         existing: &[PointFeature],
         homes: &[usize],
-    ) -> Result<Vec<(String, Option<usize>, Point<f64>)>, PipelineError> {
+    ) -> Result<Vec<CandidatePlace>, PipelineError> {
         let settings = &self.scenario.candidates;
         if let Some(file) = &settings.file {
             let given = read_points(file, "id", settings.datum)?;
@@ -1174,6 +1174,9 @@ struct PointLevel {
     standard: f64,
     max_travel: f64,
 }
+
+/// A candidate site: its id, the planned zone it lies in (when any), and where it is.
+type CandidatePlace = (String, Option<usize>, Point<f64>);
 
 /// (demand point, site, travel cost) for every pair within reach.
 type Pairs = Vec<(usize, usize, f64)>;
@@ -1260,6 +1263,30 @@ mod tests {
             location: Point::new(metres_east / 111_319.5, 0.0),
             residents: Residents::default(),
         }
+    }
+
+    /// 20,000 per km and 10,000 beyond 500 m: 300 m costs 6,000; 600 m 12,000 + 10,000;
+    /// in minutes the price is per minute.
+    #[test]
+    fn a_trip_costs_its_kilometres_and_once_the_price_beyond_the_standard() {
+        let level = KindLevel {
+            radius: 500.0,
+            max_travel: 1000.0,
+            sizes: vec![],
+            sizes_source: String::new(),
+        };
+        let levels = Levels {
+            urban: level.clone(),
+            rural: level,
+            min_load_share: 0.5,
+            travel_price_per_km: 20_000.0,
+            beyond_standard_price: 10_000.0,
+            unplaced_price: 1e6,
+        };
+        assert_eq!(levels.price(300.0, 500.0, Unit::Metres), 6_000.0);
+        assert_eq!(levels.price(500.0, 500.0, Unit::Metres), 10_000.0);
+        assert_eq!(levels.price(600.0, 500.0, Unit::Metres), 22_000.0);
+        assert_eq!(levels.price(3.0, 10.0, Unit::Minutes), 60_000.0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `defacto` command: real files in, real files out.
 
 mod bad_input;
+mod bureau;
 mod compare;
 mod costs;
 mod datum;

@@ -39,7 +39,7 @@ fn every_resident_of_the_planned_zones_lands_on_a_demand_point() {
 }
 
 #[test]
-fn planning_by_hukou_counts_fewer_pupils_than_the_de_facto_population() {
+fn planning_by_hukou_sizes_for_registered_pupils_and_is_judged_against_everyone() {
     let de_facto = Workspace::small_city().plan().summary();
     let workspace = Workspace::small_city();
     let scenario = std::fs::read_to_string(workspace.dir.path().join("scenario.toml")).unwrap();
@@ -51,9 +51,13 @@ fn planning_by_hukou_counts_fewer_pupils_than_the_de_facto_population() {
         ),
     );
     let hukou = workspace.plan().summary();
-    let pupils = |s: &Value| service(s, "primary_school")["demand"].as_f64().unwrap();
-    assert_eq!(pupils(&de_facto), 120.0);
-    assert_eq!(pupils(&hukou), 80.0);
+    let registered = |s: &Value| service(s, "primary_school")["hukou"]["demand"].clone();
+    let everyone = |s: &Value| service(s, "primary_school")["demand"].clone();
+    assert_eq!(everyone(&de_facto), 120.0);
+    assert_eq!(registered(&de_facto), 80.0);
+    // The hukou plan is sized for its 80 registered pupils, then judged against all 120.
+    assert_eq!(registered(&hukou), 80.0);
+    assert_eq!(everyone(&hukou), 120.0);
 }
 
 #[test]
