@@ -46,7 +46,7 @@ pub struct Access {
     pub served: f64,
     /// Demand placed at a site, within the standard or beyond it.
     pub placed: f64,
-    /// Travel to the site serving most of each point, weighted by the demand served:
+    /// Travel to the site serving most of each point, weighted by the demand placed:
     /// `(travel, weight)` sorted by travel.
     pub travel: Vec<(f64, f64)>,
 }
@@ -55,12 +55,12 @@ impl Access {
     fn of<'a>(group: Group, points: impl Iterator<Item = &'a PointRow>) -> Self {
         let mut access = Access::default();
         for point in points {
-            let served = group.part_of(point.within);
+            let placed = group.part_of(point.placed);
             access.demand += group.part_of(point.demand);
-            access.served += served;
-            access.placed += group.part_of(point.placed);
-            if let (Some(travel), true) = (point.travel, served > 0.0) {
-                access.travel.push((travel, served));
+            access.served += group.part_of(point.within);
+            access.placed += placed;
+            if let (Some(travel), true) = (point.travel, placed > 0.0) {
+                access.travel.push((travel, placed));
             }
         }
         access
@@ -84,13 +84,13 @@ impl Access {
         (self.demand > 0.0).then(|| self.served / self.demand)
     }
 
-    /// Mean travel of the demand served.
+    /// Mean travel of the demand placed.
     pub fn mean_travel(&self) -> Option<f64> {
         let weight: f64 = self.travel.iter().map(|t| t.1).sum();
         (weight > 0.0).then(|| self.travel.iter().map(|t| t.0 * t.1).sum::<f64>() / weight)
     }
 
-    /// The travel that 95 % of the demand served does not exceed: the smallest travel at
+    /// The travel that 95 % of the demand placed does not exceed: the smallest travel at
     /// which the served demand travelling that far or less reaches 95 % of it.
     pub fn p95_travel(&self) -> Option<f64> {
         let weight: f64 = self.travel.iter().map(|t| t.1).sum();
@@ -237,7 +237,7 @@ fn by_district(points: &[&PointRow]) -> Vec<(String, [Access; 3])> {
 mod tests {
     use super::*;
 
-    /// A point placed in full, `served_share` of it within the standard.
+    /// A point of which `served_share` is placed, all within the standard.
     fn point(demand: [f64; 2], served_share: f64, travel: Option<f64>) -> PointRow {
         PointRow {
             service: "s".into(),
@@ -245,7 +245,7 @@ mod tests {
             location: [0.0, 0.0],
             demand,
             served_share,
-            placed: demand,
+            placed: demand.map(|d| d * served_share),
             within: demand.map(|d| d * served_share),
             travel,
         }

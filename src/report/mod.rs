@@ -273,6 +273,9 @@ struct Building {
     cost: f64,
 }
 
+/// The size of a new site built in one size only (`min_sites`, `max_coverage`).
+const UNSIZED: &str = "new site";
+
 /// How many new sites of one size a plan opens.
 #[derive(Debug)]
 struct SizeCount {
@@ -409,18 +412,22 @@ fn write_brief(text: &mut String, plan: &CityPlan, rows: &[DistrictRow]) {
         let sizes: Vec<String> = building
             .by_size
             .iter()
+            .filter(|s| s.name != UNSIZED)
             .map(|s| format!("{} of {}", s.sites, s.name))
             .collect();
         let built = match building.new {
             0 => "builds no new site".to_string(),
             n => format!(
-                "builds {n} new site(s){} with {} places at {} in construction; they are {} full",
-                match sizes.is_empty() || sizes == ["new site"] {
+                "builds {n} new site(s){} with {} places{}; they are {} full",
+                match sizes.is_empty() {
                     true => String::new(),
                     false => format!(" ({})", sizes.join(", ")),
                 },
                 whole(building.new_places),
-                whole(building.cost),
+                match service.service.levels.is_some() {
+                    true => format!(" at {} in construction", whole(building.cost)),
+                    false => String::new(),
+                },
                 building
                     .new_utilisation()
                     .map_or("–".into(), |u| format!("{:.1} %", 100.0 * u)),
@@ -489,7 +496,7 @@ fn write_plans_table(text: &mut String, plan: &CityPlan, rows: &[DistrictRow]) {
     }
     let _ = writeln!(
         text,
-        "\n*Status* `optimal` means no plan is better; `feasible` means the search stopped at the gap or time limit, and no plan can beat the proven bound by more than the gap."
+        "\n*Status* `optimal` means no plan is better; `feasible` means the search stopped at its gap, node or time limit: no plan is better than the proven bound, and the gap says how far the plan can be from the best."
     );
 }
 
@@ -581,6 +588,7 @@ fn write_diagnoses(text: &mut String, plan: &CityPlan) {
                 ids.join(", ")
             );
         }
+        write_unplaced(text, plan, service);
         if let Outcome::Infeasible(diagnosis) = &service.outcome {
             let _ = writeln!(
                 text,
@@ -592,6 +600,58 @@ fn write_diagnoses(text: &mut String, plan: &CityPlan) {
             }
         }
     }
+}
+
+/// How many ids of unplaced demand points `summary.md` lists (all are in
+/// `demand_points.csv`, with `unplaced` > 0).
+const UNPLACED_IDS_SHOWN: usize = 20;
+
+/// Demand within reach of a site that the plan leaves without a place, and why.
+fn write_unplaced(text: &mut String, plan: &CityPlan, service: &ServicePlan) {
+    let Some(levels) = &service.service.levels else {
+        return;
+    };
+    let out_of_reach: std::collections::BTreeSet<usize> = service
+        .unreachable
+        .iter()
+        .map(|&(point, _)| point)
+        .collect();
+    let left: Vec<&crate::pipeline::PointAccess> = service
+        .access
+        .iter()
+        .filter(|a| a.unplaced() > 1e-6 && !out_of_reach.contains(&a.point))
+        .collect();
+    if left.is_empty() {
+        return;
+    }
+    let amount: f64 = left.iter().map(|a| a.unplaced()).sum();
+    let ids: Vec<&str> = left
+        .iter()
+        .take(UNPLACED_IDS_SHOWN)
+        .map(|a| plan.points[a.point].id.as_str())
+        .collect();
+    let more = left.len().saturating_sub(UNPLACED_IDS_SHOWN);
+    let _ = writeln!(
+        text,
+        "\n**{}: {} {} on {} demand point(s) have no place.** {} The points: {}{}.",
+        service.service.kind,
+        whole(amount),
+        service.service.unit,
+        left.len(),
+        match service.judged {
+            true => "The plan's sites have no room left for them within the maximum travel (the plan was sized for registered residents).".to_string(),
+            false => format!(
+                "The sites within their maximum travel are full, and a new site for them would have to serve at least {:.0} % of its places: placing them would cost more than the {} per unit the plan pays for leaving them. Raise `max_travel_m` or `unplaced_price`, or list their zone as rural.",
+                100.0 * levels.min_load_share,
+                whole(levels.unplaced_price)
+            ),
+        },
+        ids.join(", "),
+        match more {
+            0 => String::new(),
+            n => format!(" and {n} more (`unplaced` in demand_points.csv)"),
+        },
+    );
 }
 
 fn write_districts(text: &mut String, rows: &[DistrictRow]) {

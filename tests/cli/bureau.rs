@@ -118,3 +118,56 @@ fn a_hukou_plan_judged_against_everyone_leaves_migrant_pupils_without_a_place() 
         "{brief}"
     );
 }
+
+/// Plans `workspace` expecting bad input: exit 1, one line, nothing written.
+fn refused(workspace: Workspace) -> String {
+    let run = workspace.plan();
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(!run.out.exists(), "nothing may be written");
+    let message = run.stderr();
+    assert_eq!(message.lines().count(), 1, "{message}");
+    message
+}
+
+/// The scenario of [`priced_city`] with `from` replaced by `to`.
+fn edited(from: &str, to: &str) -> Workspace {
+    let workspace = priced_city("de_facto", "", 200);
+    let path = workspace.dir.path().join("scenario.toml");
+    let text = std::fs::read_to_string(&path).expect("scenario");
+    assert!(text.contains(from), "{from}");
+    workspace.write("scenario.toml", &text.replace(from, to));
+    workspace
+}
+
+#[test]
+fn bad_service_levels_name_their_field() {
+    let shorter = refused(edited("max_travel_m = 1000", "max_travel_m = 400"));
+    assert!(
+        shorter.contains("services.primary_school.max_travel_m")
+            && shorter.contains("shorter than the standard's radius"),
+        "{shorter}"
+    );
+    let no_sizes = refused(edited(
+        "sizes = [{ name = \"small\", capacity = 45, cost = 1000 }]",
+        "sizes = []",
+    ));
+    assert!(
+        no_sizes.contains("services.primary_school.sizes"),
+        "{no_sizes}"
+    );
+    let bad_size = refused(edited("capacity = 45", "capacity = 0"));
+    assert!(
+        bad_size.contains("services.primary_school.sizes[0].capacity"),
+        "{bad_size}"
+    );
+    let rural = refused(edited("rural = []", "rural = [\"Z\"]"));
+    assert!(
+        rural.contains("zones.rural") && rural.contains("`Z`"),
+        "{rural}"
+    );
+    let share = refused(edited("min_load_share = 0", "min_load_share = 1.5"));
+    assert!(
+        share.contains("services.primary_school.min_load_share"),
+        "{share}"
+    );
+}
