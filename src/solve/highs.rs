@@ -37,15 +37,19 @@ const SHARE_EPSILON: f64 = 1e-7;
 /// sites: a much smaller MIP whose plan is a strong start for the full one.
 const RESTRICTED_ARCS: usize = 10;
 
-/// Sized plans first search the plots their linear relaxation opens, with this share of the
-/// time limit.
-const SUPPORT_SHARE: f64 = 0.5;
+/// Sized plans first search the plots their linear relaxation opens by at least these
+/// shares, a narrow kernel then a wider one. On evenly spread residents the relaxation opens
+/// a little of every plot, so the kernels must be cut: on Erqi (`docs/bureau-model.md`) the
+/// narrow kernel finds the junior middle schools' plan, the wide one the primary schools'.
+const KERNEL_CUTS: [f64; 2] = [0.3, 0.1];
 
-/// A plot the relaxation opens less than this is not in its support. On evenly spread
-/// residents the relaxation opens a little of every plot, so that the whole support is the
-/// whole model; a tenth cuts Erqi's primary-school model from 5,019 rows to 3,005, which
-/// HiGHS solves within the gap where the full one stops at its root (`docs/bureau-model.md`).
-const SUPPORT_MIN_OPEN: f64 = 0.1;
+/// A kernel is searched at its root only (cuts and HiGHS's heuristics): on Erqi's junior
+/// middle schools further nodes of the wide kernel took 40 s and found nothing better.
+const KERNEL_NODES: u64 = 1;
+
+/// Each kernel's search ends by this share of the time limit, times its rank (the first by
+/// a quarter, the second by half); the full model has the rest.
+const KERNEL_SHARE: f64 = 0.25;
 
 /// Below this many pairs the full model solves about as fast as a restricted one.
 const RESTRICTED_MIN_PAIRS: usize = 20_000;
@@ -556,39 +560,46 @@ fn shortest_allocation(
     }
 }
 
-/// Improves `incumbent` by solving the problem on the plots its linear relaxation opens at
-/// all: on sized, capacitated plans the relaxation's support holds a good plan, and the model
-/// restricted to it is small enough for HiGHS to search to the end where the full one only
-/// gets through its root. (A kernel search in the sense of Angelelli, Mansini & Speranza.)
+/// Improves `incumbent` by solving the problem on the plots its linear relaxation opens:
+/// those it opens by at least [`KERNEL_CUTS`]' first share, then the wider kernel of the
+/// next; the best plan is kept. (Each kernel starts afresh: started from the narrow one's
+/// plan, the wide one stops as soon as that plan is within the gap of its own bound.) On sized, capacitated plans the
+/// relaxation's support holds a good plan, and a kernel is small enough for HiGHS to search
+/// where the full model only gets through its root (a kernel search in the sense of
+/// Angelelli, Mansini & Speranza).
 fn support_plan(
     problem: &SitingProblem,
     options: &SolveOptions,
     started: Instant,
-    incumbent: Option<Assignment>,
+    mut incumbent: Option<Assignment>,
 ) -> Option<Assignment> {
-    let limit = options.time_limit.map(|t| t * SUPPORT_SHARE);
-    let Some(support) = lp_support(problem, options, started) else {
+    let Some(opened) = lp_openings(problem, options, started) else {
         return incumbent;
     };
-    let dropped: Vec<bool> = support.iter().map(|&kept| !kept).collect();
-    let reduced = problem.without_sites(&dropped);
-    let quick = SolveOptions {
-        time_limit: limit,
-        ..*options
-    };
-    match solve_from(&reduced, &quick, started, None) {
-        Ok(Outcome::Solved(solution)) => better_plan(problem, Some(solution.assignment), incumbent),
-        _ => incumbent,
+    for (k, cut) in KERNEL_CUTS.into_iter().enumerate() {
+        let dropped: Vec<bool> = opened.iter().map(|&share| share < cut).collect();
+        let kernel = problem.without_sites(&dropped);
+        let quick = SolveOptions {
+            time_limit: options
+                .time_limit
+                .map(|t| t * KERNEL_SHARE * (k + 1) as f64),
+            node_limit: Some(KERNEL_NODES),
+            ..*options
+        };
+        if let Ok(Outcome::Solved(solution)) = solve_from(&kernel, &quick, started, None) {
+            incumbent = better_plan(problem, Some(solution.assignment), incumbent);
+        }
     }
+    incumbent
 }
 
-/// Whether each site's plot opens at all in the linear relaxation, or `None` when the
-/// relaxation is not solved in the time limit.
-fn lp_support(
+/// For each site, how much the linear relaxation opens its plot (0 to 1), or `None` when
+/// the relaxation is not solved in the time limit.
+fn lp_openings(
     problem: &SitingProblem,
     options: &SolveOptions,
     started: Instant,
-) -> Option<Vec<bool>> {
+) -> Option<Vec<f64>> {
     let (mut model, columns) = Formulation::relaxed(problem).into_highs(problem).ok()?;
     configure(&mut model, options, started.elapsed().as_secs_f64()).ok()?;
     let solved = model.try_solve().ok()?;
@@ -604,10 +615,7 @@ fn lp_support(
     let plots = &columns.plots;
     Some(
         (0..problem.sites().len())
-            .map(|j| {
-                let plot = &plots.sites[plots.of[j]];
-                plot.iter().map(|&k| opened(k)).sum::<f64>() >= SUPPORT_MIN_OPEN
-            })
+            .map(|j| plots.sites[plots.of[j]].iter().map(|&k| opened(k)).sum())
             .collect(),
     )
 }
