@@ -9,7 +9,7 @@
 //! | who needs what, where | [`demand`] | [`demand::ResidentPoint`], [`demand::Rates`], [`demand::standards::ServiceKind`] |
 //! | travel costs of reachable pairs | [`travel`] | [`travel::geodesic::pairs_within`] |
 //! | solve | [`solve`] | [`solve::Solver`], [`solve::Solution`], [`solve::Diagnosis`] |
-//! | a scenario end to end | [`pipeline`] | [`pipeline::CityPlan`], [`pipeline::ServicePlan`] |
+//! | a scenario end to end | [`pipeline`] | [`pipeline::CityPlan`], [`pipeline::ServicePlan`], [`pipeline::Levels`], [`pipeline::PointAccess`] |
 //! | read the answer back | [`plan`], [`report`] | [`plan::Plan`], [`report::DistrictRow`] |
 //! | write results | [`export`] | [`export::OutputSet`], [`export::write_city`] |
 //! | scenarios side by side | [`compare`] | [`compare::Comparison`], [`compare::figures::PlanFigures`] |

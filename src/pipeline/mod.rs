@@ -630,37 +630,31 @@ fn sizes_from_scenario(
         .collect()
 }
 
-fn check_non_negative(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
-    match value.is_finite() && value >= 0.0 {
+/// An error naming `field` unless `holds`: its `value` must be what `must` says.
+fn check(path: &Path, field: &str, value: f64, holds: bool, must: &str) -> Result<(), InputError> {
+    match holds {
         true => Ok(()),
         false => Err(InputError::BadField {
             path: path.to_path_buf(),
             field: field.into(),
-            problem: format!("{value} must be a number of 0 or more"),
+            problem: format!("{value} must be {must}"),
         }),
     }
+}
+
+fn check_non_negative(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
+    let holds = value.is_finite() && value >= 0.0;
+    check(path, field, value, holds, "a number of 0 or more")
 }
 
 fn check_share(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
-    match (0.0..=1.0).contains(&value) {
-        true => Ok(()),
-        false => Err(InputError::BadField {
-            path: path.to_path_buf(),
-            field: field.into(),
-            problem: format!("{value} must be a share from 0 to 1"),
-        }),
-    }
+    let holds = (0.0..=1.0).contains(&value);
+    check(path, field, value, holds, "a share from 0 to 1")
 }
 
 fn check_positive(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
-    match value.is_finite() && value > 0.0 {
-        true => Ok(()),
-        false => Err(InputError::BadField {
-            path: path.to_path_buf(),
-            field: field.into(),
-            problem: format!("{value} must be a number greater than 0"),
-        }),
-    }
+    let holds = value.is_finite() && value > 0.0;
+    check(path, field, value, holds, "a number greater than 0")
 }
 
 /// The geography shared by every service of one scenario.

@@ -44,7 +44,8 @@ const RESTRICTED_ARCS: usize = 10;
 const KERNEL_CUTS: [f64; 2] = [0.3, 0.1];
 
 /// A kernel is searched at its root only (cuts and HiGHS's heuristics): on Erqi's junior
-/// middle schools further nodes of the wide kernel took 40 s and found nothing better.
+/// middle schools further nodes of the wide kernel took most of a minute and found nothing
+/// better.
 const KERNEL_NODES: u64 = 1;
 
 /// Each kernel's search ends by this share of the time limit, times its rank (the first by
