@@ -641,7 +641,7 @@ fn write_unplaced(text: &mut String, plan: &CityPlan, service: &ServicePlan) {
         match service.judged {
             true => "The plan's sites have no room left for them within the maximum travel (the plan was sized for registered residents).".to_string(),
             false => format!(
-                "The sites within their maximum travel are full, and a new site for them would have to serve at least {:.0} % of its places: placing them would cost more than the {} per unit the plan pays for leaving them. Raise `max_travel_m` or `unplaced_price`, or list their zone as rural.",
+                "No site within their maximum travel has room left for them in this plan, and a new site would have to serve at least {:.0} % of its places: the plan found placing them dearer than the {} per unit it pays for leaving them. Raise `max_travel_m` or `unplaced_price`, or list their zone as rural.",
                 100.0 * levels.min_load_share,
                 whole(levels.unplaced_price)
             ),
