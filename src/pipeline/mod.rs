@@ -304,20 +304,32 @@ fn planned_zones(
     if wanted.is_empty() {
         return Ok(vec![true; zones.len()]);
     }
-    if let Some(unknown) = wanted
+    known_codes(path, scenario, zones, "zones.plan_in", wanted)?;
+    Ok(zones.iter().map(|z| wanted.contains(&z.code)).collect())
+}
+
+/// An error naming `field` when one of its `codes` is no zone's.
+fn known_codes(
+    path: &Path,
+    scenario: &Scenario,
+    zones: &[Zone],
+    field: &str,
+    codes: &[String],
+) -> Result<(), InputError> {
+    match codes
         .iter()
         .find(|code| !zones.iter().any(|z| &z.code == *code))
     {
-        return Err(InputError::BadField {
+        Some(unknown) => Err(InputError::BadField {
             path: path.to_path_buf(),
-            field: "zones.plan_in".into(),
+            field: field.into(),
             problem: format!(
                 "no zone has the code `{unknown}` (codes come from the `{}` property)",
                 scenario.zones.code_field
             ),
-        });
+        }),
+        None => Ok(()),
     }
-    Ok(zones.iter().map(|z| wanted.contains(&z.code)).collect())
 }
 
 /// Each zone's kind: rural when `zones.rural` lists its code.
@@ -327,19 +339,7 @@ fn zone_kinds(
     zones: &[Zone],
 ) -> Result<Vec<ZoneKind>, InputError> {
     let rural = &scenario.zones.rural;
-    if let Some(unknown) = rural
-        .iter()
-        .find(|code| !zones.iter().any(|z| &z.code == *code))
-    {
-        return Err(InputError::BadField {
-            path: path.to_path_buf(),
-            field: "zones.rural".into(),
-            problem: format!(
-                "no zone has the code `{unknown}` (codes come from the `{}` property)",
-                scenario.zones.code_field
-            ),
-        });
-    }
+    known_codes(path, scenario, zones, "zones.rural", rural)?;
     Ok(zones
         .iter()
         .map(|z| match rural.contains(&z.code) {
