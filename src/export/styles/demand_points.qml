@@ -1,12 +1,12 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <!-- defacto: QGIS loads this style with the layer of the same name. -->
 <qgis version="3.28" styleCategories="Symbology">
- <renderer-v2 type="graduatedSymbol" attr="served_share" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
-  <ranges>
-   <range lower="0" upper="0.5" symbol="0" label="less than half served" render="true"/>
-   <range lower="0.5" upper="0.999999" symbol="1" label="partly served" render="true"/>
-   <range lower="0.999999" upper="1.000001" symbol="2" label="served within the standard" render="true"/>
-  </ranges>
+ <renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">
+  <rules key="root">
+   <rule key="unplaced" symbol="0" label="some without a place" filter="&quot;unplaced&quot; &gt; 0.000001"/>
+   <rule key="beyond" symbol="1" label="placed, some beyond the standard" filter="&quot;unplaced&quot; &lt;= 0.000001 AND &quot;served_share&quot; &lt; 0.999999"/>
+   <rule key="within" symbol="2" label="all within the standard" filter="&quot;unplaced&quot; &lt;= 0.000001 AND &quot;served_share&quot; &gt;= 0.999999"/>
+  </rules>
   <symbols>
    <symbol type="marker" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
     <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
