@@ -7,6 +7,7 @@ use defacto::demand::standards::ServiceKind;
 use defacto::export::{self, Format};
 use defacto::input;
 use defacto::input::geojson::{read_points, Datum, PointFeature};
+use defacto::model::SiteStatus;
 use defacto::pipeline::{self, CityPlan};
 use defacto::plan::Plan;
 use defacto::report;
@@ -66,7 +67,7 @@ fn print_costs(
     seconds: f64,
 ) {
     let built = found.built;
-    println!(
+    say(format_args!(
         "{}: {} nodes, {} edges for {}; dropped {} detached piece(s) with {} nodes{}",
         args.network.display(),
         built.nodes,
@@ -79,16 +80,16 @@ fn print_costs(
         } else {
             ""
         }
-    );
+    ));
     let routes = &found.routes;
-    println!(
+    say(format_args!(
         "  {} pairs within {limit} {}; {} demand point(s) and {} site(s) farther than {} m from the streets",
         routes.pairs.len(),
         unit.symbol(),
         routes.unplaced_from.len(),
         routes.unplaced_to.len(),
         args.max_snap_m
-    );
+    ));
     print_written(written, seconds);
 }
 
@@ -202,15 +203,16 @@ fn plan_name(input: &Path) -> Result<String, Error> {
         })
 }
 
-#[allow(clippy::print_stdout)]
 fn print_written(written: &[PathBuf], seconds: f64) {
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    println!("  wrote {}   ({seconds:.2} s)", names.join(", "));
+    say(format_args!(
+        "  wrote {}   ({seconds:.2} s)",
+        names.join(", ")
+    ));
 }
 
-#[allow(clippy::print_stdout)]
 fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
-    println!("{}", city.scenario.title);
+    say(format_args!("{}", city.scenario.title));
     let rows = report::district_rows(city);
     for service in &city.services {
         let [demand, placed, within] = report::service_totals(&rows, service.service.kind.name());
@@ -218,7 +220,7 @@ fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
             Outcome::Solved(s) => s.status.name(),
             Outcome::Infeasible(_) => "infeasible",
         };
-        println!(
+        say(format_args!(
             "  {:<22} {:<10} {:.0} of {:.0} {} placed, {:.0} within {} m",
             service.service.kind.name(),
             status,
@@ -227,17 +229,17 @@ fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
             service.service.unit,
             within.total(),
             service.service.radius_m,
-        );
+        ));
     }
     let folder = written
         .first()
         .and_then(|p| p.parent())
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    println!(
+    say(format_args!(
         "  wrote {} files to {folder}/ ({seconds:.1} s); open the layers in QGIS, read summary.md",
         written.len()
-    );
+    ));
 }
 
 fn solve(args: &SolveArgs) -> Result<(), Error> {
@@ -276,32 +278,41 @@ fn solve(args: &SolveArgs) -> Result<(), Error> {
     }
 }
 
-#[allow(clippy::print_stdout)]
 fn print_plan(plan: &Plan, written: &[PathBuf], seconds: f64) {
     let problem = plan.problem;
     let solution = &plan.solution;
     let open = plan.open_sites();
-    let new = open.iter().filter(|s| s.status == "new").count();
-    println!(
+    let new = open
+        .iter()
+        .filter(|s| s.status == SiteStatus::Candidate)
+        .count();
+    say(format_args!(
         "{} on {} demand points and {} sites: {}",
         problem.objective().name(),
         problem.demand().len(),
         problem.sites().len(),
         solution.status.name()
-    );
-    println!(
+    ));
+    say(format_args!(
         "  objective {}   bound {}   gap {:.4} %",
         solution.objective,
         solution.bound,
         100.0 * solution.gap()
-    );
-    println!(
+    ));
+    say(format_args!(
         "  open sites {} ({} existing, {} new)   demand served {} of {}",
         open.len(),
         open.len() - new,
         new,
         plan.demand_served(),
         problem.total_demand()
-    );
+    ));
     print_written(written, seconds);
+}
+
+/// Writes a line to standard output; a closed pipe (`defacto … | head`) is not an error: the
+/// reader has what it wanted, and the files are written already.
+fn say(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }

@@ -17,8 +17,8 @@ pub struct Plan<'p> {
 pub struct OpenSite<'p> {
     /// The site's id.
     pub id: &'p str,
-    /// `existing`, or `new` for a candidate the plan opens.
-    pub status: &'static str,
+    /// Existing, expanded or new.
+    pub status: SiteStatus,
     /// Its capacity, `None` when unlimited.
     pub capacity: Option<f64>,
     /// Demand it serves.
@@ -76,11 +76,7 @@ impl<'p> Plan<'p> {
             .filter(|((_, &open), _)| open)
             .map(|((site, _), load)| OpenSite {
                 id: &site.id,
-                status: match site.status {
-                    SiteStatus::Existing => "existing",
-                    SiteStatus::Expansion => "expanded",
-                    SiteStatus::Candidate => "new",
-                },
+                status: site.status,
                 capacity: site.capacity,
                 load,
                 utilisation: site.capacity.filter(|&c| c > 0.0).map(|c| load / c),

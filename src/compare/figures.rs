@@ -2,6 +2,7 @@
 //! residents, and per district; and what the plan builds.
 
 use super::read::{PlanTables, PointRow, SiteRow};
+use crate::model::SiteStatus;
 
 /// Whose demand an indicator counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,12 +128,12 @@ impl Building {
         let mut building = Building::default();
         let (mut load, mut places) = (0.0, 0.0);
         for site in sites {
-            match site.status.as_str() {
-                "new" => building.new_sites += 1,
-                "expanded" => building.expanded_sites += 1,
-                _ => building.existing_sites += 1,
+            match site.status {
+                SiteStatus::Candidate => building.new_sites += 1,
+                SiteStatus::Expansion => building.expanded_sites += 1,
+                SiteStatus::Existing => building.existing_sites += 1,
             }
-            if site.status != "existing" {
+            if site.status != SiteStatus::Existing {
                 building.added_capacity += site.capacity.unwrap_or(0.0);
                 building.cost += site.fixed_cost;
             }
@@ -274,18 +275,18 @@ mod tests {
 
     #[test]
     fn building_counts_what_is_added_and_its_cost() {
-        let site = |status: &str, capacity: f64, load: f64, cost: f64| SiteRow {
+        let site = |status: SiteStatus, capacity: f64, load: f64, cost: f64| SiteRow {
             service: "s".into(),
             location: [0.0, 0.0],
-            status: status.into(),
+            status,
             capacity: Some(capacity),
             load,
             fixed_cost: cost,
         };
         let sites = [
-            site("existing", 60.0, 60.0, 0.0),
-            site("new", 100.0, 40.0, 5.0),
-            site("expanded", 40.0, 20.0, 2.0),
+            site(SiteStatus::Existing, 60.0, 60.0, 0.0),
+            site(SiteStatus::Candidate, 100.0, 40.0, 5.0),
+            site(SiteStatus::Expansion, 40.0, 20.0, 2.0),
         ];
         let building = Building::of(sites.iter());
         assert_eq!(

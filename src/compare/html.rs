@@ -7,6 +7,7 @@ use super::figures::{Access, Group, PlanFigures};
 use super::read::{PlanTables, PointRow, SiteRow};
 use super::tables::{shown, shown_difference};
 use super::{Comparison, IndicatorRow};
+use crate::model::SiteStatus;
 use geo::{CoordsIter, MultiPolygon};
 use std::fmt::Write;
 
@@ -35,10 +36,10 @@ const SERVED_CLASSES: [(&str, &str); 3] = [
 const UNMET_FILLS: [&str; 5] = ["#ffffff", "#fee5d9", "#fcae91", "#fb6a4a", "#cb181d"];
 
 /// Site colours by status.
-const SITE_COLOURS: [(&str, &str); 3] = [
-    ("existing", "#4d4d4d"),
-    ("expanded", "#2166ac"),
-    ("new", "#e66101"),
+const SITE_COLOURS: [(SiteStatus, &str); 3] = [
+    (SiteStatus::Existing, "#4d4d4d"),
+    (SiteStatus::Expansion, "#2166ac"),
+    (SiteStatus::Candidate, "#e66101"),
 ];
 
 /// Group colours of the travel chart.
@@ -195,7 +196,8 @@ fn write_legend(html: &mut String) {
     for (status, colour) in SITE_COLOURS {
         let _ = write!(
             html,
-            "<span><i class=\"swatch\" style=\"background:{colour};border-radius:50%\"></i>{status} site</span>"
+            "<span><i class=\"swatch\" style=\"background:{colour};border-radius:50%\"></i>{} site</span>",
+            status.name()
         );
     }
     html.push_str("<span>districts: darker = more demand unmet</span></p>\n");

@@ -3,6 +3,7 @@
 
 use crate::input::geojson::{boundary, read_features, Datum};
 use crate::input::{Column, InputError, Row, Table};
+use crate::model::SiteStatus;
 use geo::MultiPolygon;
 use std::path::Path;
 
@@ -45,8 +46,8 @@ pub struct SiteRow {
     pub service: String,
     /// WGS84 longitude and latitude.
     pub location: [f64; 2],
-    /// `existing`, `expanded` or `new`.
-    pub status: String,
+    /// Existing, expanded or new.
+    pub status: SiteStatus,
     /// Places, when limited.
     pub capacity: Option<f64>,
     /// Demand served there.
@@ -244,14 +245,13 @@ fn read_sites(path: &Path) -> Result<Vec<SiteRow>, InputError> {
     let (capacity, load, fixed_cost) = (capacity?, load?, fixed_cost?);
     let mut sites = Vec::new();
     table.for_each_row(|row| {
-        let kind = row.required_text(&status)?;
-        if !["existing", "expanded", "new"].contains(&kind) {
+        let Some(kind) = SiteStatus::from_name(row.required_text(&status)?) else {
             return Err(row.bad(&status, "must be existing, expanded or new"));
-        }
+        };
         sites.push(SiteRow {
             service: row.required_text(&service)?.to_owned(),
             location: location(row, &lon, &lat)?,
-            status: kind.to_owned(),
+            status: kind,
             capacity: row.optional_non_negative(Some(&capacity))?,
             load: row.optional_non_negative(Some(&load))?.unwrap_or(0.0),
             fixed_cost: row.optional_non_negative(Some(&fixed_cost))?.unwrap_or(0.0),

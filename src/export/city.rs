@@ -146,11 +146,7 @@ fn site_rows(plan: &CityPlan) -> Vec<Row> {
                 continue;
             }
             let load = loads.as_ref().map(|l| l[j]);
-            let status = match site.status {
-                crate::model::SiteStatus::Existing => "existing",
-                crate::model::SiteStatus::Expansion => "expanded",
-                crate::model::SiteStatus::Candidate => "new",
-            };
+            let status = site.status.name();
             let utilisation = match (load, site.capacity) {
                 (Some(load), Some(capacity)) if capacity > 0.0 => Cell::real(load / capacity),
                 _ => Cell::Real(None),

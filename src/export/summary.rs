@@ -1,5 +1,6 @@
 //! `summary.json`: the figures of the solve contract, plus what a planner checks first.
 
+use crate::model::SiteStatus;
 use crate::plan::Plan;
 use crate::solve::Diagnosis;
 use serde::Serialize;
@@ -48,7 +49,7 @@ pub fn solved_summary(plan: &Plan, seconds: f64) -> Summary {
         seconds: round_seconds(seconds),
         new_sites: open
             .iter()
-            .filter(|s| s.status == "new")
+            .filter(|s| s.status == SiteStatus::Candidate)
             .map(|s| s.id.to_owned())
             .collect(),
         demand_total: Some(plan.problem.total_demand()),

@@ -71,7 +71,7 @@ fn open_site_rows(plan: &Plan) -> Vec<Row> {
         .map(|site| {
             let cells = [
                 Cell::text(site.id),
-                Cell::text(site.status),
+                Cell::text(site.status.name()),
                 Cell::Real(site.capacity),
                 Cell::real(site.load),
                 Cell::Real(site.utilisation),

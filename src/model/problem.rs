@@ -47,6 +47,30 @@ pub struct Site {
     pub plot: Option<usize>,
 }
 
+impl SiteStatus {
+    /// Every status, in the order reports list them.
+    pub const ALL: [SiteStatus; 3] = [
+        SiteStatus::Existing,
+        SiteStatus::Expansion,
+        SiteStatus::Candidate,
+    ];
+
+    /// The name an open site of this status has in plans: `existing`, `expanded`, or `new`
+    /// for a candidate the plan opens.
+    pub fn name(self) -> &'static str {
+        match self {
+            SiteStatus::Existing => "existing",
+            SiteStatus::Expansion => "expanded",
+            SiteStatus::Candidate => "new",
+        }
+    }
+
+    /// The status of an open site named as [`SiteStatus::name`] writes it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.name() == name)
+    }
+}
+
 impl Site {
     /// Whether the site is always open.
     pub fn is_existing(&self) -> bool {

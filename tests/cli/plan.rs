@@ -449,3 +449,25 @@ fn an_unknown_service_is_named_with_the_known_ones() {
     assert!(message.contains("services.hospital"), "{message}");
     assert!(message.contains("primary_school"), "{message}");
 }
+
+/// `defacto plan … | head -0`: the reader is gone before the summary is printed; the plan is
+/// written and the run ends without a panic (ripgrep treats a broken pipe the same way).
+#[test]
+fn a_closed_standard_output_is_not_a_panic() {
+    let workspace = Workspace::small_city();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_defacto"))
+        .arg("plan")
+        .arg(workspace.dir.path().join("scenario.toml"))
+        .arg("--out")
+        .arg(workspace.out())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("defacto starts");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("defacto ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(workspace.out().join("summary.json").is_file());
+}
