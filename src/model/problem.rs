@@ -160,6 +160,29 @@ pub struct Limits {
     pub unplaced_price: Option<f64>,
 }
 
+/// Spending counts as within the budget up to this relative excess: sums of fixed costs in a
+/// different order differ in their last bits.
+const BUDGET_SLACK: f64 = 1e-9;
+
+impl Limits {
+    /// Whether `new_sites` new candidates keep within `max_new`.
+    pub fn admits_new(&self, new_sites: usize) -> bool {
+        self.max_new.is_none_or(|max| new_sites <= max)
+    }
+
+    /// Whether spending `spent` on candidates and expansions keeps within the budget.
+    pub fn admits_spending(&self, spent: f64) -> bool {
+        self.budget
+            .is_none_or(|budget| spent <= budget * (1.0 + BUDGET_SLACK))
+    }
+
+    /// Whether a plan with `new_sites` new candidates and `spent` in fixed costs keeps within
+    /// `max_new` and the budget (`p` is the solvers' business).
+    pub fn admits(&self, new_sites: usize, spent: f64) -> bool {
+        self.admits_new(new_sites) && self.admits_spending(spent)
+    }
+}
+
 /// A value of a siting problem that breaks the model's rules.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ModelError {
@@ -465,15 +488,32 @@ impl SitingProblem {
             .filter(|site| site.status == SiteStatus::Candidate)
             .count();
         let spent: f64 = opened().map(|site| site.fixed_cost).sum();
-        self.limits.max_new.is_none_or(|max| new_sites <= max)
-            && self
-                .limits
-                .budget
-                .is_none_or(|budget| spent <= budget * (1.0 + 1e-9))
+        self.limits.admits(new_sites, spent)
     }
 
     /// Whether any site has a finite capacity.
     pub fn is_capacitated(&self) -> bool {
         self.sites.iter().any(|s| s.capacity.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// At most 2 new sites and 100 to spend: 2 sites and 100 exactly are within; a sum that
+    /// differs from 100 in its last bits is too; 3 sites or 100.001 are not.
+    #[test]
+    fn limits_admit_plans_up_to_max_new_and_the_budget() {
+        let limits = Limits {
+            max_new: Some(2),
+            budget: Some(100.0),
+            ..Limits::default()
+        };
+        assert!(limits.admits(2, 100.0));
+        assert!(limits.admits(0, 0.1 + 0.2 + 99.7));
+        assert!(!limits.admits(3, 10.0));
+        assert!(!limits.admits(1, 100.001));
+        assert!(Limits::default().admits(1000, 1e12));
     }
 }

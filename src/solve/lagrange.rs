@@ -23,6 +23,7 @@
 
 use super::form::MinForm;
 use super::Ordered;
+use crate::model::Limits;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -489,12 +490,13 @@ impl<'a> Opening<'a> {
     fn allows(&self, j: usize) -> bool {
         let site = &self.form.problem.sites()[j];
         let candidate = site.status == crate::model::SiteStatus::Candidate;
-        let max_new = self.form.problem.limits().max_new;
-        let within_new = !candidate || max_new.is_none_or(|max| self.new_candidates < max);
-        let within_budget = self
-            .budget
-            .is_none_or(|budget| self.spent + site.fixed_cost <= budget * (1.0 + 1e-9));
-        within_new && within_budget
+        let limits = Limits {
+            budget: self.budget,
+            ..self.form.problem.limits()
+        };
+        let new_sites = self.new_candidates + usize::from(candidate);
+        (!candidate || limits.admits_new(new_sites))
+            && limits.admits_spending(self.spent + site.fixed_cost)
     }
 
     fn add(&mut self, j: usize) {

@@ -679,10 +679,7 @@ fn start_sites(form: &MinForm) -> Vec<bool> {
     for &j in order.iter().take(wanted) {
         let site = &problem.sites()[j];
         let is_new = usize::from(site.status == SiteStatus::Candidate);
-        let fits = limits.max_new.is_none_or(|max| new_sites + is_new <= max)
-            && limits
-                .budget
-                .is_none_or(|budget| spent + site.fixed_cost <= budget);
+        let fits = limits.admits(new_sites + is_new, spent + site.fixed_cost);
         if fits || limits.p.is_some() {
             open[j] = true;
             new_sites += is_new;

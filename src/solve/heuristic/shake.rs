@@ -9,6 +9,7 @@
 //! from 0.62 % to 0.18 % above the LP relaxation's optimum.
 
 use super::swap::{Area, SwapSearch};
+use super::IMPROVEMENT;
 use std::time::Instant;
 
 /// Shakes per open site in one call. Prices go stale as the shakes move sites, so a call
@@ -25,9 +26,6 @@ const SWAPS_PER_SHAKE: usize = 2;
 /// vertices, all pairs) such shakes made proofs slower (p = 100: 19 s instead of 3–4 s). On
 /// the generated cities, where each cell reaches its 20 nearest sites, areas are far smaller.
 const LARGEST_AREA: usize = 400;
-
-/// A shake must save at least this share of the plan's value to be kept.
-const IMPROVEMENT: f64 = 1e-9;
 
 /// A fixed sequence of pseudo-random numbers (a linear congruential generator), so that the
 /// same problem is shaken the same way on every run.

@@ -13,12 +13,10 @@
 //! an open site is credited with its capacity at that price, as when the capacity rows are
 //! moved into the objective of a Lagrangian relaxation.
 
+use super::IMPROVEMENT;
 use crate::solve::form::MinForm;
 use rayon::prelude::*;
 use std::time::Instant;
-
-/// A move must save at least this share of the current value to be taken.
-const IMPROVEMENT: f64 = 1e-9;
 
 /// Passes over the arcs before the search stops, per site: a guard against endless
 /// exchanges of moves whose savings are rounding noise.
@@ -587,12 +585,8 @@ impl Spending {
         let mut after = *self;
         after.apply(form, step);
         let limits = form.problem.limits();
-        let sites_ok = limits
-            .max_new
-            .is_none_or(|max| after.new_sites <= max || after.new_sites <= self.new_sites);
-        let budget_ok = limits
-            .budget
-            .is_none_or(|budget| after.spent <= budget * (1.0 + 1e-9) || after.spent <= self.spent);
+        let sites_ok = limits.admits_new(after.new_sites) || after.new_sites <= self.new_sites;
+        let budget_ok = limits.admits_spending(after.spent) || after.spent <= self.spent;
         sites_ok && budget_ok
     }
 }
