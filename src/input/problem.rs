@@ -71,7 +71,9 @@ fn model_error(path: &Path, error: ModelError) -> InputError {
         ModelError::RadiusRequired { .. } | ModelError::RadiusNotPositive { .. } => "radius",
         ModelError::BudgetNegative { .. } => "budget",
         ModelError::UnplacedPrice { .. } => "objective",
-        ModelError::MinLoad { .. } | ModelError::ExistingOnPlot { .. } => "sites",
+        ModelError::MinLoad { .. }
+        | ModelError::ExistingOnPlot { .. }
+        | ModelError::TooLarge { .. } => "sites",
     };
     InputError::BadField {
         path: path.to_path_buf(),

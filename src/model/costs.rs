@@ -44,6 +44,7 @@ impl SparseCosts {
         }
         Self {
             offsets,
+            // Site indices fit: `SitingProblem::new` checks the number of sites.
             sites: triples.iter().map(|t| t.1 as u32).collect(),
             costs: triples.iter().map(|t| t.2).collect(),
         }

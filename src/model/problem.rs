@@ -229,6 +229,17 @@ pub enum ModelError {
         /// The value given.
         min_load: f64,
     },
+    /// More sites, demand points or pairs than the solvers' 32-bit indices hold.
+    #[error(
+        "{what}: {count} is more than the {} the solvers can index; split the problem",
+        u32::MAX
+    )]
+    TooLarge {
+        /// What there are too many of.
+        what: &'static str,
+        /// How many there are.
+        count: usize,
+    },
     /// An existing site shares a plot with others: it is always open, so they never could.
     #[error("site `{site}` exists already, so it cannot be one of the alternatives of a plot")]
     ExistingOnPlot {
@@ -246,6 +257,15 @@ pub struct SitingProblem {
     sites: Vec<Site>,
     costs: SparseCosts,
     distances: Option<SparseCosts>,
+}
+
+/// The solvers index sites, demand points and pairs with `u32` (half the memory of `usize`
+/// on the largest problems); this check makes their narrowing casts safe.
+fn check_indexable(what: &'static str, count: usize) -> Result<(), ModelError> {
+    match u32::try_from(count) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(ModelError::TooLarge { what, count }),
+    }
 }
 
 /// Minimum loads within capacities; no existing site on a shared plot.
@@ -312,6 +332,9 @@ impl SitingProblem {
             }
         }
         check_site_rules(&sites)?;
+        check_indexable("sites", sites.len())?;
+        check_indexable("demand points", demand.len())?;
+        check_indexable("pairs", costs.len())?;
         let costs = SparseCosts::from_triples(demand.len(), costs, limits.radius);
         Ok(Self {
             objective,
@@ -515,5 +538,23 @@ mod tests {
         assert!(!limits.admits(3, 10.0));
         assert!(!limits.admits(1, 100.001));
         assert!(Limits::default().admits(1000, 1e12));
+    }
+
+    /// 4,294,967,295 pairs fit the solvers' indices; one more is refused, with the count.
+    #[test]
+    fn more_than_u32_max_items_are_refused_by_name() {
+        let most = u32::MAX as usize;
+        assert!(check_indexable("pairs", most).is_ok());
+        let refused = check_indexable("pairs", most + 1).unwrap_err();
+        assert_eq!(
+            refused,
+            ModelError::TooLarge {
+                what: "pairs",
+                count: most + 1
+            }
+        );
+        assert!(refused
+            .to_string()
+            .starts_with("pairs: 4294967296 is more than"));
     }
 }

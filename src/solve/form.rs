@@ -38,6 +38,7 @@ impl BySite {
         for i in 0..problem.demand().len() {
             for arc in problem.costs().arc_range(i) {
                 let slot = &mut next[sites[arc] as usize];
+                // Both fit: `SitingProblem::new` checks the numbers of points and pairs.
                 points[*slot] = i as u32;
                 arcs[*slot] = arc as u32;
                 *slot += 1;
