@@ -74,16 +74,6 @@ pub enum ZoneKind {
     Rural,
 }
 
-impl ZoneKind {
-    /// The name used in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            ZoneKind::Urban => "urban",
-            ZoneKind::Rural => "rural",
-        }
-    }
-}
-
 /// One size a new site may be built in.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SizeStandard {

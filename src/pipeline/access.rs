@@ -6,10 +6,9 @@
 //! their places, and the non-hukou residents take what room is left within reach. What they
 //! do not get is what planning by hukou leaves out.
 
+use super::{Reachable, Service};
 use crate::demand::GroupDemand;
-use crate::model::{
-    Assignment, DemandPoint, Limits, ModelError, Objective, Site, SiteStatus, SitingProblem,
-};
+use crate::model::{Assignment, Limits, ModelError, Objective, Site, SiteStatus, SitingProblem};
 use crate::solve::Outcome;
 use std::collections::BTreeMap;
 
@@ -129,26 +128,6 @@ pub(super) struct Judged {
     pub unreachable: Vec<(usize, GroupDemand)>,
 }
 
-/// What the judged problem is made of: the plan, its non-hukou demand, and the pairs.
-pub(super) struct JudgedInput<'a> {
-    /// The hukou plan's problem.
-    pub plan: &'a SitingProblem,
-    /// Its solution.
-    pub assignment: &'a Assignment,
-    /// Resident point and non-hukou demand of every point with some.
-    pub demand: Vec<(usize, GroupDemand)>,
-    /// Standard's radius of each of those points.
-    pub standard: Vec<f64>,
-    /// (point of `demand`, index among the open sites, travel) within each point's reach.
-    pub pairs: Vec<(usize, usize, f64)>,
-    /// Price of a unit's travel: `price(standard's radius, travel)`.
-    pub price: &'a dyn Fn(f64, f64) -> f64,
-    /// Price of a unit left unplaced (`None`: more than any travel within `reach`).
-    pub unplaced_price: Option<f64>,
-    /// The farthest anyone is placed.
-    pub reach: f64,
-}
-
 /// The plan's open sites, as indices of its sites.
 pub(super) fn open_sites(assignment: &Assignment) -> Vec<usize> {
     (0..assignment.open.len())
@@ -157,17 +136,23 @@ pub(super) fn open_sites(assignment: &Assignment) -> Vec<usize> {
 }
 
 /// Builds the allocation problem that places the non-hukou demand in the room left at the
-/// plan's open sites; points with no open site within reach are set apart as unreachable.
+/// plan's open sites (`reachable`: that demand split by whether an open site is within its
+/// reach, its pairs numbered by the open sites), at the service's prices.
 ///
 /// # Errors
 /// [`ModelError`] when the price of unplaced demand is not a positive number.
-pub(super) fn judged_problem(input: JudgedInput) -> Result<Judged, ModelError> {
-    let plan_sites = open_sites(input.assignment);
-    let loads = input.assignment.loads(input.plan);
+pub(super) fn judged_problem(
+    plan: &SitingProblem,
+    assignment: &Assignment,
+    service: &Service,
+    reachable: Reachable,
+) -> Result<Judged, ModelError> {
+    let plan_sites = open_sites(assignment);
+    let loads = assignment.loads(plan);
     let sites: Vec<Site> = plan_sites
         .iter()
         .map(|&j| {
-            let site = &input.plan.sites()[j];
+            let site = &plan.sites()[j];
             Site {
                 id: site.id.clone(),
                 capacity: site.capacity.map(|c| (c - loads[j]).max(0.0)),
@@ -178,48 +163,28 @@ pub(super) fn judged_problem(input: JudgedInput) -> Result<Judged, ModelError> {
             }
         })
         .collect();
-    let mut reached = vec![false; input.demand.len()];
-    for &(i, _, _) in &input.pairs {
-        reached[i] = true;
-    }
-    let mut renumbered = vec![usize::MAX; input.demand.len()];
-    let (mut demand, mut standard, mut unreachable, mut points) = (vec![], vec![], vec![], vec![]);
-    for (i, &(point, group)) in input.demand.iter().enumerate() {
-        if !reached[i] {
-            unreachable.push((point, group));
-            continue;
-        }
-        renumbered[i] = demand.len();
-        demand.push((point, group));
-        standard.push(input.standard[i]);
-        points.push(DemandPoint {
-            id: point.to_string(),
-            demand: group.non_hukou,
-            weight: group.non_hukou,
-        });
-    }
-    let renumber = |&(i, j, travel): &(usize, usize, f64)| (renumbered[i], j, travel);
-    let distances: Vec<_> = input.pairs.iter().map(renumber).collect();
-    let priced = distances
+    let standard = &reachable.standard;
+    let priced = reachable
+        .pairs
         .iter()
-        .map(|&(i, j, travel)| (i, j, (input.price)(standard[i], travel)))
+        .map(|&(i, j, travel)| (i, j, service.price(travel, standard[i])))
         .collect();
+    let unplaced_price = match &service.levels {
+        Some(levels) => levels.unplaced_price,
+        None => UNPLACED_REACHES * service.reach.max(1.0),
+    };
     let limits = Limits {
-        unplaced_price: Some(
-            input
-                .unplaced_price
-                .unwrap_or(UNPLACED_REACHES * input.reach.max(1.0)),
-        ),
+        unplaced_price: Some(unplaced_price),
         ..Limits::default()
     };
-    let problem = SitingProblem::new(Objective::MinCost, limits, points, sites, priced)?
-        .with_distances(distances);
+    let problem = SitingProblem::new(Objective::MinCost, limits, reachable.points, sites, priced)?
+        .with_distances(reachable.pairs);
     Ok(Judged {
         problem,
         plan_sites,
-        demand,
-        standard,
-        unreachable,
+        demand: reachable.demand,
+        standard: reachable.standard,
+        unreachable: reachable.unreachable,
     })
 }
 

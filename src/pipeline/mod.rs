@@ -16,7 +16,7 @@ use crate::input::scenario::{
     AgeBand, Basis, KindSettings, Scenario, ServiceSettings, SizeSettings,
 };
 use crate::input::InputError;
-use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
+use crate::model::{DemandPoint, Limits, ModelError, Objective, Site, SiteStatus, SitingProblem};
 use crate::solve::{self, Outcome, SolveError, SolveOptions, Terminal};
 use crate::travel::cache::{network_costs, Built};
 use crate::travel::geodesic;
@@ -88,6 +88,18 @@ pub struct Service {
     pub parameters: Vec<Parameter>,
     /// For `min_cost`, the default model: service levels, sizes and prices.
     pub levels: Option<Levels>,
+}
+
+impl Service {
+    /// What placing one unit of demand `travel` away costs the plan, for a point whose
+    /// standard radius is `standard`: its price under `min_cost` ([`Levels::price`]), else
+    /// the travel itself.
+    pub fn price(&self, travel: f64, standard: f64) -> f64 {
+        match &self.levels {
+            Some(levels) => levels.price(travel, standard, self.travel_unit),
+            None => travel,
+        }
+    }
 }
 
 /// What the default `min_cost` model weighs: per kind of zone the standard's radius, the
@@ -180,9 +192,6 @@ pub struct ServicePlan {
     pub demand: Vec<(usize, GroupDemand)>,
     /// For each site of `problem`, where it is.
     pub sites: Vec<PlacedSite>,
-    /// For each demand point of `problem`, the standard's radius where it lives (in the
-    /// travel unit): the plan reports who is placed within it.
-    pub standard: Vec<f64>,
     /// Demand points no site can reach (no site within the reach, or off the streets): left
     /// out of `problem` so that everyone else is planned for, and reported as unmet.
     pub unreachable: Vec<(usize, GroupDemand)>,
@@ -286,6 +295,11 @@ pub fn plan_scenario(
         points,
         services: plans,
     })
+}
+
+/// A solver failure while planning `service`.
+fn solve_error(service: ServiceKind) -> impl Fn(SolveError) -> PipelineError {
+    move |source| PipelineError::Solve { service, source }
 }
 
 fn grid_error(path: &Path, source: demand::grid::GridError) -> PipelineError {
@@ -686,23 +700,16 @@ impl City<'_> {
         };
         let homes: Vec<usize> = demand.iter().map(|&(i, _)| i).collect();
         let (sites, placed) = self.sites(&service, settings, &existing, &homes)?;
-        let locations: Vec<Point<f64>> = homes.iter().map(|&i| self.points[i].location).collect();
         let site_locations: Vec<Point<f64>> = placed.iter().map(|s| s.location).collect();
-        let (mut pairs, streets) = self.pairs(&mut service, &locations, &site_locations)?;
-        pairs.retain(|&(h, _, travel)| travel <= self.level_at(&service, homes[h]).max_travel);
-        let reachable = without_unreachable(demand_points, demand, pairs);
-        let standard: Vec<f64> = reachable
-            .demand
-            .iter()
-            .map(|&(point, _)| self.level_at(&service, point).standard)
-            .collect();
+        let (reachable, streets) =
+            self.reach(&mut service, demand_points, demand, &site_locations)?;
         let problem = self.problem(
             &service,
             settings,
             reachable.points,
             sites,
             &reachable.pairs,
-            &standard,
+            &reachable.standard,
         )?;
         let options = SolveOptions {
             time_limit: self.scenario.solve.time_limit_s,
@@ -711,15 +718,11 @@ impl City<'_> {
             terminal: self.terminal,
             method: self.scenario.solve.method.unwrap_or_default(),
         };
-        let failed = |source| PipelineError::Solve {
-            service: service.kind,
-            source,
-        };
-        let outcome = solve::solve(&problem, &options).map_err(failed)?;
+        let outcome = solve::solve(&problem, &options).map_err(solve_error(service.kind))?;
         let mut access = access::from_plan(
             &problem,
             &reachable.demand,
-            &standard,
+            &reachable.standard,
             &reachable.unreachable,
             &outcome,
         );
@@ -737,7 +740,6 @@ impl City<'_> {
             problem,
             demand: reachable.demand,
             sites: placed,
-            standard,
             unreachable: reachable.unreachable,
             streets,
             outcome,
@@ -757,55 +759,31 @@ impl City<'_> {
         options: &SolveOptions,
     ) -> Result<Vec<PointAccess>, PipelineError> {
         let (_, everyone) = self.demand_points(service, Basis::DeFacto);
-        let demand: Vec<(usize, GroupDemand)> = everyone
+        let (points, demand): (Vec<DemandPoint>, Vec<(usize, GroupDemand)>) = everyone
             .into_iter()
             .filter(|(_, group)| group.non_hukou > 0.0)
             .map(|(point, group)| {
+                let demand_point = DemandPoint {
+                    id: self.points[point].id.clone(),
+                    demand: group.non_hukou,
+                    weight: group.non_hukou,
+                };
                 let non_hukou = GroupDemand {
                     hukou: 0.0,
                     non_hukou: group.non_hukou,
                 };
-                (point, non_hukou)
+                (demand_point, (point, non_hukou))
             })
+            .unzip();
+        let open_locations: Vec<Point<f64>> = access::open_sites(plan.assignment)
+            .into_iter()
+            .map(|j| plan.sites[j].location)
             .collect();
-        let homes: Vec<Point<f64>> = demand
-            .iter()
-            .map(|&(point, _)| self.points[point].location)
-            .collect();
-        let open = access::open_sites(plan.assignment);
-        let open_locations: Vec<Point<f64>> =
-            open.iter().map(|&j| plan.sites[j].location).collect();
         let mut travel = service.clone();
-        let (mut pairs, _) = self.pairs(&mut travel, &homes, &open_locations)?;
-        pairs.retain(|&(h, _, t)| t <= self.level_at(&travel, demand[h].0).max_travel);
-        let standard = demand
-            .iter()
-            .map(|&(point, _)| self.level_at(&travel, point).standard)
-            .collect();
-        let price = |standard: f64, distance: f64| match &travel.levels {
-            Some(levels) => levels.price(distance, standard, travel.travel_unit),
-            None => distance,
-        };
-        let judged = access::judged_problem(access::JudgedInput {
-            plan: plan.problem,
-            assignment: plan.assignment,
-            demand,
-            standard,
-            pairs,
-            price: &price,
-            unplaced_price: travel.levels.as_ref().map(|l| l.unplaced_price),
-            reach: travel.reach,
-        })
-        .map_err(|e| InputError::BadField {
-            path: self.path.to_path_buf(),
-            field: format!("services.{}", service.kind.name()),
-            problem: e.to_string(),
-        })?;
-        let outcome =
-            solve::solve(&judged.problem, options).map_err(|source| PipelineError::Solve {
-                service: service.kind,
-                source,
-            })?;
+        let (reachable, _) = self.reach(&mut travel, points, demand, &open_locations)?;
+        let judged = access::judged_problem(plan.problem, plan.assignment, &travel, reachable)
+            .map_err(|e| self.model_error(service.kind, e))?;
+        let outcome = solve::solve(&judged.problem, options).map_err(solve_error(service.kind))?;
         Ok(access::with_judged(access, &judged, &outcome))
     }
 
@@ -847,28 +825,57 @@ impl City<'_> {
             budget: settings.budget,
             unplaced_price: service.levels.as_ref().map(|l| l.unplaced_price),
         };
-        let built = match &service.levels {
-            Some(levels) => {
-                let priced = pairs
-                    .iter()
-                    .map(|&(i, j, travel)| {
-                        (i, j, levels.price(travel, standard[i], service.travel_unit))
-                    })
-                    .collect();
-                let limits = Limits {
+        let priced = pairs
+            .iter()
+            .map(|&(i, j, travel)| (i, j, service.price(travel, standard[i])))
+            .collect();
+        let built = match service.levels {
+            // Prices, not travel: no radius on them, and the travel kept for the report.
+            Some(_) => SitingProblem::new(
+                service.objective,
+                Limits {
                     radius: None,
                     ..limits
-                };
-                SitingProblem::new(service.objective, limits, points, sites, priced)
-                    .map(|problem| problem.with_distances(pairs.clone()))
-            }
-            None => SitingProblem::new(service.objective, limits, points, sites, pairs.clone()),
+                },
+                points,
+                sites,
+                priced,
+            )
+            .map(|problem| problem.with_distances(pairs.clone())),
+            None => SitingProblem::new(service.objective, limits, points, sites, priced),
         };
-        built.map_err(|e| InputError::BadField {
+        built.map_err(|e| self.model_error(service.kind, e))
+    }
+
+    /// A model rule a service's figures break, as an error naming the service.
+    fn model_error(&self, kind: ServiceKind, error: ModelError) -> InputError {
+        InputError::BadField {
             path: self.path.to_path_buf(),
-            field: format!("services.{}", service.kind.name()),
-            problem: e.to_string(),
-        })
+            field: format!("services.{}", kind.name()),
+            problem: error.to_string(),
+        }
+    }
+
+    /// The demand points some of `sites` can reach within each point's maximum travel, with
+    /// their pairs (renumbered) and standard radii; apart from them those none can reach.
+    fn reach(
+        &self,
+        service: &mut Service,
+        points: Vec<DemandPoint>,
+        demand: Vec<(usize, GroupDemand)>,
+        sites: &[Point<f64>],
+    ) -> Result<(Reachable, Option<StreetUse>), InputError> {
+        let homes: Vec<Point<f64>> = demand
+            .iter()
+            .map(|&(point, _)| self.points[point].location)
+            .collect();
+        let (mut pairs, streets) = self.pairs(service, &homes, sites)?;
+        pairs.retain(|&(h, _, travel)| travel <= self.level_at(service, demand[h].0).max_travel);
+        let standard = |point: usize| self.level_at(service, point).standard;
+        Ok((
+            without_unreachable(points, demand, pairs, standard),
+            streets,
+        ))
     }
 
     /// Reads the service's age band per zone and group, and puts each zone's shares in place
@@ -1181,18 +1188,21 @@ struct Reachable {
     points: Vec<DemandPoint>,
     /// Their resident points and demand by group.
     demand: Vec<(usize, GroupDemand)>,
+    /// Their standard radii, in the travel unit: the plan reports who is placed within.
+    standard: Vec<f64>,
     /// Their pairs, numbered as `points`.
     pairs: Pairs,
     /// The resident points and demand that no site can reach.
     unreachable: Vec<(usize, GroupDemand)>,
 }
 
-/// The demand points (with their demand and pairs, renumbered) that some site can reach, and
-/// apart from them those none can.
+/// The demand points (with their demand, pairs renumbered, and the standard radius of each
+/// resident point) that some site can reach, and apart from them those none can.
 fn without_unreachable(
     points: Vec<DemandPoint>,
     demand: Vec<(usize, GroupDemand)>,
     pairs: Pairs,
+    standard: impl Fn(usize) -> f64,
 ) -> Reachable {
     let mut reached = vec![false; points.len()];
     for &(i, _, _) in &pairs {
@@ -1215,6 +1225,10 @@ fn without_unreachable(
         .collect();
     Reachable {
         points: kept_points,
+        standard: kept_demand
+            .iter()
+            .map(|&(point, _)| standard(point))
+            .collect(),
         demand: kept_demand,
         pairs,
         unreachable,

@@ -430,7 +430,7 @@ fn write_brief(text: &mut String, plan: &CityPlan, rows: &[DistrictRow]) {
                 },
                 building
                     .new_utilisation()
-                    .map_or("–".into(), |u| format!("{:.1} %", 100.0 * u)),
+                    .map_or("–".into(), |u| percent(u, 1.0)),
             ),
         };
         let radius = service.service.radius_m;
@@ -486,7 +486,7 @@ fn write_plans_table(text: &mut String, plan: &CityPlan, rows: &[DistrictRow]) {
             figure("added_capacity"),
             summary["new_site_utilisation"]
                 .as_f64()
-                .map_or("–".into(), |u| format!("{:.1} %", 100.0 * u)),
+                .map_or("–".into(), |u| percent(u, 1.0)),
             figure("demand"),
             service.service.unit,
             figure("served_within_standard"),

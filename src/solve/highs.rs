@@ -142,6 +142,8 @@ struct Plots {
     sites: Vec<Vec<usize>>,
     /// Each site's plot.
     of: Vec<usize>,
+    /// Each plot's largest capacity, `None` when one of its sites is unlimited.
+    capacity: Vec<Option<f64>>,
 }
 
 impl Plots {
@@ -153,7 +155,25 @@ impl Plots {
                 of[j] = plot;
             }
         }
-        Self { sites, of }
+        let capacity = sites
+            .iter()
+            .map(|members| {
+                members
+                    .iter()
+                    .map(|&j| problem.sites()[j].capacity)
+                    .try_fold(0.0, |most: f64, capacity| Some(most.max(capacity?)))
+            })
+            .collect();
+        Self {
+            sites,
+            of,
+            capacity,
+        }
+    }
+
+    /// The first site of `site`'s plot: the sizes of a plot share its allocation variables.
+    fn lead(&self, site: usize) -> usize {
+        self.sites[self.of[site]][0]
     }
 
     /// Σ y over the plot's sites: 1 when one of them is open.
@@ -176,14 +196,6 @@ impl Plots {
     fn open_member(&self, opened: &[bool], plot: usize) -> Option<usize> {
         self.sites[plot].iter().copied().find(|&j| opened[j])
     }
-}
-
-/// The largest capacity on a plot, `None` when one of its sites is unlimited.
-fn plot_capacity(problem: &SitingProblem, members: &[usize]) -> Option<f64> {
-    members
-        .iter()
-        .map(|&j| problem.sites()[j].capacity)
-        .try_fold(0.0, |most: f64, capacity| Some(most.max(capacity?)))
 }
 
 impl Formulation {
@@ -349,10 +361,10 @@ impl Formulation {
             let mut served = Expression::default();
             let mut arcs = Vec::with_capacity(problem.costs().arcs(i).len());
             for arc in problem.costs().arcs(i) {
-                let plot = plots.of[arc.site];
-                if plots.sites[plot][0] != arc.site {
+                if plots.lead(arc.site) != arc.site {
                     continue;
                 }
+                let plot = plots.of[arc.site];
                 let definition = match single_source {
                     true => variable().binary(),
                     false => variable().min(0.0).max(1.0),
@@ -362,7 +374,7 @@ impl Formulation {
                 self.columns.has_integers |= single_source;
                 served += x;
                 plot_load[plot].add_mul(point.demand, x);
-                let uncapacitated = plot_capacity(problem, &plots.sites[plot]).is_none();
+                let uncapacitated = plots.capacity[plot].is_none();
                 if (linking || uncapacitated) && !plots.always_open(&self.columns.open, plot) {
                     let opened = plots.opened(&self.columns.open, plot);
                     self.constraints.push(Expression::from(x).leq(opened));
@@ -408,7 +420,7 @@ impl Formulation {
             }
             sum
         };
-        if plot_capacity(problem, members).is_some() {
+        if self.columns.plots.capacity[plot].is_some() {
             let capacity = sized(&|j| sites[j].capacity.unwrap_or(0.0));
             self.constraints.push(load.clone().leq(capacity));
         }
@@ -470,15 +482,19 @@ impl ExactSolver {
                 return Ok(outcome);
             }
         }
-        let mut incumbent = match problem.needs_exact() {
-            true => start,
-            false => start.or_else(|| heuristic_plan(problem, options, started)),
+        let incumbent = match problem.needs_exact() {
+            // The heuristic knows neither sizes, minimum loads nor unplaced prices.
+            true => support_plan(problem, options, started, start),
+            false => {
+                let incumbent = start.or_else(|| heuristic_plan(problem, options, started));
+                match problem.is_capacitated()
+                    && problem.costs().pair_count() >= RESTRICTED_MIN_PAIRS
+                {
+                    true => restricted_plan(problem, options, started, incumbent),
+                    false => incumbent,
+                }
+            }
         };
-        if problem.needs_exact() {
-            incumbent = support_plan(problem, options, started, incumbent);
-        } else if problem.is_capacitated() && problem.costs().pair_count() >= RESTRICTED_MIN_PAIRS {
-            incumbent = restricted_plan(problem, options, started, incumbent);
-        }
         let outcome = solve_from(problem, options, started, incumbent)?;
         Ok(match outcome {
             Outcome::Solved(solution) if problem.objective() == Objective::MinSites => {
@@ -564,10 +580,10 @@ fn shortest_allocation(
 /// Improves `incumbent` by solving the problem on the plots its linear relaxation opens:
 /// those it opens by at least [`KERNEL_CUTS`]' first share, then the wider kernel of the
 /// next; the best plan is kept. (Each kernel starts afresh: started from the narrow one's
-/// plan, the wide one stops as soon as that plan is within the gap of its own bound.) On sized, capacitated plans the
-/// relaxation's support holds a good plan, and a kernel is small enough for HiGHS to search
-/// where the full model only gets through its root (a kernel search in the sense of
-/// Angelelli, Mansini & Speranza).
+/// plan, the wide one stops as soon as that plan is within the gap of its own bound.) On
+/// sized, capacitated plans the relaxation's support holds a good plan, and a kernel is small
+/// enough for HiGHS to search where the full model only gets through its root (a kernel
+/// search in the sense of Angelelli, Mansini & Speranza).
 fn support_plan(
     problem: &SitingProblem,
     options: &SolveOptions,
@@ -769,7 +785,7 @@ fn warm_start(
     }
     for (arcs, allocations) in columns.allocation.iter().zip(&plan.allocations) {
         for allocation in allocations {
-            let lead = columns.plots.sites[columns.plots.of[allocation.site]][0];
+            let lead = columns.plots.lead(allocation.site);
             if let Some((_, x)) = arcs.iter().find(|(site, _)| *site == lead) {
                 values[x.index] = allocation.share;
             }

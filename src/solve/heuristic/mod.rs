@@ -22,16 +22,16 @@ mod swap;
 mod transport;
 
 pub use assign::nearest_open;
-
-/// A move (a swap, a shake) must save at least this share of the plan's value to be taken:
-/// smaller savings are rounding noise, and taking them could cycle.
-const IMPROVEMENT: f64 = 1e-9;
 pub use local_search::search;
 pub use prices::{adjusted_prices, fill};
 pub use relocate::relocate;
 pub use shake::{shake, Dice};
 pub use swap::SwapSearch;
 pub use transport::transport;
+
+/// A move (a swap, a shake) must save at least this share of the plan's value to be taken:
+/// smaller savings are rounding noise, and taking them could cycle.
+const IMPROVEMENT: f64 = 1e-9;
 
 #[cfg(test)]
 mod tests {
