@@ -25,11 +25,12 @@ th{background:#f2f2f2}td.l,th.l{text-align:left}.pos{color:#1a7f37}.neg{color:#b
 svg{background:#fafafa;border:1px solid #ddd}.legend span{display:inline-block;margin-right:1em;font-size:.85em}\
 .swatch{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:middle}";
 
-/// Classes of the share of a demand cell served, with their colours.
+/// Classes of the share of a demand cell served within the standard, with their colours
+/// (a cell placed farther, or without a place, is not within it).
 const SERVED_CLASSES: [(&str, &str); 3] = [
-    ("served in full", "#1a9850"),
-    ("partly served", "#fdae61"),
-    ("not served", "#d73027"),
+    ("all within the standard", "#1a9850"),
+    ("partly within the standard", "#fdae61"),
+    ("none within the standard", "#d73027"),
 ];
 
 /// Fill of a district by its unmet share: none, then four steps up to all unmet.
@@ -200,7 +201,9 @@ fn write_legend(html: &mut String) {
             status.name()
         );
     }
-    html.push_str("<span>districts: darker = more demand unmet</span></p>\n");
+    html.push_str(
+        "<span>districts: darker = more demand without a place within the standard</span></p>\n",
+    );
 }
 
 /// The lon/lat box every map of one service shows, so the plans line up.
