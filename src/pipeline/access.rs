@@ -6,7 +6,8 @@
 //! their places, and the non-hukou residents take what room is left within reach. What they
 //! do not get is what planning by hukou leaves out.
 
-use super::{Reachable, Service};
+use super::problem::Reachable;
+use super::Service;
 use crate::demand::GroupDemand;
 use crate::model::{Assignment, Limits, ModelError, Objective, Site, SiteStatus, SitingProblem};
 use crate::solve::Outcome;

@@ -1,0 +1,171 @@
+//! Every file a scenario names, read once before any service is planned: zones, residents
+//! and where they live, the candidate sites given, and each service's existing facilities and
+//! age band.
+
+use super::PipelineError;
+use crate::demand::population::{read_counts, GroupColumns};
+use crate::demand::standards::{ServiceKind, ZoneKind};
+use crate::demand::{self, ResidentPoint, Residents};
+use crate::input::geojson::{read_points, read_zones, PointFeature, Zone};
+use crate::input::scenario::{Scenario, ServiceSettings};
+use crate::input::InputError;
+use std::path::Path;
+
+/// What the scenario's files hold.
+pub(super) struct CityInputs {
+    /// All zones of the boundary file.
+    pub zones: Vec<Zone>,
+    /// Whether each zone is planned.
+    pub planned: Vec<bool>,
+    /// Whether each zone is planned by urban or rural standards.
+    pub kinds: Vec<ZoneKind>,
+    /// Residents per zone (whole file), by group.
+    pub residents: Vec<Residents>,
+    /// Residents spread over the planned zones.
+    pub points: Vec<ResidentPoint>,
+    /// The candidate sites of the scenario's `candidates.file`, when it gives one.
+    pub candidates: Option<Vec<PointFeature>>,
+    /// Each enabled service's own files, in report order.
+    pub services: Vec<ServiceInputs>,
+}
+
+/// One enabled service's settings and files.
+pub(super) struct ServiceInputs {
+    /// Which service.
+    pub kind: ServiceKind,
+    /// Its `[services.…]` table.
+    pub settings: ServiceSettings,
+    /// Its existing facilities.
+    pub existing: Vec<PointFeature>,
+    /// Residents of its age band per zone, by group, when the scenario names the columns.
+    pub age_band: Option<Vec<Residents>>,
+}
+
+/// Reads every file of the scenario at `path` for the `services` enabled in it.
+pub(super) fn read(
+    path: &Path,
+    scenario: &Scenario,
+    services: Vec<(ServiceKind, ServiceSettings)>,
+) -> Result<CityInputs, PipelineError> {
+    let settings = &scenario.zones;
+    let zones = read_zones(
+        &settings.file,
+        &settings.code_field,
+        settings.name_field.as_deref(),
+        settings.datum,
+    )?;
+    let planned = planned_zones(path, scenario, &zones)?;
+    let kinds = zone_kinds(path, scenario, &zones)?;
+    let (residents, points) = match &scenario.demand_points {
+        Some(given) => demand::given_points(given, &scenario.population, &zones, &planned)?,
+        None => {
+            let residents =
+                demand::population::read_residents(&scenario.population, &zones, &planned)?;
+            let points = demand::spread(&zones, &residents, &planned, scenario.grid.cell_m)
+                .map_err(|source| PipelineError::grid(path, source))?;
+            (residents, points)
+        }
+    };
+    let candidates = match &scenario.candidates.file {
+        Some(file) => Some(read_points(file, "id", scenario.candidates.datum)?),
+        None => None,
+    };
+    let services = services
+        .into_iter()
+        .map(|(kind, settings)| service_files(scenario, &zones, &planned, kind, settings))
+        .collect::<Result<_, _>>()?;
+    Ok(CityInputs {
+        zones,
+        planned,
+        kinds,
+        residents,
+        points,
+        candidates,
+        services,
+    })
+}
+
+/// A service's existing facilities and age band counts.
+fn service_files(
+    scenario: &Scenario,
+    zones: &[Zone],
+    planned: &[bool],
+    kind: ServiceKind,
+    settings: ServiceSettings,
+) -> Result<ServiceInputs, InputError> {
+    let existing = match &settings.existing {
+        Some(f) => read_points(&f.file, &f.id_field, f.datum)?,
+        None => Vec::new(),
+    };
+    let age_band = match &settings.age_band {
+        Some(band) => {
+            let columns = GroupColumns {
+                hukou: &band.hukou,
+                non_hukou: &band.non_hukou,
+            };
+            Some(read_counts(&scenario.population, columns, zones, planned)?)
+        }
+        None => None,
+    };
+    Ok(ServiceInputs {
+        kind,
+        settings,
+        existing,
+        age_band,
+    })
+}
+
+/// Whether each zone is planned: those `zones.plan_in` lists, or all when it is empty.
+fn planned_zones(
+    path: &Path,
+    scenario: &Scenario,
+    zones: &[Zone],
+) -> Result<Vec<bool>, InputError> {
+    let wanted = &scenario.zones.plan_in;
+    if wanted.is_empty() {
+        return Ok(vec![true; zones.len()]);
+    }
+    known_codes(path, scenario, zones, "zones.plan_in", wanted)?;
+    Ok(zones.iter().map(|z| wanted.contains(&z.code)).collect())
+}
+
+/// An error naming `field` when one of its `codes` is no zone's.
+fn known_codes(
+    path: &Path,
+    scenario: &Scenario,
+    zones: &[Zone],
+    field: &str,
+    codes: &[String],
+) -> Result<(), InputError> {
+    match codes
+        .iter()
+        .find(|code| !zones.iter().any(|z| &z.code == *code))
+    {
+        Some(unknown) => Err(InputError::BadField {
+            path: path.to_path_buf(),
+            field: field.into(),
+            problem: format!(
+                "no zone has the code `{unknown}` (codes come from the `{}` property)",
+                scenario.zones.code_field
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Each zone's kind: rural when `zones.rural` lists its code.
+fn zone_kinds(
+    path: &Path,
+    scenario: &Scenario,
+    zones: &[Zone],
+) -> Result<Vec<ZoneKind>, InputError> {
+    let rural = &scenario.zones.rural;
+    known_codes(path, scenario, zones, "zones.rural", rural)?;
+    Ok(zones
+        .iter()
+        .map(|z| match rural.contains(&z.code) {
+            true => ZoneKind::Rural,
+            false => ZoneKind::Urban,
+        })
+        .collect())
+}
