@@ -5,12 +5,18 @@
 //!   candidate school sites on a 40 km square, each cell linked to its `--nearest` sites by
 //!   straight-line metres; capacitated p-median with `p = sites / 10` by default and room
 //!   for 1.2 times the demand.
+//! - `fixed`: the same clustered city as a fixed-charge location problem (`min_cost`): each
+//!   cell linked to every site within `--radius-m` metres (and to its nearest site when none
+//!   is), each site with room for 1.6 times the demand over a tenth of the sites, and an
+//!   opening cost of its capacity carried a kilometre, varied ±50 %; `--single-source` serves each
+//!   cell wholly from one site (a catchment).
 //! - `graph`: the shape of the largest OR-Library p-median instances: a random connected
 //!   graph of `--vertices` vertices and 18 edges per vertex with integer edge costs 1–100,
 //!   every vertex a demand point and a candidate site, costs the shortest-path lengths.
 //!
 //! ```sh
 //! cargo run --release --example generate -- city --points 100000 --sites 5000 --out /tmp/city
+//! cargo run --release --example generate -- fixed --points 10000 --sites 1000 --out /tmp/fc
 //! cargo run --release --example generate -- graph --vertices 900 --p 5 --out /tmp/g900
 //! ```
 
@@ -33,6 +39,13 @@ const CLUSTERED_SHARE: f64 = 0.8;
 
 /// Total capacity as a multiple of total demand.
 const CAPACITY_SLACK: f64 = 1.2;
+
+/// Fixed-charge cities: a site holds this multiple of the total demand over a tenth of the
+/// sites, so that a tenth of them could serve everyone.
+const FIXED_CAPACITY_SLACK: f64 = 1.6;
+
+/// Fixed-charge cities: a site's mean opening cost, as its capacity carried this many metres.
+const OPENING_COST_M: f64 = 1_000.0;
 
 /// Edges per vertex of the generated graphs: pmed40 has 16,200 edges on 900 vertices.
 const EDGES_PER_VERTEX: usize = 18;
@@ -131,6 +144,15 @@ struct CityOptions {
     out: PathBuf,
 }
 
+struct FixedOptions {
+    points: usize,
+    sites: usize,
+    radius_m: f64,
+    seed: u64,
+    single_source: bool,
+    out: PathBuf,
+}
+
 struct GraphOptions {
     vertices: usize,
     p: usize,
@@ -142,8 +164,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("city") => city_options(&args[1..]).and_then(|o| write_city(&o)),
+        Some("fixed") => fixed_options(&args[1..]).and_then(|o| write_fixed(&o)),
         Some("graph") => graph_options(&args[1..]).and_then(|o| write_graph(&o)),
-        _ => Err("usage: generate city|graph [options] --out DIR (see the file's header)".into()),
+        _ => Err(
+            "usage: generate city|fixed|graph [options] --out DIR (see the file's header)".into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -176,6 +201,17 @@ fn city_options(args: &[String]) -> Result<CityOptions, String> {
         sites,
         nearest: flag(args, "--nearest", Some(20))?,
         p: Some(flag(args, "--p", Some((sites / 10).max(1)))?),
+        seed: flag(args, "--seed", Some(1))?,
+        single_source: args.iter().any(|a| a == "--single-source"),
+        out: flag(args, "--out", None)?,
+    })
+}
+
+fn fixed_options(args: &[String]) -> Result<FixedOptions, String> {
+    Ok(FixedOptions {
+        points: flag(args, "--points", Some(10_000))?,
+        sites: flag(args, "--sites", Some(1_000))?,
+        radius_m: flag(args, "--radius-m", Some(2_500.0))?,
         seed: flag(args, "--seed", Some(1))?,
         single_source: args.iter().any(|a| a == "--single-source"),
         out: flag(args, "--out", None)?,
@@ -234,6 +270,49 @@ fn write_city(options: &CityOptions) -> Result<(), String> {
     write_nearest_costs(&options.out, &cells, &sites, options.nearest)
 }
 
+fn write_fixed(options: &FixedOptions) -> Result<(), String> {
+    std::fs::create_dir_all(&options.out).map_err(|e| e.to_string())?;
+    let mut random = Random(options.seed);
+    let city = City::new(&mut random);
+    let cells: Vec<([f64; 2], u64)> = (0..options.points)
+        .map(|_| (city.place(&mut random), 1 + random.below(9) as u64))
+        .collect();
+    let sites: Vec<[f64; 2]> = (0..options.sites)
+        .map(|_| city.place(&mut random))
+        .collect();
+    let total: u64 = cells.iter().map(|c| c.1).sum();
+    let tenth = (options.sites / 10).max(1);
+    let capacity = (FIXED_CAPACITY_SLACK * total as f64 / tenth as f64).ceil();
+    let opening: Vec<f64> = (0..options.sites)
+        .map(|_| (capacity * OPENING_COST_M * (0.5 + random.unit())).round())
+        .collect();
+    write_problem(
+        &options.out,
+        &format!(
+            "# generated: fixed --points {} --sites {} --radius-m {} --seed {}\n\
+             objective = \"min_cost\"\nsingle_source = {}\n",
+            options.points, options.sites, options.radius_m, options.seed, options.single_source
+        ),
+    )?;
+    write_table(
+        &options.out.join("demand.csv"),
+        "id,demand",
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, (_, pupils))| format!("d{i},{pupils}")),
+    )?;
+    write_table(
+        &options.out.join("sites.csv"),
+        "id,capacity,fixed_cost,status",
+        opening
+            .iter()
+            .enumerate()
+            .map(|(j, cost)| format!("s{j},{capacity},{cost},candidate")),
+    )?;
+    write_costs_within(&options.out, &cells, &sites, options.radius_m)
+}
+
 fn write_problem(out: &Path, head: &str) -> Result<(), String> {
     let path = out.join("problem.toml");
     std::fs::write(
@@ -282,6 +361,39 @@ fn write_nearest_costs(
                 let metres = (s[0] - at[0]).hypot(s[1] - at[1]).round();
                 format!("d{i},s{},{metres}", site.data)
             })
+    });
+    write_table(&out.join("costs.csv"), "demand_id,site_id,cost", rows)
+}
+
+/// Each cell's sites within `radius_m` (its nearest when none is), by straight-line metres
+/// rounded to the metre, nearest first.
+fn write_costs_within(
+    out: &Path,
+    cells: &[([f64; 2], u64)],
+    sites: &[[f64; 2]],
+    radius_m: f64,
+) -> Result<(), String> {
+    let tree = RTree::bulk_load(
+        sites
+            .iter()
+            .enumerate()
+            .map(|(j, &at)| GeomWithData::new(at, j))
+            .collect(),
+    );
+    let rows = cells.iter().enumerate().flat_map(|(i, (at, _))| {
+        let within = tree
+            .nearest_neighbor_iter(at)
+            .enumerate()
+            .take_while(|(rank, site)| {
+                let s = site.geom();
+                *rank == 0 || (s[0] - at[0]).hypot(s[1] - at[1]) <= radius_m
+            })
+            .map(|(_, site)| site);
+        within.map(move |site| {
+            let s = site.geom();
+            let metres = (s[0] - at[0]).hypot(s[1] - at[1]).round();
+            format!("d{i},s{},{metres}", site.data)
+        })
     });
     write_table(&out.join("costs.csv"), "demand_id,site_id,cost", rows)
 }

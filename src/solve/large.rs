@@ -156,7 +156,7 @@ impl LargeSolver {
         let form = MinForm::new(problem);
         let progress = Progress::new(options.terminal.progress);
         let blind = SwapSearch::new(&form, &vec![0.0; problem.sites().len()]);
-        let first = plan_from(&blind, start_sites(&form), deadline);
+        let first = first_plan(&form, &blind, deadline);
         progress.plan(form.objective_of(first.candidate.value));
         let steps = match problem.is_capacitated() {
             true => STEPS_CAPACITATED,
@@ -348,6 +348,31 @@ fn restarted_on_support(
         .solve_restarting(&restricted, &rest, false)
         .ok()?;
     Some(candidate(form, found.solution.assignment, true))
+}
+
+/// The plan polishing starts from. Where capacities bind and the number of sites is free,
+/// the plan by cost per unit served ([`heuristic::cheapest_per_unit`]), which is complete
+/// whenever the capacities allow, or its sites served anew when that costs less; otherwise,
+/// or when that pass leaves demand unserved, swaps from spread-out sites ([`plan_from`]).
+fn first_plan(form: &MinForm, blind: &SwapSearch, deadline: Instant) -> Allocated {
+    let problem = form.problem;
+    let by_unit = problem.is_capacitated() && problem.limits().p.is_none() && problem.serves_all();
+    let Some(greedy) = by_unit
+        .then(|| heuristic::cheapest_per_unit(form))
+        .flatten()
+    else {
+        return plan_from(blind, start_sites(form), deadline);
+    };
+    let mut open = greedy.open.clone();
+    let served = complete_allocation(form, &mut open, blind.unserved(), deadline);
+    let own = candidate(form, greedy, true);
+    match own.better_than(&served.candidate) {
+        true => Allocated {
+            candidate: own,
+            prices: served.prices,
+        },
+        false => served,
+    }
 }
 
 /// A plan from the sites `open`, improved by swaps blind to capacity and served (within

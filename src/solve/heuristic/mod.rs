@@ -13,6 +13,7 @@
 
 mod assign;
 mod augment;
+mod greedy;
 mod local_search;
 mod prices;
 mod relocate;
@@ -22,6 +23,7 @@ mod swap;
 mod transport;
 
 pub use assign::nearest_open;
+pub use greedy::cheapest_per_unit;
 pub use local_search::search;
 pub use prices::{adjusted_prices, fill};
 pub use relocate::relocate;
