@@ -245,6 +245,16 @@ fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
 fn solve(args: &SolveArgs) -> Result<(), Error> {
     let started = Instant::now();
     let problem = input::read_problem(&args.problem)?;
+    if args.run.verbose {
+        eprintln!(
+            "read {}: {} demand points, {} sites, {} pairs in {:.1} s",
+            args.problem.display(),
+            problem.demand().len(),
+            problem.sites().len(),
+            problem.costs().pair_count(),
+            started.elapsed().as_secs_f64()
+        );
+    }
     let options = SolveOptions {
         time_limit: Some(args.time_limit),
         gap: args.gap,

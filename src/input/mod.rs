@@ -5,6 +5,7 @@
 
 pub mod geojson;
 mod ogr;
+mod plain_costs;
 mod problem;
 pub mod scenario;
 mod table;

@@ -3,6 +3,7 @@
 //! The format is the one of `FORMAT.md` in the benchmark folder; analysts use it to bring their
 //! own travel-time matrix. Columns beyond the ones read here are ignored.
 
+use super::plain_costs;
 use super::table::Table;
 use super::InputError;
 use crate::model::{DemandPoint, Limits, ModelError, Objective, Site, SiteStatus, SitingProblem};
@@ -158,11 +159,21 @@ fn unique_id(
     Ok(id.to_owned())
 }
 
+/// The pairs of the cost table: read in parallel when the table is plain
+/// ([`plain_costs::read`]), else row by row, which names the row and column of any fault.
 fn read_costs(
     path: &Path,
     demand_ids: &IdIndex,
     site_ids: &IdIndex,
 ) -> Result<Vec<(usize, usize, f64)>, InputError> {
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if let Some(triples) = plain_costs::read(&bytes, demand_ids, site_ids) {
+        return Ok(triples);
+    }
+    drop(bytes);
     let mut table = Table::open(path)?;
     let demand_id = table.column("demand_id")?;
     let site_id = table.column("site_id")?;

@@ -277,7 +277,7 @@ mod tests {
             deadline,
             nodes: None,
         };
-        let found = search(&problem, root, until, &Progress::new(false));
+        let found = search(&problem, root, until, &Progress::new(false, false));
         assert_eq!(found.value, 80.0);
         assert_eq!(found.plan.objective_value(&problem), 80.0);
         assert_eq!(found.bound, 80.0);

@@ -153,11 +153,16 @@ impl LargeSolver {
     ) -> Result<LargeSolution, SolveError> {
         let started = Instant::now();
         let deadline = options.deadline_from(started);
+        let progress = Progress::new(options.terminal.progress, options.terminal.solver_log);
         let form = MinForm::new(problem);
-        let progress = Progress::new(options.terminal.progress);
         let blind = SwapSearch::new(&form, &vec![0.0; problem.sites().len()]);
+        progress.phase(format_args!(
+            "arcs grouped by site: {} pairs",
+            problem.costs().pair_count()
+        ));
         let first = first_plan(&form, &blind, deadline);
         progress.plan(form.objective_of(first.candidate.value));
+        log_plan(&progress, &form, "first plan", &first.candidate);
         let steps = match problem.is_capacitated() {
             true => STEPS_CAPACITATED,
             false => STEPS_UNCAPACITATED,
@@ -175,10 +180,22 @@ impl LargeSolver {
                 polish_then_bound(&blind, first, polish_until, stop, &progress)
             }
         };
+        log_plan(&progress, &form, "polished plan", &best.candidate);
+        progress.phase(format_args!(
+            "bound {} after {} relaxations",
+            form.objective_of(bound_found.value),
+            bound_found.iterations
+        ));
         if another_start_pays(&form, &best, bound_found.value, options.gap) {
             let mut open = lagrange::greedy_plan(&form, &bound_found.multipliers);
             let start = complete_allocation(&form, &mut open, blind.unserved(), deadline);
             let found = polish(&form, start, deadline, &progress);
+            log_plan(
+                &progress,
+                &form,
+                "plan from the bound's multipliers",
+                &found.candidate,
+            );
             if found.candidate.better_than(&best.candidate) {
                 progress.plan(form.objective_of(found.candidate.value));
                 best = found;
@@ -186,6 +203,7 @@ impl LargeSolver {
         }
         if may_restart && another_start_pays(&form, &best, bound_found.value, options.gap) {
             if let Some(found) = restarted_on_support(&form, &bound_found, options, deadline) {
+                log_plan(&progress, &form, "plan on the bound's support", &found);
                 if found.better_than(&best.candidate) {
                     progress.plan(form.objective_of(found.value));
                     best = Allocated {
@@ -221,6 +239,19 @@ impl LargeSolver {
             cutoff: form.objective_of(lagrange::cutoff(&form, best.value)),
         })
     }
+}
+
+/// Logs a plan found at the end of a phase, when phases are logged.
+fn log_plan(progress: &Progress, form: &MinForm, phase: &str, plan: &Candidate) {
+    let open = plan.assignment.open.iter().filter(|&&o| o).count();
+    let complete = match plan.complete {
+        true => "",
+        false => ", not serving everyone",
+    };
+    progress.phase(format_args!(
+        "{phase}: {} with {open} sites{complete}",
+        form.objective_of(plan.value)
+    ));
 }
 
 /// Whether the first plan is polished while the bound is sought, instead of before: with

@@ -302,7 +302,7 @@ fn branched(
         deadline: options.deadline_from(Instant::now()),
         nodes: options.node_limit,
     };
-    let progress = progress::Progress::new(options.terminal.progress);
+    let progress = progress::Progress::new(options.terminal.progress, options.terminal.solver_log);
     let searched = branch::search(reduced, root, until, &progress);
     progress.finish();
     let objective = searched.plan.objective_value(problem);

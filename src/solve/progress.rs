@@ -4,7 +4,7 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often the line is redrawn.
 const TICK: Duration = Duration::from_millis(250);
@@ -13,13 +13,16 @@ const TICK: Duration = Duration::from_millis(250);
 /// once.
 pub struct Progress {
     bar: Option<ProgressBar>,
+    /// When the solve started, and whether its phases are logged (`--verbose`).
+    started: Instant,
+    log: bool,
     /// The best plan's value and the bound, as far as known.
     shown: Mutex<(Option<f64>, Option<f64>)>,
 }
 
 impl Progress {
-    /// A progress line, drawn only when `show` is set.
-    pub fn new(show: bool) -> Self {
+    /// A progress line, drawn only when `show` is set; with `log`, a line per phase too.
+    pub fn new(show: bool, log: bool) -> Self {
         let bar = show.then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(
@@ -31,7 +34,23 @@ impl Progress {
         });
         Self {
             bar,
+            started: Instant::now(),
+            log,
             shown: Mutex::new((None, None)),
+        }
+    }
+
+    /// Logs the end of a phase of the search with the time since the solve started, on
+    /// standard error, when phases are logged: where a long solve spends its time.
+    pub fn phase(&self, what: std::fmt::Arguments) {
+        if !self.log {
+            return;
+        }
+        let line = format!("{:>7.1} s  {what}", self.started.elapsed().as_secs_f64());
+        match &self.bar {
+            // A bar drawn on a terminal prints the line above itself; a hidden one, nothing.
+            Some(bar) if !bar.is_hidden() => bar.println(line),
+            _ => eprintln!("{line}"),
         }
     }
 
