@@ -4,7 +4,7 @@ use crate::cli::{Cli, Command, CompareArgs, CostsArgs, PlanArgs, PlanningArgs, S
 use crate::error::Error;
 use defacto::compare::{self, figures::PlanFigures, read::PlanTables, Comparison};
 use defacto::demand::standards::ServiceKind;
-use defacto::export::{self, Format};
+use defacto::export::{self, ExportError, Format};
 use defacto::input;
 use defacto::input::geojson::{read_points, Datum, PointFeature};
 use defacto::model::SiteStatus;
@@ -178,7 +178,8 @@ fn compare(args: &CompareArgs) -> Result<(), Error> {
             .map(|(name, t)| PlanFigures::new(name, t))
             .collect(),
     };
-    let written = export::write_comparison(&args.out, &comparison, &tables)?;
+    let files = compare::files(&comparison, &tables).map_err(ExportError::from)?;
+    let written = export::write_files(&args.out, files)?;
     if !args.planning.run.quiet {
         print_written(&written, started.elapsed().as_secs_f64());
     }

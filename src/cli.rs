@@ -2,9 +2,9 @@
 
 use clap::{Parser, Subcommand};
 use defacto::export::Format;
+use defacto::input::scenario::Profile;
 use defacto::model::Method;
 use defacto::solve::Terminal;
-use defacto::travel::network::Profile;
 use std::path::PathBuf;
 
 /// Where to build schools, clinics and public rental housing so that everyone who lives in a

@@ -1,22 +1,23 @@
 //! defacto sites schools, clinics and public rental housing for the people who actually live in
 //! a city — the de facto resident population, registered (hukou) or not.
 //!
-//! Data flows one way, one module per stage:
+//! Data flows one way, one module per stage, each using only the stages above it in this
+//! table (the test `stages` in `tests/cli/` reads every `crate::` path and keeps it so):
 //!
 //! | stage | module | main types |
 //! |---|---|---|
+//! | the shared vocabulary | [`model`] | [`model::SitingProblem`], [`model::DemandPoint`], [`model::Site`], [`model::Objective`] |
 //! | read what the user gives | [`input`] | [`input::read_problem`], [`input::read_scenario`], [`input::geojson::Zone`], [`input::InputError`] |
 //! | who needs what, where | [`demand`] | [`demand::ResidentPoint`], [`demand::Rates`], [`demand::standards::ServiceKind`] |
 //! | travel costs of reachable pairs | [`travel`] | [`travel::geodesic::pairs_within`] |
 //! | solve | [`solve`] | [`solve::Solver`], [`solve::Solution`], [`solve::Diagnosis`] |
+//! | read the answer back | [`plan`] | [`plan::Plan`] |
 //! | a scenario end to end | [`pipeline`] | [`pipeline::CityPlan`], [`pipeline::ServicePlan`], [`pipeline::Levels`], [`pipeline::PointAccess`] |
-//! | read the answer back | [`plan`], [`report`] | [`plan::Plan`], [`report::DistrictRow`] |
-//! | write results | [`export`] | [`export::OutputSet`], [`export::write_city`] |
-//! | scenarios side by side | [`compare`] | [`compare::Comparison`], [`compare::figures::PlanFigures`] |
+//! | what a planner reads | [`report`] | [`report::DistrictRow`] |
+//! | scenarios side by side | [`compare`] | [`compare::Comparison`], [`compare::figures::PlanFigures`], [`compare::files`] |
+//! | write results | [`export`] | [`export::OutputSet`], [`export::write_city`], [`export::write_files`] |
 //!
-//! [`model`] is the vocabulary all stages share: [`model::SitingProblem`],
-//! [`model::DemandPoint`], [`model::Site`], [`model::Objective`]. A stage uses only the model and
-//! the stages above it.
+//! [`csv_text`] formats tables as CSV for any stage and uses none.
 //!
 //! ```
 //! use defacto::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
@@ -41,6 +42,7 @@
 #![warn(missing_docs)]
 
 pub mod compare;
+pub mod csv_text;
 pub mod demand;
 pub mod export;
 pub mod input;

@@ -12,7 +12,41 @@ pub mod html;
 pub mod read;
 pub mod tables;
 
+use crate::csv_text::FormatError;
 use figures::{Access, Building, Group, PlanFigures, ServiceFigures};
+use read::PlanTables;
+
+/// Names of the files `defacto compare` writes, in the order [`files`] makes them.
+pub const FILES: [&str; 4] = [
+    "comparison.md",
+    "comparison.csv",
+    "comparison.json",
+    "report.html",
+];
+
+/// A comparison's Markdown, CSV, JSON and HTML report, each with its file name; `tables` are
+/// the plans' tables the report maps.
+///
+/// # Errors
+/// [`FormatError`] when the CSV or JSON cannot be formatted.
+pub fn files(
+    comparison: &Comparison,
+    tables: &[PlanTables],
+) -> Result<Vec<(&'static str, Vec<u8>)>, FormatError> {
+    let json = serde_json::to_vec_pretty(&tables::comparison_json(comparison)).map_err(|e| {
+        FormatError {
+            what: "comparison.json",
+            message: e.to_string(),
+        }
+    })?;
+    let contents = [
+        tables::comparison_markdown(comparison).into_bytes(),
+        tables::comparison_csv(comparison)?,
+        json,
+        html::report_html(comparison, tables).into_bytes(),
+    ];
+    Ok(FILES.into_iter().zip(contents).collect())
+}
 
 /// The plans compared, the first being the baseline of every difference.
 #[derive(Debug, Clone, PartialEq)]

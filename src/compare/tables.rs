@@ -1,7 +1,7 @@
 //! A comparison as Markdown (to read), CSV (to calculate with) and JSON (for other tools).
 
 use super::{Comparison, IndicatorRow};
-use crate::export::{csv_bytes, ExportError};
+use crate::csv_text::{csv_bytes, FormatError};
 use crate::plan::round;
 use serde_json::{json, Map, Value};
 use std::fmt::Write;
@@ -17,8 +17,8 @@ fn cell(value: Option<f64>) -> String {
 /// per difference from the first plan.
 ///
 /// # Errors
-/// [`ExportError`] when the table cannot be formatted.
-pub fn comparison_csv(comparison: &Comparison) -> Result<Vec<u8>, ExportError> {
+/// [`FormatError`] when the table cannot be formatted.
+pub fn comparison_csv(comparison: &Comparison) -> Result<Vec<u8>, FormatError> {
     let names = comparison.names();
     let mut header: Vec<String> = ["service", "group", "district", "indicator", "unit"]
         .map(String::from)

@@ -3,8 +3,8 @@
 //! as CSV tables only; `districts.csv`, `summary.json` and a readable `summary.md` always.
 
 use super::rows::{Cell, GeometryKind, Layer, Row, Shape};
-use super::tables::csv_bytes;
 use super::{ExportError, Format, OutputSet};
+use crate::csv_text::csv_bytes;
 use crate::pipeline::{CityPlan, PointAccess, Service, ServicePlan};
 use crate::report;
 use crate::solve::Outcome;
@@ -342,7 +342,7 @@ fn table_of(rows: &[Row], what: &'static str) -> Result<Vec<u8>, ExportError> {
         cells.extend(row.properties.iter().map(|(_, v)| v.json_text()));
         cells
     });
-    csv_bytes(what, header, lines)
+    Ok(csv_bytes(what, header, lines)?)
 }
 
 fn json_bytes(value: &Value, what: &'static str) -> Result<Vec<u8>, ExportError> {

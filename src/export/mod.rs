@@ -15,7 +15,6 @@ mod tables;
 pub use atomic::OutputSet;
 pub use city::write_city;
 pub use summary::{infeasible_summary, solved_summary, Summary};
-pub use tables::csv_bytes;
 
 /// How a command writes its layers and tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,7 +42,7 @@ impl Format {
     }
 }
 
-use crate::compare::{self, read::PlanTables, Comparison};
+use crate::csv_text::{csv_bytes, FormatError};
 use crate::plan::Plan;
 use crate::solve::Diagnosis;
 use crate::travel::routes::Routes;
@@ -79,41 +78,26 @@ pub enum ExportError {
     },
 }
 
-/// Names of the files `defacto compare` writes.
-pub const COMPARISON_FILES: [&str; 4] = [
-    "comparison.md",
-    "comparison.csv",
-    "comparison.json",
-    "report.html",
-];
-
-/// Writes a comparison's Markdown, CSV, JSON and HTML report into `dir`, all or nothing.
+/// Writes named files into `dir`, all or nothing: what a command made, such as the
+/// comparison's files ([`crate::compare::files`]).
 ///
 /// # Errors
-/// [`ExportError`] when a file cannot be formatted or written.
-pub fn write_comparison(
-    dir: &Path,
-    comparison: &Comparison,
-    tables: &[PlanTables],
-) -> Result<Vec<PathBuf>, ExportError> {
-    let json =
-        serde_json::to_vec_pretty(&compare::tables::comparison_json(comparison)).map_err(|e| {
-            ExportError::Format {
-                what: "comparison.json",
-                message: e.to_string(),
-            }
-        })?;
-    let contents = [
-        compare::tables::comparison_markdown(comparison).into_bytes(),
-        compare::tables::comparison_csv(comparison)?,
-        json,
-        compare::html::report_html(comparison, tables).into_bytes(),
-    ];
+/// [`ExportError`] when a file cannot be written.
+pub fn write_files(dir: &Path, files: Vec<(&str, Vec<u8>)>) -> Result<Vec<PathBuf>, ExportError> {
     let mut outputs = OutputSet::new(dir);
-    for (name, bytes) in COMPARISON_FILES.into_iter().zip(contents) {
+    for (name, bytes) in files {
         outputs.add(name, bytes);
     }
     outputs.commit()
+}
+
+impl From<FormatError> for ExportError {
+    fn from(error: FormatError) -> Self {
+        ExportError::Format {
+            what: error.what,
+            message: error.message,
+        }
+    }
 }
 
 /// Names of the files `defacto costs` writes.

@@ -3,6 +3,7 @@
 
 use super::rows::{Cell, Layer, Row};
 use super::ExportError;
+use crate::csv_text::csv_bytes;
 use crate::plan::Plan;
 
 const ASSIGNMENT_HEADER: [&str; 5] = ["demand_id", "site_id", "share", "demand", "cost"];
@@ -14,30 +15,6 @@ const OPEN_SITE_HEADER: [&str; 6] = [
     "utilisation",
     "fixed_cost",
 ];
-
-/// Formats a header and rows as CSV.
-pub fn csv_bytes<H, R>(
-    what: &'static str,
-    header: H,
-    rows: impl Iterator<Item = R>,
-) -> Result<Vec<u8>, ExportError>
-where
-    H: IntoIterator,
-    H::Item: AsRef<[u8]>,
-    R: IntoIterator,
-    R::Item: AsRef<[u8]>,
-{
-    let format_error = |e: &dyn std::fmt::Display| ExportError::Format {
-        what,
-        message: e.to_string(),
-    };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header).map_err(|e| format_error(&e))?;
-    for row in rows {
-        writer.write_record(row).map_err(|e| format_error(&e))?;
-    }
-    writer.into_inner().map_err(|e| format_error(&e))
-}
 
 /// A table row without geometry: the header's names paired with the cells, in order.
 fn table_row<const N: usize>(header: [&'static str; N], cells: [Cell; N]) -> Row {
@@ -115,5 +92,5 @@ fn plain_csv(what: &'static str, header: &[&str], rows: &[Row]) -> Result<Vec<u8
     let lines = rows
         .iter()
         .map(|row| row.properties.iter().map(|(_, cell)| cell.plain_text()));
-    csv_bytes(what, header, lines)
+    Ok(csv_bytes(what, header, lines)?)
 }

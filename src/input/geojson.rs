@@ -396,16 +396,22 @@ fn outside_china(p: Point<f64>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::travel::geodesic::distance_m;
+    use crate::model::projection::LocalProjection;
+
+    /// Metres between two nearby points, on a projection true to scale around the first.
+    fn metres_apart(a: Point<f64>, b: Point<f64>) -> f64 {
+        let shift = LocalProjection::centred_on(a).to_metres(b);
+        shift.x().hypot(shift.y())
+    }
 
     #[test]
     fn gcj02_offsets_zhengzhou_by_a_few_hundred_metres_and_inverts_exactly() {
         let wgs = Point::new(113.625, 34.747);
         let gcj = wgs84_to_gcj02(wgs);
-        let offset = distance_m(wgs, gcj);
+        let offset = metres_apart(wgs, gcj);
         assert!((100.0..700.0).contains(&offset), "{offset} m");
         let back = gcj02_to_wgs84(gcj);
-        assert!(distance_m(back, wgs) < 0.01);
+        assert!(metres_apart(wgs, back) < 0.01);
     }
 
     #[test]

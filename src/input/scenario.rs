@@ -8,7 +8,6 @@
 use super::geojson::Datum;
 use super::InputError;
 use crate::model::{Method, Objective};
-use crate::travel::network::Profile;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -166,6 +165,27 @@ pub struct DemandPointSettings {
     /// Property with each point's unique id.
     #[serde(default = "default_id_field")]
     pub id_field: String,
+}
+
+/// How people travel the streets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    /// On foot at 5 km/h, both ways along every street open to pedestrians.
+    #[default]
+    Walk,
+    /// By car at each road type's speed, one-way streets respected.
+    Drive,
+}
+
+impl Profile {
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Walk => "walk",
+            Profile::Drive => "drive",
+        }
+    }
 }
 
 /// Travel along a street network.

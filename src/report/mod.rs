@@ -2,8 +2,8 @@
 //! within the standard and what stays unmet, split by hukou and non-hukou residents; the
 //! figures behind every number; `summary.json` and `summary.md`.
 
+use crate::csv_text::{csv_bytes, FormatError};
 use crate::demand::{GroupDemand, ResidentPoint};
-use crate::export::{csv_bytes, ExportError};
 use crate::pipeline::{CityPlan, ServicePlan};
 use crate::plan::round;
 use crate::solve::Outcome;
@@ -134,8 +134,8 @@ pub fn district_figures(row: &DistrictRow) -> [(&'static str, f64); 14] {
 /// `districts.csv`: zone, zone name, service and the [`district_figures`].
 ///
 /// # Errors
-/// [`ExportError::Format`] if a row cannot be written.
-pub fn districts_csv(rows: &[DistrictRow]) -> Result<Vec<u8>, ExportError> {
+/// [`FormatError`] if a row cannot be written.
+pub fn districts_csv(rows: &[DistrictRow]) -> Result<Vec<u8>, FormatError> {
     let mut header = vec!["zone", "zone_name", "service"];
     header.extend(DISTRICT_FIGURES);
     let lines = rows.iter().map(|r| {

@@ -1,10 +1,8 @@
 //! Plain reasons why a siting problem has no plan, found before any solver runs.
 
+use super::tolerance;
 use crate::model::SitingProblem;
 use std::fmt;
-
-/// Demand counts as exceeding capacity only beyond this relative tolerance.
-const CAPACITY_TOLERANCE: f64 = 1e-9;
 
 /// How many ids a message lists before it says "and N more".
 const IDS_SHOWN: usize = 20;
@@ -139,7 +137,7 @@ fn unreachable_points(problem: &SitingProblem) -> Option<Reason> {
 }
 
 fn exceeds(demand: f64, capacity: f64) -> bool {
-    demand > capacity * (1.0 + CAPACITY_TOLERANCE) + CAPACITY_TOLERANCE
+    demand > capacity * (1.0 + tolerance::CAPACITY) + tolerance::CAPACITY
 }
 
 fn points_over_capacity(problem: &SitingProblem) -> Option<Reason> {

@@ -19,6 +19,7 @@
 //! offset, and status and bound are read from the HiGHS model directly.
 
 use super::heuristic;
+use super::tolerance;
 use super::{
     relative_gap, Diagnosis, Outcome, Reason, Solution, SolveError, SolveOptions, Solver, Status,
 };
@@ -29,9 +30,6 @@ use good_lp::{
 };
 use highs::{HighsModelStatus, HighsSolutionStatus};
 use std::time::{Duration, Instant};
-
-/// Values below this are solver noise, not shares of demand.
-const SHARE_EPSILON: f64 = 1e-7;
 
 /// Capacitated problems are first solved with each point's pairs cut to this many nearest
 /// sites: a much smaller MIP whose plan is a strong start for the full one.
@@ -724,7 +722,7 @@ fn solve_from(
     };
     let bound = honest_bound(problem, objective, solver_bound.map(|b| b + columns.offset));
     let proven = status == HighsModelStatus::Optimal
-        && relative_gap(objective, bound) <= super::OPTIMALITY_TOLERANCE;
+        && relative_gap(objective, bound) <= tolerance::OPTIMALITY;
     Ok(Outcome::Solved(Solution {
         assignment,
         objective,
@@ -887,7 +885,7 @@ fn read_shares(
             site,
             share: value(x).clamp(0.0, 1.0),
         })
-        .filter(|a| a.share > SHARE_EPSILON)
+        .filter(|a| a.share > tolerance::LP_SHARE)
         .collect();
     if problem.limits().single_source {
         let best = shares

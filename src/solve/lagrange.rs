@@ -22,6 +22,7 @@
 //! stays valid, if less tight.
 
 use super::form::MinForm;
+use super::tolerance;
 use super::Ordered;
 use crate::model::Limits;
 use rayon::prelude::*;
@@ -290,7 +291,7 @@ fn rule_sites(
 pub fn cutoff(form: &MinForm, upper: f64) -> f64 {
     match form.has_integral_optimum() {
         true => upper,
-        false => upper - 0.5 * super::OPTIMALITY_TOLERANCE * upper.abs(),
+        false => upper - 0.5 * tolerance::OPTIMALITY * upper.abs(),
     }
 }
 

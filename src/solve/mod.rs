@@ -17,13 +17,11 @@ mod large;
 mod progress;
 #[cfg(test)]
 pub(crate) mod test_problems;
+mod tolerance;
 
 pub use diagnose::{diagnose, Diagnosis, Reason};
 pub use highs::ExactSolver;
 pub use large::{LargeSolution, LargeSolver};
-
-/// A plan whose value is within this relative distance of the bound is proven optimal.
-const OPTIMALITY_TOLERANCE: f64 = 1e-6;
 
 /// Under `auto` the heuristic gets this share of the time limit first.
 const HEURISTIC_FIRST_SHARE: f64 = 0.25;
@@ -55,6 +53,7 @@ pub fn method_for(problem: &SitingProblem, method: Method) -> Method {
 
 use crate::model::{Assignment, Method, SitingProblem};
 use std::time::{Duration, Instant};
+use tolerance::OPTIMALITY;
 
 /// Limits on a solve.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -342,7 +341,7 @@ fn tightened(problem: &SitingProblem, mut solution: Solution, bound: f64) -> Sol
         true => solution.bound.min(bound),
         false => solution.bound.max(bound),
     };
-    if relative_gap(solution.objective, solution.bound) <= OPTIMALITY_TOLERANCE {
+    if relative_gap(solution.objective, solution.bound) <= OPTIMALITY {
         solution.status = Status::Optimal;
     }
     solution

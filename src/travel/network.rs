@@ -5,41 +5,20 @@
 //! fragment (a private courtyard, a mapping error) could reach nothing — and what was dropped
 //! is reported.
 
+use crate::input::scenario::Profile;
 use crate::model::projection::LocalProjection;
 use crate::travel::geodesic::distance_m;
 use geo::{BoundingRect, MultiPoint, Point};
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rstar::{primitives::GeomWithData, RTree};
-use serde::Deserialize;
 use std::collections::HashMap;
 
-/// How people travel the streets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Profile {
-    /// On foot at 5 km/h, both ways along every street open to pedestrians.
-    #[default]
-    Walk,
-    /// By car at each road type's speed, one-way streets respected.
-    Drive,
-}
-
-impl Profile {
-    /// Speed on the short leg between a point and the street it is snapped to, km/h.
-    pub fn access_kmh(self) -> f64 {
-        match self {
-            Profile::Walk => WALK_KMH,
-            Profile::Drive => DRIVE_ACCESS_KMH,
-        }
-    }
-
-    /// The name used in scenario files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Profile::Walk => "walk",
-            Profile::Drive => "drive",
-        }
+/// Speed on the short leg between a point and the street it is snapped to, km/h.
+pub fn access_kmh(profile: Profile) -> f64 {
+    match profile {
+        Profile::Walk => WALK_KMH,
+        Profile::Drive => DRIVE_ACCESS_KMH,
     }
 }
 

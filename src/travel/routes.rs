@@ -6,7 +6,8 @@
 //! at the profile's access speed, so a network cost is never less than the straight-line
 //! distance between the two points.
 
-use super::network::{Profile, Snap, StreetNetwork};
+use super::network::{access_kmh, Snap, StreetNetwork};
+use crate::input::scenario::Profile;
 use geo::Point;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
@@ -130,7 +131,7 @@ fn placed(network: &StreetNetwork, points: &[Point<f64>], reach: Reach) -> Place
 fn leg_cost(metres: f64, reach: Reach) -> f64 {
     match reach.unit {
         Unit::Metres => metres,
-        Unit::Minutes => metres / (reach.profile.access_kmh() * 1000.0 / 60.0),
+        Unit::Minutes => metres / (access_kmh(reach.profile) * 1000.0 / 60.0),
     }
 }
 

@@ -6,8 +6,9 @@
 //! pedestrians use every way but motorways and trunk roads, both ways; cars use roads at a
 //! speed by road class (or the way's `maxspeed`), respecting one-way streets.
 
-use super::network::{Direction, Profile, Street, WALK_KMH};
+use super::network::{Direction, Street, WALK_KMH};
 use crate::input::geojson::{Feature, JsonObject};
+use crate::input::scenario::Profile;
 use crate::input::InputError;
 use geo::Point;
 use geojson::GeometryValue;

@@ -12,4 +12,5 @@ mod objectives;
 mod plan;
 mod public_instances;
 mod reproducible;
+mod stages;
 mod support;

@@ -7,13 +7,11 @@
 
 use super::single_source::Placement;
 use crate::model::{Allocation, Arc, Assignment, SitingProblem};
+use crate::solve::tolerance;
 use std::cmp::Ordering;
 
 /// A point's regret when it has a single open site in reach: it must be served first.
 const ONLY_CHOICE: f64 = f64::INFINITY;
-
-/// Unserved amounts below this are rounding in the shares.
-const UNSERVED_TOLERANCE: f64 = 1e-9;
 
 /// How good an assignment is, comparable across open sets: what the model requires served
 /// but is left unserved counts first, then the objective (negated when maximised).
@@ -61,7 +59,7 @@ fn score(problem: &SitingProblem, assignment: &Assignment) -> Score {
             .iter()
             .enumerate()
             .map(|(i, point)| (point.demand + 1.0) * (1.0 - assignment.served_share(i)))
-            .filter(|unserved| *unserved > UNSERVED_TOLERANCE)
+            .filter(|unserved| *unserved > tolerance::UNSERVED)
             .sum(),
         false => 0.0,
     };

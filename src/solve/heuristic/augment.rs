@@ -10,13 +10,11 @@
 
 use crate::model::Allocation;
 use crate::solve::form::MinForm;
+use crate::solve::tolerance::ROUNDOFF_SHARE;
 use crate::solve::Ordered;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Instant;
-
-/// Shares below this are rounding noise and are dropped.
-const SHARE_EPSILON: f64 = 1e-12;
 
 /// A chain search gives up after reaching this many full sites: where no room is that
 /// near, the area lacks capacity and the caller opens a site there instead. (On the
@@ -88,7 +86,7 @@ impl<'a> Chains<'a> {
     /// has passed); returns the share still left unserved.
     pub fn serve(&mut self, i: usize, mut left: f64) -> f64 {
         let need = self.form.problem.demand()[i].demand;
-        while left * need > SHARE_EPSILON * need.max(1.0) && Instant::now() < self.deadline {
+        while left * need > ROUNDOFF_SHARE * need.max(1.0) && Instant::now() < self.deadline {
             let Some((target, steps)) = self.cheapest_chain(i) else {
                 break;
             };
@@ -126,7 +124,7 @@ impl<'a> Chains<'a> {
                 continue;
             }
             settled[j] = true;
-            if self.room[j] > SHARE_EPSILON {
+            if self.room[j] > ROUNDOFF_SHARE {
                 return Some((j, steps));
             }
             full_sites += 1;
@@ -264,7 +262,7 @@ impl<'a> Chains<'a> {
                 self.served_at[j].push(k);
             }
         }
-        allocs.retain(|a| a.share > SHARE_EPSILON);
+        allocs.retain(|a| a.share > ROUNDOFF_SHARE);
     }
 }
 

@@ -9,12 +9,10 @@
 
 use crate::model::{Allocation, Assignment, SiteStatus};
 use crate::solve::form::MinForm;
+use crate::solve::tolerance::UNSERVED;
 use crate::solve::Ordered;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-
-/// Demand left below this share of a point is served.
-const LEFT_SHARE: f64 = 1e-9;
 
 /// What opening (or, once open, using) a site would serve next: the points it takes, each
 /// with the demand taken, and the cost per unit of all of it.
@@ -136,7 +134,7 @@ impl Greedy<'_> {
         let demand = self.form.problem.demand();
         for (i, take) in offer.takes {
             self.left[i] -= take;
-            if self.left[i] <= LEFT_SHARE * demand[i].demand {
+            if self.left[i] <= UNSERVED * demand[i].demand {
                 self.left[i] = 0.0;
             }
             self.room[j] -= take;

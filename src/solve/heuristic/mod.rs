@@ -31,10 +31,6 @@ pub use shake::{shake, Dice};
 pub use swap::SwapSearch;
 pub use transport::transport;
 
-/// A move (a swap, a shake) must save at least this share of the plan's value to be taken:
-/// smaller savings are rounding noise, and taking them could cycle.
-const IMPROVEMENT: f64 = 1e-9;
-
 #[cfg(test)]
 mod tests {
     use super::search;

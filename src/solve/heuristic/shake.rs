@@ -9,7 +9,7 @@
 //! from 0.62 % to 0.18 % above the LP relaxation's optimum.
 
 use super::swap::{Area, SwapSearch};
-use super::IMPROVEMENT;
+use crate::solve::tolerance::IMPROVEMENT;
 use std::time::Instant;
 
 /// Shakes per open site in one call. Prices go stale as the shakes move sites, so a call

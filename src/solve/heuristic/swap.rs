@@ -13,8 +13,8 @@
 //! an open site is credited with its capacity at that price, as when the capacity rows are
 //! moved into the objective of a Lagrangian relaxation.
 
-use super::IMPROVEMENT;
 use crate::solve::form::MinForm;
+use crate::solve::tolerance::IMPROVEMENT;
 use rayon::prelude::*;
 use std::time::Instant;
 

@@ -10,14 +10,12 @@
 use super::single_source::Placement;
 use crate::model::{Allocation, Assignment};
 use crate::solve::form::MinForm;
+use crate::solve::tolerance::LP_SHARE;
 use highs::{ColProblem, HighsModelStatus, Row, Sense};
 use std::time::Instant;
 
 /// Each point may use this many of its nearest open sites.
 const NEAREST_OPEN: usize = 6;
-
-/// Shares below this are solver noise.
-const SHARE_EPSILON: f64 = 1e-7;
 
 /// An allocation with what it is worth.
 #[derive(Debug, Clone)]
@@ -81,7 +79,7 @@ pub fn transport(
     for (i, allocs) in allocations.iter_mut().enumerate() {
         while column < columns.len() && columns[column].0 == i {
             let share = values[column + i];
-            if share > SHARE_EPSILON {
+            if share > LP_SHARE {
                 allocs.push(Allocation {
                     site: columns[column].1,
                     share,
@@ -89,7 +87,7 @@ pub fn transport(
             }
             column += 1;
         }
-        if values[column + i] > SHARE_EPSILON {
+        if values[column + i] > LP_SHARE {
             unserved_points.push(i);
         }
     }
