@@ -233,19 +233,51 @@ fn create(path: &Path) -> Result<BufWriter<File>, String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// Cells (location, pupils) and candidate sites of a clustered city drawn from `random`.
+struct Drawn {
+    cells: Vec<([f64; 2], u64)>,
+    sites: Vec<[f64; 2]>,
+    total: u64,
+}
+
+/// Draws `points` cells of 1–9 pupils and `sites` candidate sites, after creating `out`.
+fn draw_city(
+    out: &Path,
+    random: &mut Random,
+    points: usize,
+    sites: usize,
+) -> Result<Drawn, String> {
+    std::fs::create_dir_all(out).map_err(|e| e.to_string())?;
+    let city = City::new(random);
+    let cells: Vec<([f64; 2], u64)> = (0..points)
+        .map(|_| (city.place(random), 1 + random.below(9) as u64))
+        .collect();
+    let sites = (0..sites).map(|_| city.place(random)).collect();
+    let total = cells.iter().map(|c| c.1).sum();
+    Ok(Drawn {
+        cells,
+        sites,
+        total,
+    })
+}
+
+/// `demand.csv`: one row per cell, its pupils.
+fn write_demand(out: &Path, cells: &[([f64; 2], u64)]) -> Result<(), String> {
+    write_table(
+        &out.join("demand.csv"),
+        "id,demand",
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, (_, pupils))| format!("d{i},{pupils}")),
+    )
+}
+
 fn write_city(options: &CityOptions) -> Result<(), String> {
-    std::fs::create_dir_all(&options.out).map_err(|e| e.to_string())?;
     let mut random = Random(options.seed);
-    let city = City::new(&mut random);
-    let cells: Vec<([f64; 2], u64)> = (0..options.points)
-        .map(|_| (city.place(&mut random), 1 + random.below(9) as u64))
-        .collect();
-    let sites: Vec<[f64; 2]> = (0..options.sites)
-        .map(|_| city.place(&mut random))
-        .collect();
-    let total: u64 = cells.iter().map(|c| c.1).sum();
+    let city = draw_city(&options.out, &mut random, options.points, options.sites)?;
     let p = options.p.unwrap_or(1);
-    let capacity = (CAPACITY_SLACK * total as f64 / p as f64).ceil();
+    let capacity = (CAPACITY_SLACK * city.total as f64 / p as f64).ceil();
     write_problem(
         &options.out,
         &format!(
@@ -254,35 +286,23 @@ fn write_city(options: &CityOptions) -> Result<(), String> {
             options.points, options.sites, options.nearest, options.seed, options.single_source
         ),
     )?;
-    write_table(
-        &options.out.join("demand.csv"),
-        "id,demand",
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, (_, pupils))| format!("d{i},{pupils}")),
-    )?;
+    write_demand(&options.out, &city.cells)?;
     write_table(
         &options.out.join("sites.csv"),
         "id,capacity,fixed_cost,status",
         (0..options.sites).map(|j| format!("s{j},{capacity},0,candidate")),
     )?;
-    write_nearest_costs(&options.out, &cells, &sites, options.nearest)
+    let nearest = options.nearest;
+    write_costs(&options.out, &city.cells, &city.sites, |rank, _| {
+        rank < nearest
+    })
 }
 
 fn write_fixed(options: &FixedOptions) -> Result<(), String> {
-    std::fs::create_dir_all(&options.out).map_err(|e| e.to_string())?;
     let mut random = Random(options.seed);
-    let city = City::new(&mut random);
-    let cells: Vec<([f64; 2], u64)> = (0..options.points)
-        .map(|_| (city.place(&mut random), 1 + random.below(9) as u64))
-        .collect();
-    let sites: Vec<[f64; 2]> = (0..options.sites)
-        .map(|_| city.place(&mut random))
-        .collect();
-    let total: u64 = cells.iter().map(|c| c.1).sum();
+    let city = draw_city(&options.out, &mut random, options.points, options.sites)?;
     let tenth = (options.sites / 10).max(1);
-    let capacity = (FIXED_CAPACITY_SLACK * total as f64 / tenth as f64).ceil();
+    let capacity = (FIXED_CAPACITY_SLACK * city.total as f64 / tenth as f64).ceil();
     let opening: Vec<f64> = (0..options.sites)
         .map(|_| (capacity * OPENING_COST_M * (0.5 + random.unit())).round())
         .collect();
@@ -294,14 +314,7 @@ fn write_fixed(options: &FixedOptions) -> Result<(), String> {
             options.points, options.sites, options.radius_m, options.seed, options.single_source
         ),
     )?;
-    write_table(
-        &options.out.join("demand.csv"),
-        "id,demand",
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, (_, pupils))| format!("d{i},{pupils}")),
-    )?;
+    write_demand(&options.out, &city.cells)?;
     write_table(
         &options.out.join("sites.csv"),
         "id,capacity,fixed_cost,status",
@@ -310,7 +323,10 @@ fn write_fixed(options: &FixedOptions) -> Result<(), String> {
             .enumerate()
             .map(|(j, cost)| format!("s{j},{capacity},{cost},candidate")),
     )?;
-    write_costs_within(&options.out, &cells, &sites, options.radius_m)
+    let radius_m = options.radius_m;
+    write_costs(&options.out, &city.cells, &city.sites, |rank, metres| {
+        rank == 0 || metres <= radius_m
+    })
 }
 
 fn write_problem(out: &Path, head: &str) -> Result<(), String> {
@@ -339,12 +355,13 @@ fn write_table(
     result.map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Each cell's `nearest` sites, by straight-line metres rounded to the metre.
-fn write_nearest_costs(
+/// `costs.csv`: each cell's sites nearest first, by straight-line metres rounded to the
+/// metre, as long as `keep(rank, metres)` holds for the site (rank 0 being the nearest).
+fn write_costs(
     out: &Path,
     cells: &[([f64; 2], u64)],
     sites: &[[f64; 2]],
-    nearest: usize,
+    keep: impl Fn(usize, f64) -> bool + Copy,
 ) -> Result<(), String> {
     let tree = RTree::bulk_load(
         sites
@@ -355,45 +372,13 @@ fn write_nearest_costs(
     );
     let rows = cells.iter().enumerate().flat_map(|(i, (at, _))| {
         tree.nearest_neighbor_iter(at)
-            .take(nearest)
             .map(move |site| {
                 let s = site.geom();
-                let metres = (s[0] - at[0]).hypot(s[1] - at[1]).round();
-                format!("d{i},s{},{metres}", site.data)
+                (site.data, (s[0] - at[0]).hypot(s[1] - at[1]))
             })
-    });
-    write_table(&out.join("costs.csv"), "demand_id,site_id,cost", rows)
-}
-
-/// Each cell's sites within `radius_m` (its nearest when none is), by straight-line metres
-/// rounded to the metre, nearest first.
-fn write_costs_within(
-    out: &Path,
-    cells: &[([f64; 2], u64)],
-    sites: &[[f64; 2]],
-    radius_m: f64,
-) -> Result<(), String> {
-    let tree = RTree::bulk_load(
-        sites
-            .iter()
             .enumerate()
-            .map(|(j, &at)| GeomWithData::new(at, j))
-            .collect(),
-    );
-    let rows = cells.iter().enumerate().flat_map(|(i, (at, _))| {
-        let within = tree
-            .nearest_neighbor_iter(at)
-            .enumerate()
-            .take_while(|(rank, site)| {
-                let s = site.geom();
-                *rank == 0 || (s[0] - at[0]).hypot(s[1] - at[1]) <= radius_m
-            })
-            .map(|(_, site)| site);
-        within.map(move |site| {
-            let s = site.geom();
-            let metres = (s[0] - at[0]).hypot(s[1] - at[1]).round();
-            format!("d{i},s{},{metres}", site.data)
-        })
+            .take_while(move |&(rank, (_, metres))| keep(rank, metres))
+            .map(move |(_, (j, metres))| format!("d{i},s{j},{}", metres.round()))
     });
     write_table(&out.join("costs.csv"), "demand_id,site_id,cost", rows)
 }
