@@ -268,7 +268,10 @@ fn polishes_beside_bound(problem: &SitingProblem) -> bool {
 
 /// Polishes `first` and bounds the optimum side by side, each until `stop` says. The bound
 /// aims at the first plan's value, so that it does not depend on how far polishing got by
-/// when, and runs repeat.
+/// when, and runs repeat. Fixed-charge plans, opened and closed to their best already
+/// ([`first_plan`]), are not polished: the bound has every core. On the generated
+/// fixed-charge city of 10^5 cells polishing beside the bound gained 0.2 % in a minute,
+/// while the bound, alone, rose from 685.5 M (99 relaxations) to 700.1 M (224).
 fn polish_beside_bound(
     form: &MinForm,
     first: Allocated,
@@ -277,14 +280,17 @@ fn polish_beside_bound(
 ) -> (Allocated, lagrange::Bound) {
     let start = point_values(form, &first.candidate.assignment);
     let upper = first.candidate.value;
+    let watch = &mut |step: lagrange::Step| {
+        progress.bound(form.objective_of(step.best));
+        None
+    };
+    if has_free_count(form.problem) {
+        let bound = lagrange::bound(form, start, upper, stop, watch);
+        return (first, bound);
+    }
     rayon::join(
         || polish(form, first, stop.deadline, progress),
-        || {
-            lagrange::bound(form, start, upper, stop, &mut |step| {
-                progress.bound(form.objective_of(step.best));
-                None
-            })
-        },
+        || lagrange::bound(form, start, upper, stop, watch),
     )
 }
 
@@ -382,19 +388,25 @@ fn restarted_on_support(
     Some(candidate(form, found.solution.assignment, true))
 }
 
+/// Whether `problem` is one of fixed charge: capacities, a free number of sites, and all
+/// demand to serve; its first plan comes by cost per unit served, and closings and openings.
+fn has_free_count(problem: &SitingProblem) -> bool {
+    problem.is_capacitated() && problem.limits().p.is_none() && problem.serves_all()
+}
+
 /// The plan polishing starts from. Where capacities bind and the number of sites is free,
 /// the plan by cost per unit served ([`heuristic::cheapest_per_unit`]), which is complete
-/// whenever the capacities allow, or its sites served anew when that costs less; otherwise,
+/// whenever the capacities allow, with sites closed and opened while that pays
+/// ([`heuristic::add_drop`]), or its sites served anew when that costs less; otherwise,
 /// or when that pass leaves demand unserved, swaps from spread-out sites ([`plan_from`]).
 fn first_plan(form: &MinForm, blind: &SwapSearch, deadline: Instant) -> Allocated {
-    let problem = form.problem;
-    let by_unit = problem.is_capacitated() && problem.limits().p.is_none() && problem.serves_all();
-    let Some(greedy) = by_unit
+    let Some(mut greedy) = has_free_count(form.problem)
         .then(|| heuristic::cheapest_per_unit(form))
         .flatten()
     else {
         return plan_from(blind, start_sites(form), deadline);
     };
+    heuristic::add_drop(form, &mut greedy, deadline);
     let mut open = greedy.open.clone();
     let served = complete_allocation(form, &mut open, blind.unserved(), deadline);
     let own = candidate(form, greedy, true);

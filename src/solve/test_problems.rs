@@ -124,3 +124,48 @@ pub fn grid_town(seed: u64, n: usize, p: usize, single_source: bool) -> SitingPr
     )
     .expect("a valid problem")
 }
+
+/// A fixed-charge problem on a line (`min_cost`): villages at (km, pupils) and schools at
+/// (km, room, opening cost); a trip costs its km per pupil, every pair in reach.
+pub fn priced_line(
+    villages: &[(f64, f64)],
+    schools: &[(f64, f64, f64)],
+    single_source: bool,
+) -> SitingProblem {
+    let demand = villages
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, pupils))| DemandPoint {
+            id: format!("v{i}"),
+            demand: pupils,
+            weight: pupils,
+        })
+        .collect();
+    let sites = schools
+        .iter()
+        .enumerate()
+        .map(|(j, &(_, room, opening))| Site {
+            id: format!("S{}", j + 1),
+            capacity: Some(room),
+            fixed_cost: opening,
+            status: SiteStatus::Candidate,
+            min_load: 0.0,
+            plot: None,
+        })
+        .collect();
+    let pairs = villages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &(at, _))| {
+            schools
+                .iter()
+                .enumerate()
+                .map(move |(j, &(school_at, _, _))| (i, j, f64::abs(at - school_at)))
+        })
+        .collect();
+    let limits = Limits {
+        single_source,
+        ..Limits::default()
+    };
+    SitingProblem::new(Objective::MinCost, limits, demand, sites, pairs).expect("a valid problem")
+}

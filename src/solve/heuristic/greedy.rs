@@ -163,50 +163,17 @@ impl Greedy<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DemandPoint, Limits, Objective, Site, SitingProblem};
+    use crate::model::SitingProblem;
+    use crate::solve::test_problems::priced_line;
 
     /// Villages a, b, c, d at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils; schools at km 0
-    /// (room 100, opening 100), km 3 (room 40, opening 10) and km 6 (room 60, opening 10);
-    /// a trip costs its km per pupil.
+    /// (room 100, opening 100), km 3 (room 40, opening 10) and km 6 (room 60, opening 10).
     fn line(single_source: bool) -> SitingProblem {
-        let villages = [(0.0, 10.0), (2.0, 20.0), (4.0, 30.0), (6.0, 50.0)];
-        let schools = [(0.0, 100.0, 100.0), (3.0, 40.0, 10.0), (6.0, 60.0, 10.0)];
-        let demand = villages
-            .iter()
-            .enumerate()
-            .map(|(i, &(_, pupils))| DemandPoint {
-                id: format!("v{i}"),
-                demand: pupils,
-                weight: pupils,
-            })
-            .collect();
-        let sites = schools
-            .iter()
-            .enumerate()
-            .map(|(j, &(_, room, opening))| Site {
-                id: format!("S{}", j + 1),
-                capacity: Some(room),
-                fixed_cost: opening,
-                status: SiteStatus::Candidate,
-                min_load: 0.0,
-                plot: None,
-            })
-            .collect();
-        let pairs = villages
-            .iter()
-            .enumerate()
-            .flat_map(|(i, &(at, _))| {
-                schools
-                    .iter()
-                    .enumerate()
-                    .map(move |(j, &(school_at, _, _))| (i, j, f64::abs(at - school_at)))
-            })
-            .collect();
-        let limits = Limits {
+        priced_line(
+            &[(0.0, 10.0), (2.0, 20.0), (4.0, 30.0), (6.0, 50.0)],
+            &[(0.0, 100.0, 100.0), (3.0, 40.0, 10.0), (6.0, 60.0, 10.0)],
             single_source,
-            ..Limits::default()
-        };
-        SitingProblem::new(Objective::MinCost, limits, demand, sites, pairs).unwrap()
+        )
     }
 
     /// By hand: km 6 takes d (50 at 0 km, 10/50 = 0.2 a pupil); km 3 takes b and 20 of c

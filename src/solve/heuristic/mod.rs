@@ -11,6 +11,7 @@
 //! [`relocate`] moves each site to the best place for the people it serves, and [`shake`]
 //! moves sites together with their neighbours where no single swap pays.
 
+mod add_drop;
 mod assign;
 mod augment;
 mod greedy;
@@ -22,6 +23,7 @@ mod single_source;
 mod swap;
 mod transport;
 
+pub use add_drop::add_drop;
 pub use assign::nearest_open;
 pub use greedy::cheapest_per_unit;
 pub use local_search::search;
