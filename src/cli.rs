@@ -247,7 +247,8 @@ pub struct RunArgs {
     #[arg(long, short)]
     pub quiet: bool,
 
-    /// Show the HiGHS solver log.
+    /// Show the HiGHS solver log, and the time each phase takes: reading the tables, and the
+    /// large-problem solver's first plan, polished plan and bound.
     #[arg(long)]
     pub verbose: bool,
 }
