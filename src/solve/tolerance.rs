@@ -17,6 +17,7 @@ pub const ROUNDOFF_SHARE: f64 = 1e-12;
 /// Unserved amounts (and demand left to serve) below this are rounding in the shares.
 pub const UNSERVED: f64 = 1e-9;
 
-/// A move (a swap, a shake) must save at least this share of the plan's value to be taken:
-/// smaller savings are rounding noise, and taking them could cycle.
+/// A move (a swap, a shake, an add or drop, a relocation, an exchange) must save at least
+/// this share of the value it changes to be taken: smaller savings are rounding noise, and
+/// taking them could cycle.
 pub const IMPROVEMENT: f64 = 1e-9;

@@ -14,6 +14,7 @@ use super::swap::{two_cheapest, Options};
 use super::transport::Transport;
 use crate::model::{Allocation, Assignment};
 use crate::solve::form::MinForm;
+use crate::solve::tolerance::{ROUNDOFF_SHARE, UNSERVED};
 use std::time::Instant;
 
 /// Rounds of price adjustment.
@@ -138,11 +139,11 @@ pub fn fill(
                 site: j,
                 share: fits,
             });
-            if left <= 1e-12 {
+            if left <= ROUNDOFF_SHARE {
                 break;
             }
         }
-        if left > 1e-9 {
+        if left > UNSERVED {
             left_out.push((i, left));
         }
     }
@@ -156,7 +157,7 @@ pub fn fill(
             let mut chains = Chains::new(form, open, &mut allocations, &mut room, deadline);
             left_out
                 .into_iter()
-                .filter(|&(i, left)| chains.serve(i, left) > 1e-9)
+                .filter(|&(i, left)| chains.serve(i, left) > UNSERVED)
                 .map(|(i, _)| i)
                 .collect()
         }

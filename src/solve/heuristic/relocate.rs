@@ -10,6 +10,7 @@
 
 use crate::model::Assignment;
 use crate::solve::form::MinForm;
+use crate::solve::tolerance::IMPROVEMENT;
 use rayon::prelude::*;
 
 /// A move of one open site to a closed one, and what it saves with the allocation held.
@@ -89,7 +90,7 @@ fn best_place(
     for &j in touched.iter() {
         let fits = scratch[j].1 == people.len() && form.capacity(j) >= load;
         let saving = current - total(j);
-        if j != r && fits && saving > 1e-9 * current.abs().max(1.0) {
+        if j != r && fits && saving > IMPROVEMENT * current.abs().max(1.0) {
             let better = best.is_none_or(|b| saving > b.saving || (saving == b.saving && j < b.to));
             if better {
                 best = Some(Relocation {

@@ -5,6 +5,7 @@
 //! cheaper site with room, *exchange* swaps two points between their sites.
 
 use crate::model::{Allocation, Objective, SitingProblem};
+use crate::solve::tolerance::IMPROVEMENT;
 
 /// Sweeps of shift and exchange moves before stopping.
 const ROUNDS: usize = 4;
@@ -186,6 +187,6 @@ impl<'a> Placement<'a> {
             return false;
         };
         let before = self.cost(i, a).unwrap_or(0.0) + self.cost(k, b).unwrap_or(0.0);
-        ib + ka < before - 1e-9 * before.abs()
+        ib + ka < before - IMPROVEMENT * before.abs()
     }
 }
