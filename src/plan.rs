@@ -1,6 +1,7 @@
 //! A plan: a solution read back in the user's names, with the figures planners look at.
 
 use crate::model::{SiteStatus, SitingProblem};
+use crate::solve::tolerance::UNSERVED;
 use crate::solve::Solution;
 
 /// A solved siting problem, ready to report.
@@ -43,9 +44,6 @@ pub struct AssignmentRow<'p> {
     /// Travel cost of the pair; `None` for the unserved remainder.
     pub cost: Option<f64>,
 }
-
-/// A share smaller than this is rounding, not unserved demand.
-const UNSERVED_EPSILON: f64 = 1e-9;
 
 /// Rounds a figure to 1e-6 (and −0 to 0), so that sums in a different order print the same
 /// and a written figure does not show the last bits of a float: a share read back from a
@@ -103,7 +101,9 @@ impl<'p> Plan<'p> {
                 });
             }
             let unserved = 1.0 - self.solution.assignment.served_share(i);
-            if unserved > UNSERVED_EPSILON {
+            // The solvers' threshold for rounding in the shares, so plan and solver agree on who
+            // is unserved.
+            if unserved > UNSERVED {
                 rows.push(AssignmentRow {
                     demand_id: &point.id,
                     site_id: None,

@@ -17,7 +17,7 @@ mod large;
 mod progress;
 #[cfg(test)]
 pub(crate) mod test_problems;
-mod tolerance;
+pub(crate) mod tolerance;
 
 pub use diagnose::{diagnose, Diagnosis, Reason};
 pub use highs::ExactSolver;
