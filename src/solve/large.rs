@@ -174,7 +174,7 @@ impl LargeSolver {
             patience: steps.patience,
             deadline,
         };
-        let (mut best, bound_found) = match polishes_beside_bound(problem) {
+        let (mut best, mut bound_found) = match polishes_beside_bound(problem) {
             true => polish_beside_bound(&form, first, stop, &progress),
             false => {
                 let polish_until = polish_deadline(options, started);
@@ -213,6 +213,10 @@ impl LargeSolver {
                     };
                 }
             }
+        }
+        if has_free_count(problem) {
+            let unserved = blind.unserved();
+            (best, bound_found) = go_on(&form, best, bound_found, stop, unserved, &progress);
         }
         progress.finish();
         let best = best.candidate;
@@ -386,6 +390,68 @@ fn restarted_on_support(
         .solve_restarting(&restricted, &rest, false)
         .ok()?;
     Some(candidate(form, found.solution.assignment, true))
+}
+
+/// With time left and the gap above the target, a fixed-charge search goes on in rounds:
+/// more subgradient steps from the best multipliers, at a fresh step size, and a plan from
+/// that round's multipliers ([`lagrange::greedy_plan`]), served and then opened and closed
+/// to its best ([`heuristic::add_drop`]). It ends at the limit, at the target gap, or after
+/// a round that improves neither the plan nor the bound, so that without a limit runs
+/// repeat.
+fn go_on(
+    form: &MinForm,
+    mut best: Allocated,
+    mut bound: lagrange::Bound,
+    stop: lagrange::Stop,
+    unserved: &[f64],
+    progress: &Progress,
+) -> (Allocated, lagrange::Bound) {
+    let deadline = stop.deadline;
+    while Instant::now() < deadline
+        && super::relative_gap(best.candidate.value, bound.value) > stop.gap
+    {
+        let upper = best.candidate.value;
+        let mut more = lagrange::bound(form, bound.multipliers.clone(), upper, stop, &mut |step| {
+            progress.bound(form.objective_of(step.best));
+            None
+        });
+        let mut open = lagrange::greedy_plan(form, &more.multipliers);
+        let served = complete_allocation(form, &mut open, unserved, deadline);
+        let mut plan_improved = false;
+        if served.candidate.complete {
+            let mut assignment = served.candidate.assignment;
+            heuristic::add_drop(form, &mut assignment, deadline);
+            let found = candidate(form, assignment, true);
+            if found.better_than(&best.candidate) {
+                progress.plan(form.objective_of(found.value));
+                best = Allocated {
+                    candidate: found,
+                    prices: served.prices,
+                };
+                plan_improved = true;
+            }
+        }
+        let bound_improved = more.value > bound.value;
+        progress.phase(format_args!(
+            "another round: plan {}, bound {} after {} relaxations",
+            form.objective_of(best.candidate.value),
+            form.objective_of(more.value.max(bound.value)),
+            more.iterations
+        ));
+        if bound_improved {
+            for (kept, earlier) in more.ruled_out.iter_mut().zip(&bound.ruled_out) {
+                *kept |= *earlier;
+            }
+            for (kept, earlier) in more.ruled_in.iter_mut().zip(&bound.ruled_in) {
+                *kept |= *earlier;
+            }
+            bound = more;
+        }
+        if !(bound_improved || plan_improved) {
+            break;
+        }
+    }
+    (best, bound)
 }
 
 /// Whether `problem` is one of fixed charge: capacities, a free number of sites, and all
