@@ -262,12 +262,16 @@ fn log_plan(progress: &Progress, form: &MinForm, phase: &str, plan: &Candidate) 
 /// Whether the first plan is polished while the bound is sought, instead of before: with
 /// capacities above [`LP_MAX_POINTS`] points, where polishing keeps one core busy at most (a
 /// 60 s run on the generated 10^5-cell city used 83 s of the two cores' 120) and the bound's
-/// relaxations use both; up to [`BESIDE_MAX_POINTS`]. Below that range the bound's
-/// multipliers start a second plan and need a polished plan to aim at and rule sites out
-/// against.
+/// relaxations use both; up to [`BESIDE_MAX_POINTS`], and beyond for fixed-charge plans,
+/// which are not polished there (see [`polish_beside_bound`]): on the fixed-charge city of
+/// 10^6 cells, polishing first for half of a 300 s limit gained nothing, and the bound had
+/// 88 relaxations. Below that range the bound's multipliers start a second plan and need a
+/// polished plan to aim at and rule sites out against.
 fn polishes_beside_bound(problem: &SitingProblem) -> bool {
     let points = problem.demand().len();
-    problem.is_capacitated() && points > LP_MAX_POINTS && points <= BESIDE_MAX_POINTS
+    problem.is_capacitated()
+        && points > LP_MAX_POINTS
+        && (points <= BESIDE_MAX_POINTS || has_free_count(problem))
 }
 
 /// Polishes `first` and bounds the optimum side by side, each until `stop` says. The bound
