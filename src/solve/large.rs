@@ -396,12 +396,17 @@ fn restarted_on_support(
     Some(candidate(form, found.solution.assignment, true))
 }
 
+/// A round of [`go_on`] must close at least this share of the gap between plan and bound
+/// to earn another: restarted steps lift the bound by slivers almost every time, and without
+/// a limit the rounds would go on for those.
+const ROUND_SHARE_OF_GAP: f64 = 0.01;
+
 /// With time left and the gap above the target, a fixed-charge search goes on in rounds:
 /// more subgradient steps from the best multipliers, at a fresh step size, and a plan from
 /// that round's multipliers ([`lagrange::greedy_plan`]), served and then opened and closed
 /// to its best ([`heuristic::add_drop`]). It ends at the limit, at the target gap, or after
-/// a round that improves neither the plan nor the bound, so that without a limit runs
-/// repeat.
+/// a round that closes less than [`ROUND_SHARE_OF_GAP`] of the gap, so that without a limit
+/// runs end, and repeat.
 fn go_on(
     form: &MinForm,
     mut best: Allocated,
@@ -415,13 +420,13 @@ fn go_on(
         && super::relative_gap(best.candidate.value, bound.value) > stop.gap
     {
         let upper = best.candidate.value;
+        let gap_before = upper - bound.value;
         let mut more = lagrange::bound(form, bound.multipliers.clone(), upper, stop, &mut |step| {
             progress.bound(form.objective_of(step.best));
             None
         });
         let mut open = lagrange::greedy_plan(form, &more.multipliers);
         let served = complete_allocation(form, &mut open, unserved, deadline);
-        let mut plan_improved = false;
         if served.candidate.complete {
             let mut assignment = served.candidate.assignment;
             heuristic::add_drop(form, &mut assignment, deadline);
@@ -432,17 +437,15 @@ fn go_on(
                     candidate: found,
                     prices: served.prices,
                 };
-                plan_improved = true;
             }
         }
-        let bound_improved = more.value > bound.value;
         progress.phase(format_args!(
             "another round: plan {}, bound {} after {} relaxations",
             form.objective_of(best.candidate.value),
             form.objective_of(more.value.max(bound.value)),
             more.iterations
         ));
-        if bound_improved {
+        if more.value > bound.value {
             for (kept, earlier) in more.ruled_out.iter_mut().zip(&bound.ruled_out) {
                 *kept |= *earlier;
             }
@@ -451,7 +454,8 @@ fn go_on(
             }
             bound = more;
         }
-        if !(bound_improved || plan_improved) {
+        let closed = gap_before - (best.candidate.value - bound.value);
+        if closed < ROUND_SHARE_OF_GAP * gap_before {
             break;
         }
     }
