@@ -10,7 +10,8 @@
 //! people left; on a generated fixed-charge city of 10^5 cells 70 of its 404 sites were
 //! less than half used.
 
-use crate::model::{Allocation, Assignment, SiteStatus};
+use super::spending::Spending;
+use crate::model::{Allocation, Assignment};
 use crate::solve::form::MinForm;
 use crate::solve::tolerance::{IMPROVEMENT, UNSERVED};
 use std::time::Instant;
@@ -24,8 +25,7 @@ struct Plan<'a> {
     room: Vec<f64>,
     /// For each site, points it served at some time (a point may have moved away since).
     served_by: Vec<Vec<usize>>,
-    new_sites: usize,
-    spent: f64,
+    spending: Spending,
 }
 
 /// A point's allocation at one site, with what serving all of the point there costs.
@@ -77,13 +77,6 @@ impl<'a> Plan<'a> {
                 served_by[a.site].push(i);
             }
         }
-        let new_sites = (0..plan.open.len())
-            .filter(|&j| plan.open[j] && problem.sites()[j].status == SiteStatus::Candidate)
-            .count();
-        let spent = (0..plan.open.len())
-            .filter(|&j| plan.open[j])
-            .map(|j| problem.sites()[j].fixed_cost)
-            .sum();
         Self {
             form,
             open: plan.open.clone(),
@@ -92,8 +85,7 @@ impl<'a> Plan<'a> {
                 .map(|j| form.capacity(j) - loads[j])
                 .collect(),
             served_by,
-            new_sites,
-            spent,
+            spending: Spending::of(form, &plan.open),
         }
     }
 
@@ -221,12 +213,7 @@ impl<'a> Plan<'a> {
 
     /// Whether opening site `k` keeps to the limits on new sites and budget.
     fn admits(&self, k: usize) -> bool {
-        let site = &self.form.problem.sites()[k];
-        let is_new = usize::from(site.status == SiteStatus::Candidate);
-        self.form
-            .problem
-            .limits()
-            .admits(self.new_sites + is_new, self.spent + site.fixed_cost)
+        self.spending.admits_opening(self.form, k)
     }
 
     /// The people who would move to closed site `k` were it opened, if that pays: from
@@ -307,18 +294,14 @@ impl<'a> Plan<'a> {
     }
 
     fn close(&mut self, j: usize) {
-        let site = &self.form.problem.sites()[j];
         self.open[j] = false;
-        self.new_sites -= usize::from(site.status == SiteStatus::Candidate);
-        self.spent -= site.fixed_cost;
+        self.spending.change(self.form, j, -1.0);
         self.served_by[j].clear();
     }
 
     fn open(&mut self, k: usize) {
-        let site = &self.form.problem.sites()[k];
         self.open[k] = true;
-        self.new_sites += usize::from(site.status == SiteStatus::Candidate);
-        self.spent += site.fixed_cost;
+        self.spending.change(self.form, k, 1.0);
     }
 }
 

@@ -7,7 +7,8 @@
 //! cities: on a generated fixed-charge city of 10^5 cells they found no complete plan in
 //! 60 s, while this pass makes one in seconds.
 
-use crate::model::{Allocation, Assignment, SiteStatus};
+use super::spending::Spending;
+use crate::model::{Allocation, Assignment};
 use crate::solve::form::MinForm;
 use crate::solve::tolerance::UNSERVED;
 use crate::solve::Ordered;
@@ -28,8 +29,7 @@ struct Greedy<'a> {
     room: Vec<f64>,
     open: Vec<bool>,
     served: Vec<Vec<Allocation>>,
-    new_sites: usize,
-    spent: f64,
+    spending: Spending,
 }
 
 /// A plan by cost per unit served, or `None` when the pass leaves demand unserved (the
@@ -44,8 +44,7 @@ pub fn cheapest_per_unit(form: &MinForm) -> Option<Assignment> {
             .collect(),
         open: form.forced.clone(),
         served: vec![Vec::new(); problem.demand().len()],
-        new_sites: 0,
-        spent: 0.0,
+        spending: Spending::of(form, &form.forced),
     };
     let mut queue: BinaryHeap<(Reverse<Ordered>, usize)> = (0..greedy.open.len())
         .filter_map(|j| greedy.offer(j).map(|o| (Reverse(Ordered(o.per_unit)), j)))
@@ -113,23 +112,14 @@ impl Greedy<'_> {
     /// Whether site `j` may be used: open already, or its opening keeps to the limits on new
     /// sites and budget.
     fn admits(&self, j: usize) -> bool {
-        let site = &self.form.problem.sites()[j];
-        let is_new = usize::from(site.status == SiteStatus::Candidate);
-        self.open[j]
-            || self
-                .form
-                .problem
-                .limits()
-                .admits(self.new_sites + is_new, self.spent + site.fixed_cost)
+        self.open[j] || self.spending.admits_opening(self.form, j)
     }
 
     /// Opens site `j` (when closed) and serves what it offers.
     fn accept(&mut self, j: usize, offer: Offer) {
         if !self.open[j] {
-            let site = &self.form.problem.sites()[j];
             self.open[j] = true;
-            self.new_sites += usize::from(site.status == SiteStatus::Candidate);
-            self.spent += site.fixed_cost;
+            self.spending.change(self.form, j, 1.0);
         }
         let demand = self.form.problem.demand();
         for (i, take) in offer.takes {

@@ -20,6 +20,7 @@ mod prices;
 mod relocate;
 mod shake;
 mod single_source;
+mod spending;
 mod swap;
 mod transport;
 

@@ -13,6 +13,7 @@
 //! an open site is credited with its capacity at that price, as when the capacity rows are
 //! moved into the objective of a Lagrangian relaxation.
 
+use super::spending::Spending;
 use crate::solve::form::MinForm;
 use crate::solve::tolerance::IMPROVEMENT;
 use rayon::prelude::*;
@@ -34,7 +35,7 @@ const UNSERVED_PENALTY: f64 = 1e4;
 
 /// A change to the open sites.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Move {
+pub(super) enum Move {
     Open(usize),
     Close(usize),
     Swap { open: usize, close: usize },
@@ -538,56 +539,6 @@ fn order(step: Move) -> (usize, usize) {
         Move::Open(a) => (a, usize::MAX),
         Move::Close(r) => (usize::MAX, r),
         Move::Swap { open, close } => (open, close),
-    }
-}
-
-/// New candidate sites opened and fixed costs spent, against `max_new` and `budget`.
-#[derive(Debug, Clone, Copy)]
-struct Spending {
-    new_sites: usize,
-    spent: f64,
-}
-
-impl Spending {
-    fn of(form: &MinForm, open: &[bool]) -> Self {
-        let mut spending = Self {
-            new_sites: 0,
-            spent: 0.0,
-        };
-        for j in (0..open.len()).filter(|&j| open[j] && !form.forced[j]) {
-            spending.change(form, j, 1.0);
-        }
-        spending
-    }
-
-    fn change(&mut self, form: &MinForm, j: usize, sign: f64) {
-        let site = &form.problem.sites()[j];
-        if site.status == crate::model::SiteStatus::Candidate {
-            self.new_sites = (self.new_sites as f64 + sign) as usize;
-        }
-        self.spent += sign * site.fixed_cost;
-    }
-
-    fn apply(&mut self, form: &MinForm, step: Move) {
-        match step {
-            Move::Open(a) => self.change(form, a, 1.0),
-            Move::Close(r) => self.change(form, r, -1.0),
-            Move::Swap { open, close } => {
-                self.change(form, open, 1.0);
-                self.change(form, close, -1.0);
-            }
-        }
-    }
-
-    /// Whether the plan after `step` keeps within the limits, or at least spends no more
-    /// than now.
-    fn allows(&self, form: &MinForm, step: Move) -> bool {
-        let mut after = *self;
-        after.apply(form, step);
-        let limits = form.problem.limits();
-        let sites_ok = limits.admits_new(after.new_sites) || after.new_sites <= self.new_sites;
-        let budget_ok = limits.admits_spending(after.spent) || after.spent <= self.spent;
-        sites_ok && budget_ok
     }
 }
 
