@@ -116,9 +116,15 @@ impl SparseCosts {
         kept
     }
 
+    /// The index of the arc from `demand` to `site`, if the pair is reachable.
+    pub fn arc_of(&self, demand: usize, site: usize) -> Option<usize> {
+        self.arc_range(demand)
+            .find(|&arc| self.sites[arc] as usize == site)
+    }
+
     /// The cost of serving `demand` from `site`, if the pair is reachable.
     pub fn cost(&self, demand: usize, site: usize) -> Option<f64> {
-        self.arcs(demand).find(|a| a.site == site).map(|a| a.cost)
+        self.arc_of(demand, site).map(|arc| self.costs[arc])
     }
 }
 

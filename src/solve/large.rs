@@ -776,7 +776,6 @@ fn candidate(form: &MinForm, assignment: Assignment, serves_all: bool) -> Candid
 fn point_values(form: &MinForm, assignment: &Assignment) -> Vec<f64> {
     let problem = form.problem;
     let costs = problem.costs();
-    let sites = costs.arc_sites();
     let loads = assignment.loads(problem);
     let demand = problem.demand();
     (0..demand.len())
@@ -784,10 +783,7 @@ fn point_values(form: &MinForm, assignment: &Assignment) -> Vec<f64> {
             let served: f64 = assignment.allocations[i]
                 .iter()
                 .map(|a| {
-                    let arc = costs
-                        .arc_range(i)
-                        .find(|&arc| sites[arc] as usize == a.site)
-                        .expect("allocations use arcs");
+                    let arc = costs.arc_of(i, a.site).expect("allocations use arcs");
                     let opening_share = match loads[a.site] > 0.0 {
                         true => form.open_cost[a.site] * demand[i].demand / loads[a.site],
                         false => 0.0,

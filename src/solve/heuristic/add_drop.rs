@@ -91,10 +91,10 @@ impl<'a> Plan<'a> {
 
     /// The cost of serving all of point `i` from site `j`, when `j` is in its reach.
     fn cost(&self, i: usize, j: usize) -> Option<f64> {
-        let costs = self.form.problem.costs();
-        costs
-            .arc_range(i)
-            .find(|&arc| costs.arc_sites()[arc] as usize == j)
+        self.form
+            .problem
+            .costs()
+            .arc_of(i, j)
             .map(|arc| self.form.arc_cost[arc])
     }
 
