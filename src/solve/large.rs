@@ -175,6 +175,7 @@ impl LargeSolver {
             deadline,
         };
         let (mut best, mut bound_found) = match polishes_beside_bound(problem) {
+            true if has_free_count(problem) => bound_alone(&form, first, stop, &progress),
             true => polish_beside_bound(&form, first, stop, &progress),
             false => {
                 let polish_until = polish_deadline(options, started);
@@ -263,9 +264,9 @@ fn log_plan(progress: &Progress, form: &MinForm, phase: &str, plan: &Candidate) 
 /// capacities above [`LP_MAX_POINTS`] points, where polishing keeps one core busy at most (a
 /// 60 s run on the generated 10^5-cell city used 83 s of the two cores' 120) and the bound's
 /// relaxations use both; up to [`BESIDE_MAX_POINTS`], and beyond for fixed-charge plans,
-/// which are not polished there (see [`polish_beside_bound`]): on the fixed-charge city of
-/// 10^6 cells, polishing first for half of a 300 s limit gained nothing, and the bound had
-/// 88 relaxations. Below that range the bound's multipliers start a second plan and need a
+/// which are not polished there at all ([`bound_alone`]): on the fixed-charge city of 10^6
+/// cells, polishing first for half of a 300 s limit gained nothing, and the bound had 88
+/// relaxations. Below that range the bound's multipliers start a second plan and need a
 /// polished plan to aim at and rule sites out against.
 fn polishes_beside_bound(problem: &SitingProblem) -> bool {
     let points = problem.demand().len();
@@ -276,10 +277,7 @@ fn polishes_beside_bound(problem: &SitingProblem) -> bool {
 
 /// Polishes `first` and bounds the optimum side by side, each until `stop` says. The bound
 /// aims at the first plan's value, so that it does not depend on how far polishing got by
-/// when, and runs repeat. Fixed-charge plans, opened and closed to their best already
-/// ([`first_plan`]), are not polished: the bound has every core. On the generated
-/// fixed-charge city of 10^5 cells polishing beside the bound gained 0.2 % in a minute,
-/// while the bound, alone, rose from 685.5 M (99 relaxations) to 700.1 M (224).
+/// when, and runs repeat.
 fn polish_beside_bound(
     form: &MinForm,
     first: Allocated,
@@ -288,18 +286,37 @@ fn polish_beside_bound(
 ) -> (Allocated, lagrange::Bound) {
     let start = point_values(form, &first.candidate.assignment);
     let upper = first.candidate.value;
-    let watch = &mut |step: lagrange::Step| {
-        progress.bound(form.objective_of(step.best));
-        None
-    };
-    if has_free_count(form.problem) {
-        let bound = lagrange::bound(form, start, upper, stop, watch);
-        return (first, bound);
-    }
     rayon::join(
         || polish(form, first, stop.deadline, progress),
-        || lagrange::bound(form, start, upper, stop, watch),
+        || lagrange::bound(form, start, upper, stop, &mut watch_bound(form, progress)),
     )
+}
+
+/// Bounds the optimum with every core and keeps `first` as it is: a fixed-charge plan,
+/// opened and closed to its best already ([`first_plan`]). On the generated fixed-charge
+/// city of 10^5 cells polishing beside the bound gained 0.2 % in a minute, while the bound,
+/// alone, rose from 685.5 M (99 relaxations) to 700.1 M (224).
+fn bound_alone(
+    form: &MinForm,
+    first: Allocated,
+    stop: lagrange::Stop,
+    progress: &Progress,
+) -> (Allocated, lagrange::Bound) {
+    let start = point_values(form, &first.candidate.assignment);
+    let upper = first.candidate.value;
+    let bound = lagrange::bound(form, start, upper, stop, &mut watch_bound(form, progress));
+    (first, bound)
+}
+
+/// Shows each relaxation's best bound on the progress line.
+fn watch_bound<'a>(
+    form: &'a MinForm,
+    progress: &'a Progress,
+) -> impl FnMut(lagrange::Step) -> Option<f64> + 'a {
+    move |step| {
+        progress.bound(form.objective_of(step.best));
+        None
+    }
 }
 
 /// Polishes `first` until `polish_until`, then bounds the optimum aiming at the polished
@@ -421,10 +438,13 @@ fn go_on(
     {
         let upper = best.candidate.value;
         let gap_before = upper - bound.value;
-        let mut more = lagrange::bound(form, bound.multipliers.clone(), upper, stop, &mut |step| {
-            progress.bound(form.objective_of(step.best));
-            None
-        });
+        let mut more = lagrange::bound(
+            form,
+            bound.multipliers.clone(),
+            upper,
+            stop,
+            &mut watch_bound(form, progress),
+        );
         let mut open = lagrange::greedy_plan(form, &more.multipliers);
         let served = complete_allocation(form, &mut open, unserved, deadline);
         if served.candidate.complete {
