@@ -63,7 +63,7 @@ impl BySite {
     }
 
     /// The (point, cost in the form) pairs of site `j`, points in increasing order.
-    pub fn costs_of(&self, j: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+    pub fn costs_of(&self, j: usize) -> impl Iterator<Item = (usize, f64)> + Clone + '_ {
         let range = self.offsets[j]..self.offsets[j + 1];
         self.points[range.clone()]
             .iter()

@@ -203,7 +203,7 @@ impl LargeSolver {
                 best = found;
             }
         }
-        if may_restart && another_start_pays(&form, &best, bound_found.value, options.gap) {
+        if may_restart && support_restart_pays(&form, &best, bound_found.value, options.gap) {
             if let Some(found) = restarted_on_support(&form, &bound_found, options, deadline) {
                 log_plan(&progress, &form, "plan on the bound's support", &found);
                 if found.better_than(&best.candidate) {
@@ -373,6 +373,16 @@ fn another_start_pays(form: &MinForm, best: &Allocated, bound: f64, gap: f64) ->
     problem.is_capacitated()
         && problem.demand().len() <= LP_MAX_POINTS
         && super::relative_gap(best.candidate.value, bound) > gap
+}
+
+/// Whether the rest of the time goes to a restart on the bound's support
+/// ([`restarted_on_support`]): when [`another_start_pays`], but not for fixed-charge plans,
+/// whose rounds ([`go_on`]) lift the bound in that time instead. On the generated
+/// fixed-charge city of 10^4 cells (`generate fixed --points 10000 --sites 1000`, 60 s)
+/// the restart took the last 40 s, found no better plan and left the gap at 1.68 %; the
+/// rounds in its place ended at 0.66 %.
+fn support_restart_pays(form: &MinForm, best: &Allocated, bound: f64, gap: f64) -> bool {
+    !has_free_count(form.problem) && another_start_pays(form, best, bound, gap)
 }
 
 /// The plan found by solving the problem anew with only the sites in the bound's support
@@ -863,7 +873,7 @@ fn start_sites(form: &MinForm) -> Vec<bool> {
 mod tests {
     use super::*;
     use crate::model::{Allocation, Limits};
-    use crate::solve::test_problems::villages_on_a_line;
+    use crate::solve::test_problems::{priced_line, villages_on_a_line};
 
     /// Villages a, b (10 + 20 pupils) go to S1 at km 0, priced 2 a pupil, c and d (30 + 50)
     /// to S2 at km 6, priced nothing. Closed S3, with every village in reach, is priced at
@@ -905,5 +915,31 @@ mod tests {
             polish_deadline(&unlimited, started),
             unlimited.deadline_from(started)
         );
+    }
+
+    /// With no time at all, a fixed-charge problem still gets a plan that serves every
+    /// village within the rooms: the plan by cost per unit served comes before any deadline
+    /// is looked at. 400 villages of 1 to 7 pupils along 40 km (1,600 pupils), 40 schools of
+    /// 60 places (2,400) at 100 to 180 to open.
+    #[test]
+    fn a_fixed_charge_plan_stands_without_any_time() {
+        let villages: Vec<(f64, f64)> = (0..400)
+            .map(|i| (f64::from(i) * 0.1, f64::from(1 + i % 7)))
+            .collect();
+        let schools: Vec<(f64, f64, f64)> = (0..40)
+            .map(|j| (f64::from(j) + 0.5, 60.0, f64::from(100 + 20 * (j % 5))))
+            .collect();
+        let problem = priced_line(&villages, &schools, false);
+        let options = SolveOptions {
+            time_limit: Some(0.0),
+            ..SolveOptions::default()
+        };
+        let found = LargeSolver.solve_large(&problem, &options).expect("a plan");
+        let plan = &found.solution.assignment;
+        assert!((0..villages.len()).all(|i| (plan.served_share(i) - 1.0).abs() < 1e-9));
+        let loads = plan.loads(&problem);
+        assert!(loads.iter().all(|&load| load <= 60.0 + 1e-9), "{loads:?}");
+        assert_eq!(found.solution.objective, plan.objective_value(&problem));
+        assert!(found.solution.bound <= found.solution.objective);
     }
 }
