@@ -429,7 +429,17 @@ fn knapsack(form: &MinForm, j: usize, drawn: impl Iterator<Item = (usize, f64)>)
             }
         })
         .collect();
-    let (whole, part) = fill(&mut items, form.capacity(j));
+    let room = form.capacity(j);
+    let (whole, part) = match items.iter().map(|item| item.need).sum::<f64>() > room {
+        true => {
+            let (whole, part) = fill(&mut items, room);
+            // Those taken are summed best gain per person first, as a plan would take them,
+            // so that the value does not hang on the order the selection left them in.
+            items[..whole].sort_unstable_by(by_gain_per_person);
+            (whole, part)
+        }
+        false => (items.len(), None),
+    };
     let mut value = 0.0;
     let mut shares = Vec::with_capacity(whole + 1);
     for item in &items[..whole] {
@@ -444,21 +454,25 @@ fn knapsack(form: &MinForm, j: usize, drawn: impl Iterator<Item = (usize, f64)>)
     Knapsack { value, shares }
 }
 
-/// Puts first the `whole` items, best gain per person first, that `room` holds wholly, and
-/// returns their number with the share the room holds of the next best one (none when the
-/// room is full or every item fits). A weighted selection: each step splits the items
-/// still in question at their median and keeps the half the room's edge lies in, so the
-/// time is linear in the items. A heap, which gave the items in order, took a third of the
-/// time of a 10^5-cell fixed-charge run, where a site holds about one in seven of the
-/// points its multipliers draw.
+/// The knapsack's order: best gain per person first. Points are distinct, so the order is
+/// total, and selections and sorts by it the same on every run.
+fn by_gain_per_person(a: &Item, b: &Item) -> std::cmp::Ordering {
+    a.rank.total_cmp(&b.rank).then(a.point.cmp(&b.point))
+}
+
+/// Puts first, in no particular order, the `whole` items that `room` holds wholly when
+/// they are taken best gain per person first, and returns their number with the share the
+/// room holds of the next best one (none when the room is full or every item fits). A
+/// weighted selection: each step splits the items still in question at their median and
+/// keeps the half the room's edge lies in, so the time is linear in the items. A heap,
+/// which gave the items in order, took a third of the time of a 10^5-cell fixed-charge
+/// run, where a site holds about one in seven of the points its multipliers draw.
 fn fill(items: &mut [Item], room: f64) -> (usize, Option<f64>) {
-    // Points are distinct, so the order is total and the selection the same on every run.
-    let order = |a: &Item, b: &Item| a.rank.total_cmp(&b.rank).then(a.point.cmp(&b.point));
     let mut left = room;
     let (mut low, mut high) = (0, items.len());
     while low < high {
         let middle = low + (high - low) / 2;
-        items[low..high].select_nth_unstable_by(middle - low, order);
+        items[low..high].select_nth_unstable_by(middle - low, by_gain_per_person);
         let before: f64 = items[low..middle].iter().map(|item| item.need).sum();
         if before > left {
             high = middle;
