@@ -240,7 +240,7 @@ fn heuristic_then_exact(
         time_limit: options.time_limit.map(|t| t * HEURISTIC_FIRST_SHARE),
         ..*options
     };
-    let first = LargeSolver.solve_large(problem, &share);
+    let first = LargeSolver.solve_as(problem, &share, large::Role::Start);
     let rest = SolveOptions {
         time_limit: options
             .time_limit
