@@ -17,9 +17,11 @@
 //! closed): a site whose bound reaches the best plan's value is *ruled in*, and every
 //! better plan opens it ([`Bound::ruled_in`]).
 //!
-//! For single-source problems the knapsack is still solved with shares, which only weakens
-//! the bound. The budget is left out of the relaxation for the same reason: the bound
-//! stays valid, if less tight.
+//! For single-source problems each site takes its points wholly (a 0-1 knapsack, solved
+//! exactly by dynamic programming) where people and places are whole numbers and the
+//! tables small ([`MinForm::whole_knapsacks`]); elsewhere the knapsack keeps its shares,
+//! which only weakens the bound. The budget is left out of the relaxation for the same
+//! reason: the bound stays valid, if less tight.
 
 use super::form::MinForm;
 use super::tolerance;
@@ -430,6 +432,9 @@ fn knapsack(form: &MinForm, j: usize, drawn: impl Iterator<Item = (usize, f64)>)
         })
         .collect();
     let room = form.capacity(j);
+    if form.whole_knapsacks && room.is_finite() {
+        return whole_knapsack(&items, room);
+    }
     let (whole, part) = match items.iter().map(|item| item.need).sum::<f64>() > room {
         true => {
             let (whole, part) = fill(&mut items, room);
@@ -451,6 +456,39 @@ fn knapsack(form: &MinForm, j: usize, drawn: impl Iterator<Item = (usize, f64)>)
         value += share * item.reduced;
         shares.push((item.point, share));
     }
+    Knapsack { value, shares }
+}
+
+/// The points worth most in all that `room` holds, each taken wholly or not at all: a
+/// 0-1 knapsack over whole numbers of people and places, solved by dynamic programming
+/// over the places (the best gain for every number of places, item by item, with a mark
+/// where an item raised it, to read the choice back).
+fn whole_knapsack(items: &[Item], room: f64) -> Knapsack {
+    // Whole and within the tables' limit: `MinForm::whole_knapsacks`.
+    let width = room as usize + 1;
+    let mut best = vec![0.0_f64; width];
+    let mut raised = vec![false; items.len() * width];
+    for (k, item) in items.iter().enumerate() {
+        let need = item.need as usize;
+        for places in (need..width).rev() {
+            let with = best[places - need] - item.reduced;
+            if with > best[places] {
+                best[places] = with;
+                raised[k * width + places] = true;
+            }
+        }
+    }
+    let mut places = width - 1;
+    let mut taken = Vec::new();
+    for (k, item) in items.iter().enumerate().rev() {
+        if raised[k * width + places] {
+            taken.push(k);
+            places -= item.need as usize;
+        }
+    }
+    taken.reverse();
+    let value = taken.iter().map(|&k| items[k].reduced).sum();
+    let shares = taken.iter().map(|&k| (items[k].point, 1.0)).collect();
     Knapsack { value, shares }
 }
 
@@ -866,5 +904,79 @@ mod tests {
             expected.sort_by_key(|&(point, _)| point);
             assert_eq!(found, expected, "room {room}");
         }
+    }
+
+    /// The km-2 site of the knapsack above, 40 places, points taken wholly: a and b (30
+    /// places, −180) beat a and c (40 places, −120) and b alone; c no longer goes in part.
+    #[test]
+    fn a_whole_knapsack_takes_the_best_set_of_whole_points() {
+        let problem = line(1, Some(40.0));
+        let form = MinForm::new(&problem);
+        let items: Vec<Item> = drawn_by_site(&form, 1, &[100.0; 4])
+            .map(|(point, reduced)| Item {
+                point,
+                reduced,
+                need: problem.demand()[point].demand,
+                rank: 0.0,
+            })
+            .collect();
+        let found = whole_knapsack(&items, 40.0);
+        assert_eq!(found.shares, vec![(0, 1.0), (1, 1.0)]);
+        assert_eq!(found.value, -180.0);
+    }
+
+    /// Two of the four schools, 60 places each, villages served wholly: the best plan is 80
+    /// (a, b and c at km 2 or km 4, d at km 6), found by trying every assignment. For any
+    /// multipliers, the relaxation with whole knapsacks stays at or below 80 and at or
+    /// above the one with shares, and above it for some.
+    #[test]
+    fn whole_knapsacks_tighten_the_single_source_bound_and_never_pass_the_optimum() {
+        let problem = crate::solve::test_problems::villages_on_a_line(
+            Limits {
+                p: Some(2),
+                single_source: true,
+                ..Limits::default()
+            },
+            &[0.0, 2.0, 4.0, 6.0].map(|km| (km, Some(60.0), crate::model::SiteStatus::Candidate)),
+        );
+        let km = [0.0, 2.0, 4.0, 6.0];
+        let pupils = [10.0, 20.0, 30.0, 50.0];
+        let mut optimum = f64::INFINITY;
+        for code in 0..4usize.pow(4) {
+            let site_of: Vec<usize> = (0..4).map(|i| code / 4usize.pow(i) % 4).collect();
+            let mut load = [0.0; 4];
+            for (i, &j) in site_of.iter().enumerate() {
+                load[j] += pupils[i];
+            }
+            let used = load.iter().filter(|&&l| l > 0.0).count();
+            if used <= 2 && load.iter().all(|&l| l <= 60.0) {
+                let cost: f64 = (0..4)
+                    .map(|i| pupils[i] * f64::abs(km[i] - km[site_of[i]]))
+                    .sum();
+                optimum = optimum.min(cost);
+            }
+        }
+        assert_eq!(optimum, 80.0);
+        let mut whole = MinForm::new(&problem);
+        assert!(whole.whole_knapsacks);
+        let mut dice = crate::solve::heuristic::Dice::new(3);
+        let mut tighter = 0;
+        for _ in 0..200 {
+            let multipliers: Vec<f64> = pupils
+                .iter()
+                .map(|p| p * dice.below(80) as f64 / 10.0)
+                .collect();
+            whole.whole_knapsacks = true;
+            let with_whole = relax(&whole, &multipliers).value;
+            whole.whole_knapsacks = false;
+            let with_shares = relax(&whole, &multipliers).value;
+            assert!(
+                with_whole <= optimum + 1e-9,
+                "{multipliers:?}: {with_whole}"
+            );
+            assert!(with_whole >= with_shares - 1e-9, "{multipliers:?}");
+            tighter += usize::from(with_whole > with_shares + 1e-9);
+        }
+        assert!(tighter > 0);
     }
 }
