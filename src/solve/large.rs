@@ -139,9 +139,9 @@ pub enum Role {
     /// the whole limit.
     Answer,
     /// The start of an exact solve that goes on from its plan and the sites its bound rules
-    /// out: no rounds. On the capacitated warehouse instances cap61, cap62,
-    /// cap71 and cap72 (`../shared/bench/run.py --only cap`), rounds took the heuristic's
-    /// whole share of the limit (15 s of 60), where HiGHS then proves the plan in 0.1 s.
+    /// out: no rounds. On the capacitated warehouse instances cap61, cap62, cap71 and cap72
+    /// (`../shared/bench/run.py --only cap`), rounds took the heuristic's whole share of
+    /// the limit (15 s of 60), where HiGHS then proves the plan in 0.1 s.
     Start,
     /// A plan on the sites of a support, for a restart: rounds, but no further restart.
     Restart,
