@@ -105,10 +105,8 @@ const WHOLE_KNAPSACK_CELLS: usize = 20_000_000;
 /// capacities whole numbers, and the tables within [`WHOLE_KNAPSACK_CELLS`]. On Holmberg's
 /// instance p30 the heuristic's bound rose from 11,100 to 11,120 (the optimum is 11,331).
 fn whole_knapsacks(problem: &SitingProblem, by_site: &BySite) -> bool {
-    if !problem.limits().single_source {
-        return false;
-    }
-    if !problem.demand().iter().all(|d| d.demand.fract() == 0.0) {
+    let whole_people = problem.demand().iter().all(|d| d.demand.fract() == 0.0);
+    if !(problem.limits().single_source && problem.is_capacitated() && whole_people) {
         return false;
     }
     let mut cells = 0usize;
@@ -120,7 +118,7 @@ fn whole_knapsacks(problem: &SitingProblem, by_site: &BySite) -> bool {
         let points = by_site.offsets[j + 1] - by_site.offsets[j];
         cells = cells.saturating_add(points.saturating_mul(room as usize + 1));
     }
-    problem.is_capacitated() && cells <= WHOLE_KNAPSACK_CELLS
+    cells <= WHOLE_KNAPSACK_CELLS
 }
 
 impl<'a> MinForm<'a> {

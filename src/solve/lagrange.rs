@@ -882,7 +882,7 @@ mod tests {
             let total: f64 = items.iter().map(|item| item.need).sum();
             let room = dice.below(total as usize + 3) as f64 + 0.5;
             let mut in_order: Vec<&Item> = items.iter().collect();
-            in_order.sort_by(|a, b| a.rank.total_cmp(&b.rank).then(a.point.cmp(&b.point)));
+            in_order.sort_by(|a, b| by_gain_per_person(a, b));
             let mut expected = Vec::new();
             let mut left = room;
             for item in in_order {

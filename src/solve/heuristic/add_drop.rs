@@ -115,12 +115,11 @@ impl<'a> Plan<'a> {
             if Instant::now() >= deadline {
                 break;
             }
-            if let Some((change, shifts)) = self.closing_shifts(j, None) {
-                if change < -threshold {
-                    self.apply(&shifts);
-                    self.close(j);
-                    any = true;
-                }
+            let closing = self.closing_shifts(j, &self.people_of(j), None);
+            if let Some((_, shifts)) = closing.filter(|(change, _)| *change < -threshold) {
+                self.apply(&shifts);
+                self.close(j);
+                any = true;
             }
         }
         any
@@ -143,12 +142,13 @@ impl<'a> Plan<'a> {
             if Instant::now() >= deadline {
                 break;
             }
+            let people = self.people_of(j);
             let mut best: Option<(f64, usize, Vec<Shift>)> = None;
-            for k in self.nearby_closed(j) {
+            for k in self.nearby_closed(&people) {
                 if !self.admits_move(j, k) {
                     continue;
                 }
-                let Some((change, shifts)) = self.closing_shifts(j, Some(k)) else {
+                let Some((change, shifts)) = self.closing_shifts(j, &people, Some(k)) else {
                     continue;
                 };
                 if change < -threshold && best.as_ref().is_none_or(|b| change < b.0) {
@@ -165,12 +165,12 @@ impl<'a> Plan<'a> {
         any
     }
 
-    /// The closed sites most often among the [`NEARBY_ARCS`] nearest of the people of open
-    /// site `j`, at most [`MOVE_CANDIDATES`] of them, most often first.
-    fn nearby_closed(&self, j: usize) -> Vec<usize> {
+    /// The closed sites most often among the [`NEARBY_ARCS`] nearest of `people` (those of
+    /// an open site), at most [`MOVE_CANDIDATES`] of them, most often first.
+    fn nearby_closed(&self, people: &[usize]) -> Vec<usize> {
         let costs = self.form.problem.costs();
         let mut times: BTreeMap<usize, usize> = BTreeMap::new();
-        for i in self.people_of(j) {
+        for &i in people {
             for arc in costs.arc_range(i).take(NEARBY_ARCS) {
                 let k = costs.arc_sites()[arc] as usize;
                 if !self.open[k] {
@@ -207,11 +207,16 @@ impl<'a> Plan<'a> {
         points
     }
 
-    /// Where the people of open site `j` would go were it closed (and closed site `opening`
-    /// opened in its place, with all its room), and what that changes in the plan's value:
-    /// each share to the cheapest other open sites in reach with room (whole, when
-    /// single-source); `None` when some do not fit.
-    fn closing_shifts(&self, j: usize, opening: Option<usize>) -> Option<(f64, Vec<Shift>)> {
+    /// Where `people`, those of open site `j` ([`Self::people_of`]), would go were it closed
+    /// (and closed site `opening` opened in its place, with all its room), and what that
+    /// changes in the plan's value: each share to the cheapest other open sites in reach
+    /// with room (whole, when single-source); `None` when some do not fit.
+    fn closing_shifts(
+        &self,
+        j: usize,
+        people: &[usize],
+        opening: Option<usize>,
+    ) -> Option<(f64, Vec<Shift>)> {
         let problem = self.form.problem;
         let single_source = problem.limits().single_source;
         let costs = problem.costs();
@@ -221,7 +226,7 @@ impl<'a> Plan<'a> {
         };
         let mut change = -self.form.open_cost[j] + opening.map_or(0.0, |k| self.form.open_cost[k]);
         let mut shifts = Vec::new();
-        for i in self.people_of(j) {
+        for &i in people {
             let Some(held) = self.allocations[i].iter().find(|a| a.site == j) else {
                 continue;
             };
