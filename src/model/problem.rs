@@ -372,14 +372,21 @@ impl SitingProblem {
         self.objective.serves_all() && self.limits.unplaced_price.is_none()
     }
 
-    /// Whether the problem has rules only the exact model keeps: minimum loads, plots of
+    /// Whether the problem has rules of the planner-grade model: minimum loads, plots of
     /// alternative sizes, or a price on unplaced demand.
-    pub fn needs_exact(&self) -> bool {
+    pub fn has_planner_rules(&self) -> bool {
         self.limits.unplaced_price.is_some()
             || self
                 .sites
                 .iter()
                 .any(|s| s.min_load > 0.0 || s.plot.is_some())
+    }
+
+    /// Whether the problem has planner-grade rules only the exact model keeps: those of a
+    /// problem with `p` fixed or without capacities. The large-problem solver keeps them
+    /// where capacities bind and the number of sites is free (fixed-charge problems).
+    pub fn needs_exact(&self) -> bool {
+        self.has_planner_rules() && !(self.is_capacitated() && self.limits.p.is_none())
     }
 
     /// The sites of each plot, plots in order of their first site; a site without a plot is

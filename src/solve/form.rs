@@ -7,7 +7,8 @@
 //! leaving `i` unserved costs its weight, so the minimum is the weight left uncovered and
 //! the model's objective is the total weight less that.
 
-use crate::model::{Objective, SitingProblem};
+use crate::model::{Assignment, Objective, SitingProblem};
+use crate::solve::tolerance;
 
 /// Arcs grouped by site: for site `j`, `points[offsets[j]..offsets[j + 1]]` are the points
 /// it can serve, `arcs[..]` the matching arc indices of the problem's cost table and
@@ -81,13 +82,17 @@ pub struct MinForm<'a> {
     pub arc_cost: Vec<f64>,
     /// Cost of opening each site.
     pub open_cost: Vec<f64>,
-    /// For `max_coverage`, each point's cost when left unserved; `None` when all must be
-    /// served.
+    /// Each point's cost when left unserved (wholly): its weight for `max_coverage`, its
+    /// demand at the unplaced price for `min_cost` with one; `None` when all must be served.
     pub unserved_cost: Option<Vec<f64>>,
     /// Sites that are open whatever the plan (existing ones).
     pub forced: Vec<bool>,
     /// The arcs seen from the sites.
     pub by_site: BySite,
+    /// Each site's plot: the index in [`Self::plots`].
+    plot_of: Vec<usize>,
+    /// The sites of each plot ([`SitingProblem::plots`]): at most one of them opens.
+    plots: Vec<Vec<usize>>,
     /// See [`Self::has_integral_optimum`].
     integral: bool,
     /// Whether the bound's knapsacks take points wholly: see [`whole_knapsacks`].
@@ -143,8 +148,13 @@ impl<'a> MinForm<'a> {
                 Objective::PMedian | Objective::MaxCoverage => 0.0,
             })
             .collect();
-        let unserved_cost: Option<Vec<f64>> = (objective == Objective::MaxCoverage)
-            .then(|| problem.demand().iter().map(|d| d.weight).collect());
+        let unserved_cost: Option<Vec<f64>> = match (objective, problem.limits().unplaced_price) {
+            (Objective::MaxCoverage, _) => {
+                Some(problem.demand().iter().map(|d| d.weight).collect())
+            }
+            (_, Some(price)) => Some(problem.demand().iter().map(|d| price * d.demand).collect()),
+            _ => None,
+        };
         let whole = |v: &f64| v.fract() == 0.0;
         let no_split = !problem.is_capacitated() || problem.limits().single_source;
         let integral = no_split
@@ -153,6 +163,13 @@ impl<'a> MinForm<'a> {
             && unserved_cost.iter().flatten().all(whole);
         let by_site = BySite::new(problem, &arc_cost);
         let whole_knapsacks = whole_knapsacks(problem, &by_site);
+        let plots = problem.plots();
+        let mut plot_of = vec![0; problem.sites().len()];
+        for (plot, sites) in plots.iter().enumerate() {
+            for &j in sites {
+                plot_of[j] = plot;
+            }
+        }
         Self {
             problem,
             arc_cost,
@@ -160,9 +177,72 @@ impl<'a> MinForm<'a> {
             unserved_cost,
             forced: problem.sites().iter().map(|s| s.is_existing()).collect(),
             by_site,
+            plot_of,
+            plots,
             integral,
             whole_knapsacks,
         }
+    }
+
+    /// The other sizes of site `j`'s plot: the sites that may not open beside it.
+    pub fn plot_mates(&self, j: usize) -> impl Iterator<Item = usize> + '_ {
+        self.plots[self.plot_of[j]]
+            .iter()
+            .copied()
+            .filter(move |&k| k != j)
+    }
+
+    /// Whether a site of `j`'s plot other than `j` and `leaving` is open in `open`, so that
+    /// `j` may not open (`leaving` being a site about to close).
+    pub fn plot_taken(&self, open: &[bool], j: usize, leaving: Option<usize>) -> bool {
+        self.plot_mates(j).any(|k| open[k] && Some(k) != leaving)
+    }
+
+    /// Marks each plot's largest size (by capacity, the first of equals; unlimited counts
+    /// as largest) and every site without other sizes.
+    pub fn largest_sizes(&self) -> Vec<bool> {
+        let mut largest = vec![false; self.problem.sites().len()];
+        for sites in &self.plots {
+            let biggest = sites.iter().copied().reduce(|best, j| {
+                match self.capacity(j) > self.capacity(best) {
+                    true => j,
+                    false => best,
+                }
+            });
+            if let Some(j) = biggest {
+                largest[j] = true;
+            }
+        }
+        largest
+    }
+
+    /// Whether some plot has several sizes, or some site a minimum load: rules the
+    /// large-problem solver keeps by checking its plans ([`Self::keeps_site_rules`]).
+    pub fn has_site_rules(&self) -> bool {
+        self.plots.len() < self.problem.sites().len()
+            || self.problem.sites().iter().any(|s| s.min_load > 0.0)
+    }
+
+    /// Site `j`'s minimum load when open.
+    pub fn min_load(&self, j: usize) -> f64 {
+        self.problem.sites()[j].min_load
+    }
+
+    /// Whether `assignment` opens at most one size of each plot and serves at least its
+    /// minimum load at every open site.
+    pub fn keeps_site_rules(&self, assignment: &Assignment) -> bool {
+        let one_size = self
+            .plots
+            .iter()
+            .all(|sites| sites.iter().filter(|&&j| assignment.open[j]).count() <= 1);
+        if !one_size {
+            return false;
+        }
+        let loads = assignment.loads(self.problem);
+        (0..loads.len()).all(|j| {
+            !assignment.open[j]
+                || loads[j] + tolerance::CAPACITY * self.min_load(j).max(1.0) >= self.min_load(j)
+        })
     }
 
     /// The model's objective for a value of this form, and the other way round (the map is

@@ -480,7 +480,7 @@ impl ExactSolver {
                 return Ok(outcome);
             }
         }
-        let incumbent = match problem.needs_exact() {
+        let incumbent = match problem.has_planner_rules() {
             // The heuristic knows neither sizes, minimum loads nor unplaced prices.
             true => support_plan(problem, options, started, start),
             false => {

@@ -20,8 +20,10 @@
 //! For single-source problems each site takes its points wholly (a 0-1 knapsack, solved
 //! exactly by dynamic programming) where people and places are whole numbers and the
 //! tables small ([`MinForm::whole_knapsacks`]); elsewhere the knapsack keeps its shares,
-//! which only weakens the bound. The budget is left out of the relaxation for the same
-//! reason: the bound stays valid, if less tight.
+//! which only weakens the bound. The budget and sites' minimum loads are left out of the
+//! relaxation for the same reason: the bound stays valid, if less tight. Of a plot's sizes
+//! the relaxation opens the worthiest only, and a point left unplaced at a price adds that
+//! price less its multiplier when that is below nothing.
 
 use super::form::MinForm;
 use super::tolerance;
@@ -347,16 +349,30 @@ fn rule_sites(
     };
     let cutoff = cutoff(form, upper);
     for (j, &open) in relaxed.open.iter().enumerate() {
-        if form.forced[j] {
+        let sized = form.plot_mates(j).next().is_some();
+        if form.forced[j] || (sized && problem.limits().p.is_some()) {
             continue;
         }
+        // A size opened closes the plot's open size; a size closed lets the worthiest other
+        // size open, when it is worth opening.
+        let (mate_open, mate_best) = match sized {
+            true => (
+                form.plot_mates(j)
+                    .find(|&k| relaxed.open[k])
+                    .map_or(0.0, |k| relaxed.worth[k]),
+                form.plot_mates(j)
+                    .map(|k| relaxed.worth[k])
+                    .fold(0.0, f64::min),
+            ),
+            false => (0.0, 0.0),
+        };
         let (flipped, mark) = match open {
             false => (
-                relaxed.value + relaxed.worth[j] - least_chosen,
+                relaxed.value + relaxed.worth[j] - least_chosen - mate_open,
                 &mut ruled_out[j],
             ),
             true => (
-                relaxed.value - relaxed.worth[j] + worthiest_left,
+                relaxed.value - relaxed.worth[j] + worthiest_left + mate_best,
                 &mut ruled_in[j],
             ),
         };
@@ -534,7 +550,7 @@ fn fill(items: &mut [Item], room: f64) -> (usize, Option<f64>) {
 
 /// The sites the relaxation opens: the existing ones, then the others by worth (most
 /// negative first): exactly `p` in all when `p` is set, otherwise every one worth opening;
-/// never more new candidates than `max_new`.
+/// never more new candidates than `max_new`, nor two sizes of one plot.
 fn choose_sites(form: &MinForm, worth: &[f64]) -> Vec<bool> {
     let mut opening = Opening::new(form, None);
     let mut order: Vec<usize> = (0..worth.len()).filter(|&j| !opening.open[j]).collect();
@@ -636,7 +652,7 @@ impl<'a> Opening<'a> {
         }
     }
 
-    /// Whether opening `j` keeps to `max_new` and the budget.
+    /// Whether opening `j` keeps to `max_new`, the budget and one size per plot.
     fn allows(&self, j: usize) -> bool {
         let site = &self.form.problem.sites()[j];
         let candidate = site.status == crate::model::SiteStatus::Candidate;
@@ -645,7 +661,8 @@ impl<'a> Opening<'a> {
             ..self.form.problem.limits()
         };
         let new_sites = self.new_candidates + usize::from(candidate);
-        (!candidate || limits.admits_new(new_sites))
+        !self.form.plot_taken(&self.open, j, None)
+            && (!candidate || limits.admits_new(new_sites))
             && limits.admits_spending(self.spent + site.fixed_cost)
     }
 

@@ -181,7 +181,7 @@ impl LargeSolver {
             deadline,
         };
         let (mut best, mut bound_found) = match polishes_beside_bound(problem) {
-            true if has_free_count(problem) => bound_alone(&form, first, stop, &progress),
+            _ if bounds_alone(&form) => bound_alone(&form, first, stop, &progress),
             true => polish_beside_bound(&form, first, stop, &progress),
             false => {
                 let polish_until = polish_deadline(options, started);
@@ -300,6 +300,14 @@ fn polish_beside_bound(
     )
 }
 
+/// Whether the first plan is kept as it is while the bound is sought ([`bound_alone`]):
+/// fixed-charge plans above [`LP_MAX_POINTS`] points, and all with sizes or minimum loads,
+/// which the polishing swaps do not keep.
+fn bounds_alone(form: &MinForm) -> bool {
+    let problem = form.problem;
+    has_free_count(problem) && (problem.demand().len() > LP_MAX_POINTS || form.has_site_rules())
+}
+
 /// Bounds the optimum with every core and keeps `first` as it is: a fixed-charge plan,
 /// opened and closed to its best already ([`first_plan`]). On the generated fixed-charge
 /// city of 10^5 cells polishing beside the bound gained 0.2 % in a minute, while the bound,
@@ -375,10 +383,13 @@ fn polish_deadline(options: &SolveOptions, started: Instant) -> Instant {
 /// cells the first, polished, cut the gap by 0.4 to 2.2 points in five cases out of six;
 /// on 10^5 cells it did not beat the first plan and cost 25 s more, and the restart on the
 /// support gave worse plans there (298.2 M and 298.8 M against 297.6 M), so both are left to
-/// problems whose allocations the transportation program solves.
+/// problems whose allocations the transportation program solves. Not for plans with sizes or
+/// minimum loads, which the polishing swaps do not keep: rounds ([`go_on`]) start from the
+/// multipliers there.
 fn another_start_pays(form: &MinForm, best: &Allocated, bound: f64, gap: f64) -> bool {
     let problem = form.problem;
     problem.is_capacitated()
+        && !form.has_site_rules()
         && problem.demand().len() <= LP_MAX_POINTS
         && super::relative_gap(best.candidate.value, bound) > gap
 }
@@ -465,7 +476,7 @@ fn go_on(
         );
         let mut open = lagrange::greedy_plan(form, &more.multipliers);
         let served = complete_allocation(form, &mut open, unserved, deadline);
-        if served.candidate.complete {
+        if places_all(form, &served.candidate.assignment) {
             let mut assignment = served.candidate.assignment;
             heuristic::add_drop(form, &mut assignment, deadline);
             let found = candidate(form, assignment, true);
@@ -493,7 +504,7 @@ fn go_on(
             bound = more;
         }
         let closed = gap_before - (best.candidate.value - bound.value);
-        if closed < ROUND_SHARE_OF_GAP * gap_before {
+        if gap_before <= 0.0 || closed < ROUND_SHARE_OF_GAP * gap_before {
             break;
         }
     }
@@ -501,9 +512,12 @@ fn go_on(
 }
 
 /// Whether `problem` is one of fixed charge: capacities, a free number of sites, and all
-/// demand to serve; its first plan comes by cost per unit served, and closings and openings.
+/// demand to serve (or to leave unplaced at a price); its first plan comes by cost per unit
+/// served, and closings and openings.
 fn has_free_count(problem: &SitingProblem) -> bool {
-    problem.is_capacitated() && problem.limits().p.is_none() && problem.serves_all()
+    problem.is_capacitated()
+        && problem.limits().p.is_none()
+        && (problem.serves_all() || problem.limits().unplaced_price.is_some())
 }
 
 /// The plan polishing starts from. Where capacities bind and the number of sites is free,
@@ -735,8 +749,9 @@ pub(super) fn evaluate(
             false => heuristic::transport(form, open, unserved, deadline),
         };
         if let Some(found) = served {
+            let serves_all = found.unserved.is_empty() || !problem.serves_all();
             return Allocated {
-                candidate: candidate(form, found.assignment, found.unserved.is_empty()),
+                candidate: candidate(form, found.assignment, serves_all),
                 prices: Some(prices),
             };
         }
@@ -772,7 +787,7 @@ fn make_room(form: &MinForm, open: &mut [bool], assignment: &Assignment) -> bool
             }
         }
         let Some(site) = (0..open.len())
-            .filter(|&j| reach[j] > 0.0)
+            .filter(|&j| reach[j] > 0.0 && !form.plot_taken(open, j, None))
             .max_by(|&a, &b| reach[a].total_cmp(&reach[b]).then(b.cmp(&a)))
         else {
             break;
@@ -795,15 +810,27 @@ fn make_room(form: &MinForm, open: &mut [bool], assignment: &Assignment) -> bool
 }
 
 /// A plan is complete when it serves all it must and keeps to the limits on new sites and
-/// budget.
+/// budget, to one size per plot and to the sites' minimum loads.
 fn candidate(form: &MinForm, assignment: Assignment, serves_all: bool) -> Candidate {
     let value = form.objective_of(assignment.objective_value(form.problem));
-    let complete = serves_all && form.problem.within_limits(&assignment.open);
+    let complete = serves_all
+        && form.problem.within_limits(&assignment.open)
+        && (!form.has_site_rules() || form.keeps_site_rules(&assignment));
     Candidate {
         assignment,
         value,
         complete,
     }
+}
+
+/// Whether `assignment` serves everyone it must (all but those who may stay unplaced).
+fn places_all(form: &MinForm, assignment: &Assignment) -> bool {
+    let problem = form.problem;
+    !problem.serves_all()
+        || (0..problem.demand().len()).all(|i| {
+            problem.demand()[i].demand <= 0.0
+                || assignment.served_share(i) >= 1.0 - tolerance::UNSERVED
+        })
 }
 
 /// What each point costs in `assignment`, the multipliers the bound starts from: its trips,
@@ -881,7 +908,8 @@ fn start_sites(form: &MinForm) -> Vec<bool> {
 mod tests {
     use super::*;
     use crate::model::{Allocation, Limits};
-    use crate::solve::test_problems::{priced_line, villages_on_a_line};
+    use crate::solve::test_problems::{planner_line, priced_line, villages_on_a_line, LineSchool};
+    use crate::solve::ExactSolver;
 
     /// Villages a, b (10 + 20 pupils) go to S1 at km 0, priced 2 a pupil, c and d (30 + 50)
     /// to S2 at km 6, priced nothing. Closed S3, with every village in reach, is priced at
@@ -951,5 +979,79 @@ mod tests {
         assert!(loads.iter().all(|&load| load <= 60.0 + 1e-9), "{loads:?}");
         assert_eq!(found.solution.objective, plan.objective_value(&problem));
         assert!(found.solution.bound <= found.solution.objective);
+    }
+
+    /// Planner-grade rules on a line of 60 villages (1 to 9 pupils every 0.25 km): a plot
+    /// every 2 km in three sizes (30, 60 and 90 places for 60, 90 and 110), each opening only
+    /// for half its places, and 40 a pupil left unplaced. The plan keeps one size per plot and
+    /// every minimum load, and the optimum HiGHS proves lies between its bound and its value.
+    #[test]
+    fn a_plan_with_sizes_minimum_loads_and_unplaced_pupils_keeps_its_rules() {
+        let villages: Vec<(f64, f64)> = (0..60)
+            .map(|i| (f64::from(i) * 0.25, f64::from(1 + (i * 7) % 9)))
+            .collect();
+        let schools: Vec<LineSchool> = (0..8)
+            .flat_map(|plot| {
+                [(30.0, 60.0), (60.0, 90.0), (90.0, 110.0)].map(|(room, opening)| LineSchool {
+                    at: 2.0 * f64::from(plot as u8),
+                    room,
+                    opening,
+                    min_load: room / 2.0,
+                    plot: Some(plot),
+                })
+            })
+            .collect();
+        let limits = Limits {
+            unplaced_price: Some(40.0),
+            ..Limits::default()
+        };
+        let problem = planner_line(&villages, &schools, limits);
+        let options = SolveOptions::default();
+        let found = LargeSolver
+            .solve_as(&problem, &options, Role::Answer)
+            .expect("a plan");
+        let plan = &found.solution.assignment;
+        assert!(MinForm::new(&problem).keeps_site_rules(plan));
+        let loads = plan.loads(&problem);
+        assert!((0..schools.len()).all(|j| loads[j] <= schools[j].room + 1e-9));
+        let Ok(Outcome::Solved(exact)) = ExactSolver.solve(&problem, &options) else {
+            panic!("HiGHS proves the optimum");
+        };
+        let optimum = exact.objective;
+        assert!(
+            found.solution.bound <= optimum + 1e-6,
+            "{found:?} {optimum}"
+        );
+        assert!(found.solution.objective >= optimum - 1e-6);
+        assert_eq!(found.solution.objective, plan.objective_value(&problem));
+    }
+
+    /// Villages of 20 at km 0 and 1, one plot at km 0 in two sizes (20 places for 10, 40 for
+    /// 20), 5 a pupil without a place: the large size serving both, 20 + 20 = 40, is the
+    /// optimum (the small one costs 110 or 130), and the bound proves it.
+    #[test]
+    fn the_size_that_holds_everyone_is_chosen_and_proven() {
+        let size = |room, opening| LineSchool {
+            at: 0.0,
+            room,
+            opening,
+            min_load: 0.0,
+            plot: Some(0),
+        };
+        let limits = Limits {
+            unplaced_price: Some(5.0),
+            ..Limits::default()
+        };
+        let problem = planner_line(
+            &[(0.0, 20.0), (1.0, 20.0)],
+            &[size(20.0, 10.0), size(40.0, 20.0)],
+            limits,
+        );
+        let found = LargeSolver
+            .solve_as(&problem, &SolveOptions::default(), Role::Answer)
+            .expect("a plan");
+        assert_eq!(found.solution.assignment.open, [false, true]);
+        assert_eq!(found.solution.objective, 40.0);
+        assert!(found.solution.bound <= 40.0);
     }
 }

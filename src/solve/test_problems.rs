@@ -132,6 +132,44 @@ pub fn priced_line(
     schools: &[(f64, f64, f64)],
     single_source: bool,
 ) -> SitingProblem {
+    let schools: Vec<LineSchool> = schools
+        .iter()
+        .map(|&(at, room, opening)| LineSchool {
+            at,
+            room,
+            opening,
+            min_load: 0.0,
+            plot: None,
+        })
+        .collect();
+    let limits = Limits {
+        single_source,
+        ..Limits::default()
+    };
+    planner_line(villages, &schools, limits)
+}
+
+/// A school of [`planner_line`].
+pub struct LineSchool {
+    /// Where it stands, in km.
+    pub at: f64,
+    /// Its places.
+    pub room: f64,
+    /// What opening it costs.
+    pub opening: f64,
+    /// The fewest pupils it may open for.
+    pub min_load: f64,
+    /// The plot it is one size of, if any.
+    pub plot: Option<usize>,
+}
+
+/// [`priced_line`] with the rules of the planner-grade model: schools with minimum loads and
+/// sizes on plots, and `limits` (e.g. a price on unplaced pupils).
+pub fn planner_line(
+    villages: &[(f64, f64)],
+    schools: &[LineSchool],
+    limits: Limits,
+) -> SitingProblem {
     let demand = villages
         .iter()
         .enumerate()
@@ -144,13 +182,13 @@ pub fn priced_line(
     let sites = schools
         .iter()
         .enumerate()
-        .map(|(j, &(_, room, opening))| Site {
+        .map(|(j, school)| Site {
             id: format!("S{}", j + 1),
-            capacity: Some(room),
-            fixed_cost: opening,
+            capacity: Some(school.room),
+            fixed_cost: school.opening,
             status: SiteStatus::Candidate,
-            min_load: 0.0,
-            plot: None,
+            min_load: school.min_load,
+            plot: school.plot,
         })
         .collect();
     let pairs = villages
@@ -160,12 +198,8 @@ pub fn priced_line(
             schools
                 .iter()
                 .enumerate()
-                .map(move |(j, &(school_at, _, _))| (i, j, f64::abs(at - school_at)))
+                .map(move |(j, school)| (i, j, f64::abs(at - school.at)))
         })
         .collect();
-    let limits = Limits {
-        single_source,
-        ..Limits::default()
-    };
     SitingProblem::new(Objective::MinCost, limits, demand, sites, pairs).expect("a valid problem")
 }

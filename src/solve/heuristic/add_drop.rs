@@ -6,8 +6,13 @@
 //! cheapest other open sites with room (the move is refused when they lack room). ADD opens
 //! a closed site when what the people moving to it save, dearest trips first and as far as
 //! its room goes, outweighs its opening cost. MOVE closes an open site and opens one of the
-//! closed sites nearest its people at once, when that pays and neither half does alone.
-//! Passes alternate until none pays. A plan by
+//! closed sites nearest its people at once, when that pays and neither half does alone;
+//! RESIZE opens another size of a site's plot in its place, its people kept and, when it
+//! grows, more drawn to it as ADD would. Passes alternate until none pays.
+//!
+//! The moves keep the rules of planner-grade problems: one size per plot, each site's
+//! minimum load (a site below it is closed first, its people moved), and demand left
+//! unplaced at its price where the problem allows that. A plan by
 //! cost per unit served ([`super::cheapest_per_unit`]) opens its last sites for the few
 //! people left; on a generated fixed-charge city of 10^5 cells 70 of its 404 sites were
 //! less than half used.
@@ -24,6 +29,9 @@ const NEARBY_ARCS: usize = 16;
 
 /// How many closed sites, those nearest to most of its people, MOVE tries for each open site.
 const MOVE_CANDIDATES: usize = 8;
+
+/// Where a shift takes demand from or to when that demand is (or goes) unplaced.
+const UNPLACED: usize = usize::MAX;
 
 /// A complete plan being changed: its allocations, each site's room left, and the new sites
 /// and spending counted against the limits.
@@ -44,7 +52,15 @@ struct Piece {
     share: f64,
 }
 
-/// A share of a point moved from one site to another.
+/// A closed site a move opens, and the open size of its plot it replaces, if any: that
+/// size closes and its people stay, served by the new size.
+#[derive(Debug, Clone, Copy)]
+struct Opening {
+    site: usize,
+    replaces: Option<usize>,
+}
+
+/// A share of a point moved from one site to another (either may be [`UNPLACED`]).
 struct Shift {
     point: usize,
     from: usize,
@@ -57,12 +73,13 @@ struct Shift {
 pub fn add_drop(form: &MinForm, plan: &mut Assignment, deadline: Instant) -> bool {
     let mut changing = Plan::new(form, plan);
     let threshold = IMPROVEMENT * plan.objective_value(form.problem).abs().max(1.0);
-    let mut changed = false;
+    let mut changed = changing.close_underloaded();
     while Instant::now() < deadline {
         let dropped = changing.drop_pass(threshold, deadline);
         let added = changing.add_pass(threshold, deadline);
         let moved = changing.move_pass(threshold, deadline);
-        if !(dropped || added || moved) {
+        let resized = changing.resize_pass(threshold, deadline);
+        if !(dropped || added || moved || resized) {
             break;
         }
         changed = true;
@@ -108,6 +125,38 @@ impl<'a> Plan<'a> {
             .map(|arc| self.form.arc_cost[arc])
     }
 
+    /// What leaving all of point `i` unplaced costs; infinite when it must be placed.
+    fn unplaced_cost(&self, i: usize) -> f64 {
+        self.form
+            .unserved_cost
+            .as_ref()
+            .map_or(f64::INFINITY, |costs| costs[i])
+    }
+
+    /// The demand site `j` serves.
+    fn load(&self, j: usize) -> f64 {
+        self.form.capacity(j) - self.room[j]
+    }
+
+    /// Closes every open site below its minimum load, its people moved to the cheapest
+    /// other sites with room (or left unplaced at their price); whether any closed. A site
+    /// whose people fit nowhere stays, and the plan is then refused by its checks.
+    fn close_underloaded(&mut self) -> bool {
+        let mut any = false;
+        for j in self.closing_order() {
+            let load = self.load(j);
+            if load + UNSERVED >= self.form.min_load(j) {
+                continue;
+            }
+            if let Some((_, shifts)) = self.closing_shifts(j, &self.people_of(j), None) {
+                self.apply(&shifts);
+                self.close(j);
+                any = true;
+            }
+        }
+        any
+    }
+
     /// One try at closing each open site, least loaded first; whether any closed.
     fn drop_pass(&mut self, threshold: f64, deadline: Instant) -> bool {
         let mut any = false;
@@ -143,22 +192,20 @@ impl<'a> Plan<'a> {
                 break;
             }
             let people = self.people_of(j);
-            let mut best: Option<(f64, usize, Vec<Shift>)> = None;
+            let mut best: Option<(f64, Opening, Vec<Shift>)> = None;
             for k in self.nearby_closed(&people) {
-                if !self.admits_move(j, k) {
+                let Some(opening) = self.admits_move(j, k) else {
                     continue;
-                }
-                let Some((change, shifts)) = self.closing_shifts(j, &people, Some(k)) else {
+                };
+                let Some((change, shifts)) = self.opening_shifts(j, &people, opening) else {
                     continue;
                 };
                 if change < -threshold && best.as_ref().is_none_or(|b| change < b.0) {
-                    best = Some((change, k, shifts));
+                    best = Some((change, opening, shifts));
                 }
             }
-            if let Some((_, k, shifts)) = best {
-                self.open(k);
-                self.apply(&shifts);
-                self.close(j);
+            if let Some((_, opening, shifts)) = best {
+                self.make_move(j, opening, &shifts);
                 any = true;
             }
         }
@@ -187,12 +234,123 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
-    /// Whether closing open site `j` and opening closed site `k` keeps to the limits.
-    fn admits_move(&mut self, j: usize, k: usize) -> bool {
-        self.spending.change(self.form, j, -1.0);
-        let admitted = self.admits(k);
-        self.spending.change(self.form, j, 1.0);
-        admitted
+    /// The opening of closed site `k` in a move that closes open site `j`, when it keeps to
+    /// the limits: `k` replaces the open size of its plot, if any besides `j`.
+    fn admits_move(&mut self, j: usize, k: usize) -> Option<Opening> {
+        let replaces = self
+            .form
+            .plot_mates(k)
+            .find(|&m| self.open[m] && m != j && !self.form.forced[m]);
+        if self.form.plot_taken(&self.open, k, Some(j)) && replaces.is_none() {
+            return None;
+        }
+        let closing = [Some(j), replaces];
+        for &m in closing.iter().flatten() {
+            self.spending.change(self.form, m, -1.0);
+        }
+        let admitted = self.spending.admits_opening(self.form, k);
+        for &m in closing.iter().flatten() {
+            self.spending.change(self.form, m, 1.0);
+        }
+        admitted.then_some(Opening { site: k, replaces })
+    }
+
+    /// [`Self::closing_shifts`] with `opening` in open site `j`'s place, when the site
+    /// opened then serves at least its minimum load.
+    fn opening_shifts(
+        &self,
+        j: usize,
+        people: &[usize],
+        opening: Opening,
+    ) -> Option<(f64, Vec<Shift>)> {
+        let (change, shifts) = self.closing_shifts(j, people, Some(opening))?;
+        let k = opening.site;
+        let enough = self.moved_to(&shifts, k) + UNSERVED >= self.form.min_load(k);
+        enough.then_some((change, shifts))
+    }
+
+    /// Opens `opening`, moves `shifts` and closes `j` (and the size `opening` replaces).
+    fn make_move(&mut self, j: usize, opening: Opening, shifts: &[Shift]) {
+        self.open(opening.site);
+        self.apply(shifts);
+        self.close(j);
+        if let Some(m) = opening.replaces {
+            self.close(m);
+        }
+    }
+
+    /// What serving the people of open site `m` from closed site `k` instead changes, `m`'s
+    /// opening cost included; the shifts go to `shifts`. `None` when some are out of `k`'s
+    /// reach.
+    fn taken_over(&self, m: usize, k: usize, shifts: &mut Vec<Shift>) -> Option<f64> {
+        let mut change = -self.form.open_cost[m];
+        for i in self.people_of(m) {
+            let Some(held) = self.allocations[i].iter().find(|a| a.site == m) else {
+                continue;
+            };
+            change += held.share * (self.cost(i, k)? - self.cost(i, m)?);
+            shifts.push(Shift {
+                point: i,
+                from: m,
+                to: k,
+                share: held.share,
+            });
+        }
+        Some(change)
+    }
+
+    /// The demand `shifts` bring to site `k`.
+    fn moved_to(&self, shifts: &[Shift], k: usize) -> f64 {
+        let demand = self.form.problem.demand();
+        shifts
+            .iter()
+            .filter(|shift| shift.to == k)
+            .map(|shift| shift.share * demand[shift.point].demand)
+            .sum()
+    }
+
+    /// One try at changing the size of each open site of a plot with several: the other
+    /// size that pays most opens in its place, keeping its people as far as its room goes
+    /// and, with room to spare, drawing others from their dearest sites; whether any changed.
+    fn resize_pass(&mut self, threshold: f64, deadline: Instant) -> bool {
+        let mut dearest: Vec<Option<Piece>> = (0..self.allocations.len())
+            .map(|i| self.dearest(i))
+            .collect();
+        let mut any = false;
+        for j in self.closing_order() {
+            if Instant::now() >= deadline {
+                break;
+            }
+            let sizes: Vec<usize> = self.form.plot_mates(j).collect();
+            if sizes.is_empty() {
+                continue;
+            }
+            let people = self.people_of(j);
+            let mut best: Option<(f64, Opening, Vec<Shift>)> = None;
+            for k in sizes {
+                let Some(opening) = self.admits_move(j, k) else {
+                    continue;
+                };
+                let Some((change, mut shifts)) = self.opening_shifts(j, &people, opening) else {
+                    continue;
+                };
+                let room = self.form.capacity(k) - self.moved_to(&shifts, k);
+                let (saving, drawn) = self.drawn_to(k, &dearest, room, Some(j));
+                let change = change - saving;
+                if change < -threshold && best.as_ref().is_none_or(|b| change < b.0) {
+                    shifts.extend(drawn);
+                    best = Some((change, opening, shifts));
+                }
+            }
+            if let Some((_, opening, shifts)) = best {
+                self.make_move(j, opening, &shifts);
+                for shift in &shifts {
+                    dearest[shift.point] = self.dearest(shift.point);
+                }
+                any = true;
+            }
+        }
+        any
     }
 
     /// The points open site `j` serves, each once, in increasing order.
@@ -208,14 +366,15 @@ impl<'a> Plan<'a> {
     }
 
     /// Where `people`, those of open site `j` ([`Self::people_of`]), would go were it closed
-    /// (and closed site `opening` opened in its place, with all its room), and what that
-    /// changes in the plan's value: each share to the cheapest other open sites in reach
-    /// with room (whole, when single-source); `None` when some do not fit.
+    /// (and a closed site opened in its place, with all its room but what the people of the
+    /// size it replaces take), and what that changes in the plan's value: each share to the
+    /// cheapest other open sites in reach with room (whole, when single-source), or unplaced
+    /// where that is allowed and cheaper; `None` when some do not fit.
     fn closing_shifts(
         &self,
         j: usize,
         people: &[usize],
-        opening: Option<usize>,
+        opening: Option<Opening>,
     ) -> Option<(f64, Vec<Shift>)> {
         let problem = self.form.problem;
         let single_source = problem.limits().single_source;
@@ -224,8 +383,20 @@ impl<'a> Plan<'a> {
         let room_left = |k: usize, used: &[(usize, f64)]| {
             self.room[k] - used.iter().filter(|u| u.0 == k).map(|u| u.1).sum::<f64>()
         };
-        let mut change = -self.form.open_cost[j] + opening.map_or(0.0, |k| self.form.open_cost[k]);
+        let mut change = -self.form.open_cost[j];
         let mut shifts = Vec::new();
+        let replaced = opening.and_then(|o| o.replaces);
+        if let Some(opening) = opening {
+            change += self.form.open_cost[opening.site];
+            if let Some(m) = replaced {
+                if self.load(m) > self.form.capacity(opening.site) {
+                    return None;
+                }
+                change += self.taken_over(m, opening.site, &mut shifts)?;
+                used.push((opening.site, self.load(m)));
+            }
+        }
+        let opened = opening.map(|o| o.site);
         for &i in people {
             let Some(held) = self.allocations[i].iter().find(|a| a.site == j) else {
                 continue;
@@ -233,9 +404,17 @@ impl<'a> Plan<'a> {
             let demand = problem.demand()[i].demand;
             let mut left = held.share;
             change -= held.share * self.cost(i, j)?;
+            let unplaced = self.unplaced_cost(i);
             for arc in costs.arc_range(i) {
                 let k = costs.arc_sites()[arc] as usize;
-                if k == j || !(self.open[k] || opening == Some(k)) || left <= UNSERVED {
+                if self.form.arc_cost[arc] >= unplaced {
+                    break;
+                }
+                if k == j
+                    || Some(k) == replaced
+                    || !(self.open[k] || opened == Some(k))
+                    || left <= UNSERVED
+                {
                     continue;
                 }
                 let room = room_left(k, &used);
@@ -259,7 +438,16 @@ impl<'a> Plan<'a> {
                 left -= share;
             }
             if left > UNSERVED {
-                return None;
+                if !unplaced.is_finite() {
+                    return None;
+                }
+                change += left * unplaced;
+                shifts.push(Shift {
+                    point: i,
+                    from: j,
+                    to: UNPLACED,
+                    share: left,
+                });
             }
         }
         Some((change, shifts))
@@ -278,7 +466,9 @@ impl<'a> Plan<'a> {
             if self.open[k] || !self.admits(k) {
                 continue;
             }
-            if let Some(shifts) = self.add_shifts(k, &dearest, threshold) {
+            let (saving, shifts) = self.drawn_to(k, &dearest, self.form.capacity(k), None);
+            let enough = self.moved_to(&shifts, k) + UNSERVED >= self.form.min_load(k);
+            if enough && saving - self.form.open_cost[k] > threshold {
                 self.open(k);
                 self.apply(&shifts);
                 for shift in &shifts {
@@ -290,8 +480,17 @@ impl<'a> Plan<'a> {
         any
     }
 
-    /// Point `i`'s dearest allocation.
+    /// Point `i`'s dearest allocation: its share left unplaced, if any (at its price),
+    /// else the site it pays most to reach.
     fn dearest(&self, i: usize) -> Option<Piece> {
+        let unplaced = 1.0 - self.allocations[i].iter().map(|a| a.share).sum::<f64>();
+        if unplaced > UNSERVED && self.form.unserved_cost.is_some() {
+            return Some(Piece {
+                site: UNPLACED,
+                cost: self.unplaced_cost(i),
+                share: unplaced,
+            });
+        }
         self.allocations[i]
             .iter()
             .filter_map(|a| {
@@ -304,19 +503,23 @@ impl<'a> Plan<'a> {
             .max_by(|a, b| a.cost.total_cmp(&b.cost))
     }
 
-    /// Whether opening site `k` keeps to the limits on new sites and budget.
+    /// Whether opening site `k` keeps to the limits on new sites and budget, and to one size
+    /// per plot.
     fn admits(&self, k: usize) -> bool {
-        self.spending.admits_opening(self.form, k)
+        self.spending.admits_opening(self.form, k) && !self.form.plot_taken(&self.open, k, None)
     }
 
-    /// The people who would move to closed site `k` were it opened, if that pays: from
-    /// their dearest site, those saving most per person first, while its room lasts.
-    fn add_shifts(
+    /// The people who would move to site `k` with `room` to spare, and what their trips
+    /// save: from their `dearest` pieces (none at `except`, a site about to close), those
+    /// saving most per person first, while the room lasts, and without taking a site below
+    /// its minimum load.
+    fn drawn_to(
         &self,
         k: usize,
         dearest: &[Option<Piece>],
-        threshold: f64,
-    ) -> Option<Vec<Shift>> {
+        room: f64,
+        except: Option<usize>,
+    ) -> (f64, Vec<Shift>) {
         let problem = self.form.problem;
         let single_source = problem.limits().single_source;
         let mut moves: Vec<(f64, Shift)> = self
@@ -324,7 +527,7 @@ impl<'a> Plan<'a> {
             .by_site
             .costs_of(k)
             .filter_map(|(i, cost)| {
-                let piece = dearest[i].as_ref()?;
+                let piece = dearest[i].as_ref().filter(|p| Some(p.site) != except)?;
                 let demand = problem.demand()[i].demand;
                 (piece.cost > cost && demand > 0.0).then(|| {
                     let per_person = (piece.cost - cost) / demand;
@@ -339,26 +542,35 @@ impl<'a> Plan<'a> {
             })
             .collect();
         moves.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.point.cmp(&b.1.point)));
-        let mut room = self.form.capacity(k);
-        let mut saving = -self.form.open_cost[k];
+        let mut room = room;
+        let mut saving = 0.0;
         let mut shifts = Vec::new();
+        let mut taken: BTreeMap<usize, f64> = BTreeMap::new();
         for (per_person, mut shift) in moves {
-            let demand = problem.demand()[shift.point].demand;
-            let need = shift.share * demand;
-            if need > room {
-                if single_source {
-                    continue;
-                }
-                shift.share = room / demand;
-            }
-            room -= shift.share * demand;
-            saving += per_person * shift.share * demand;
-            shifts.push(shift);
             if room <= 0.0 {
                 break;
             }
+            let demand = problem.demand()[shift.point].demand;
+            let spare = match shift.from {
+                UNPLACED => f64::INFINITY,
+                from => {
+                    let taken = taken.get(&from).copied().unwrap_or(0.0);
+                    self.load(from) - taken - self.form.min_load(from)
+                }
+            };
+            let fits = room.min(spare.max(0.0));
+            if shift.share * demand > fits {
+                if single_source || fits <= 0.0 {
+                    continue;
+                }
+                shift.share = fits / demand;
+            }
+            room -= shift.share * demand;
+            saving += per_person * shift.share * demand;
+            *taken.entry(shift.from).or_default() += shift.share * demand;
+            shifts.push(shift);
         }
-        (saving > threshold).then_some(shifts)
+        (saving, shifts)
     }
 
     /// Moves each shift's share of its point, and the room with it.
@@ -366,23 +578,27 @@ impl<'a> Plan<'a> {
         let demand = self.form.problem.demand();
         for shift in shifts {
             let allocations = &mut self.allocations[shift.point];
-            if let Some(at) = allocations.iter().position(|a| a.site == shift.from) {
-                allocations[at].share -= shift.share;
-                if allocations[at].share <= UNSERVED {
-                    allocations.remove(at);
-                }
-            }
-            match allocations.iter_mut().find(|a| a.site == shift.to) {
-                Some(a) => a.share += shift.share,
-                None => allocations.push(Allocation {
-                    site: shift.to,
-                    share: shift.share,
-                }),
-            }
             let amount = shift.share * demand[shift.point].demand;
-            self.room[shift.from] += amount;
-            self.room[shift.to] -= amount;
-            self.served_by[shift.to].push(shift.point);
+            if shift.from != UNPLACED {
+                if let Some(at) = allocations.iter().position(|a| a.site == shift.from) {
+                    allocations[at].share -= shift.share;
+                    if allocations[at].share <= UNSERVED {
+                        allocations.remove(at);
+                    }
+                }
+                self.room[shift.from] += amount;
+            }
+            if shift.to != UNPLACED {
+                match allocations.iter_mut().find(|a| a.site == shift.to) {
+                    Some(a) => a.share += shift.share,
+                    None => allocations.push(Allocation {
+                        site: shift.to,
+                        share: shift.share,
+                    }),
+                }
+                self.room[shift.to] -= amount;
+                self.served_by[shift.to].push(shift.point);
+            }
         }
     }
 
@@ -401,7 +617,8 @@ impl<'a> Plan<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solve::test_problems::{far_off, priced_line};
+    use crate::model::Limits;
+    use crate::solve::test_problems::{far_off, planner_line, priced_line, LineSchool};
 
     /// Serves each village wholly from the site of the same index in `sites`.
     fn plan(open: &[bool], sites: &[usize]) -> Assignment {
@@ -472,5 +689,71 @@ mod tests {
         assert!(add_drop(&MinForm::new(&problem), &mut one, far_off()));
         assert_eq!(one.open, [false, true]);
         assert_eq!(one.objective_value(&problem), 110.0);
+    }
+
+    /// Villages of 20 at km 0 and 1; one plot at km 0 in two sizes: 20 places for 10, or 40
+    /// for 20; a pupil without a place costs 5. The small size serves the km 0 village and
+    /// leaves the other unplaced: 10 + 100 = 110. Opening the large size beside it is not
+    /// allowed, and growing alone costs 10 more, but grown, it takes the other village for 20
+    /// instead of 100: 20 + 20 = 40.
+    #[test]
+    fn a_site_grows_when_the_people_it_then_draws_save_more_than_the_larger_size_costs() {
+        let size = |room, opening| LineSchool {
+            at: 0.0,
+            room,
+            opening,
+            min_load: 0.0,
+            plot: Some(0),
+        };
+        let limits = Limits {
+            unplaced_price: Some(5.0),
+            ..Limits::default()
+        };
+        let problem = planner_line(
+            &[(0.0, 20.0), (1.0, 20.0)],
+            &[size(20.0, 10.0), size(40.0, 20.0)],
+            limits,
+        );
+        let mut small = Assignment {
+            open: vec![true, false],
+            allocations: vec![
+                vec![Allocation {
+                    site: 0,
+                    share: 1.0,
+                }],
+                Vec::new(),
+            ],
+        };
+        assert_eq!(small.objective_value(&problem), 110.0);
+        assert!(add_drop(&MinForm::new(&problem), &mut small, far_off()));
+        assert_eq!(small.open, [false, true]);
+        assert_eq!(small.objective_value(&problem), 40.0);
+    }
+
+    /// Villages of 10 at km 0 and 5; a school at km 0 (opening cost 10) that may open only
+    /// for 15 pupils, and one at km 5 (opening cost 40). Both open would cost 50, but the
+    /// km 0 school would then serve 10: it closes, its village going to km 5 (5 km × 10,
+    /// 90 in all). Then the km 5 school moves to km 0, which serves both: 10 + 50 = 60.
+    #[test]
+    fn a_site_below_its_minimum_load_closes() {
+        let school = |at, opening, min_load| LineSchool {
+            at,
+            room: 30.0,
+            opening,
+            min_load,
+            plot: None,
+        };
+        let problem = planner_line(
+            &[(0.0, 10.0), (5.0, 10.0)],
+            &[school(0.0, 10.0, 15.0), school(5.0, 40.0, 0.0)],
+            Limits::default(),
+        );
+        let mut both = plan(&[true, true], &[0, 1]);
+        let form = MinForm::new(&problem);
+        assert!(!form.keeps_site_rules(&both));
+        assert!(add_drop(&form, &mut both, far_off()));
+        assert_eq!(both.open, [true, false]);
+        assert_eq!(both.objective_value(&problem), 60.0);
+        assert!(form.keeps_site_rules(&both));
     }
 }
