@@ -38,7 +38,7 @@ const EXACT_MAX_CAPACITATED_PAIRS: usize = 100_000;
 /// a problem with rules only it keeps ([`SitingProblem::needs_exact`]: sizes on a plot,
 /// minimum loads, priced unplaced demand with `p` fixed or without capacities). Problems
 /// with planner-grade rules go to the heuristic only when asked: on the Erqi primary-school
-/// model its plans stand 13 % above their bound, HiGHS's within 1 %
+/// model its plan stands 11.6 % above its bound, HiGHS's within 1 %
 /// (`docs/bureau-model.md`). ([`solve`] tries the heuristic first for problems without such
 /// rules, and keeps its plan when it is proven or HiGHS does no better.)
 pub fn method_for(problem: &SitingProblem, method: Method) -> Method {
