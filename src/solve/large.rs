@@ -908,7 +908,9 @@ fn start_sites(form: &MinForm) -> Vec<bool> {
 mod tests {
     use super::*;
     use crate::model::{Allocation, Limits};
-    use crate::solve::test_problems::{planner_line, priced_line, villages_on_a_line, LineSchool};
+    use crate::solve::test_problems::{
+        one_plot_in_two_sizes, planner_line, priced_line, villages_on_a_line, LineSchool,
+    };
     use crate::solve::ExactSolver;
 
     /// Villages a, b (10 + 20 pupils) go to S1 at km 0, priced 2 a pupil, c and d (30 + 50)
@@ -1031,22 +1033,7 @@ mod tests {
     /// optimum (the small one costs 110 or 130), and the bound proves it.
     #[test]
     fn the_size_that_holds_everyone_is_chosen_and_proven() {
-        let size = |room, opening| LineSchool {
-            at: 0.0,
-            room,
-            opening,
-            min_load: 0.0,
-            plot: Some(0),
-        };
-        let limits = Limits {
-            unplaced_price: Some(5.0),
-            ..Limits::default()
-        };
-        let problem = planner_line(
-            &[(0.0, 20.0), (1.0, 20.0)],
-            &[size(20.0, 10.0), size(40.0, 20.0)],
-            limits,
-        );
+        let problem = one_plot_in_two_sizes();
         let found = LargeSolver
             .solve_as(&problem, &SolveOptions::default(), Role::Answer)
             .expect("a plan");

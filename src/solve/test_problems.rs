@@ -203,3 +203,41 @@ pub fn planner_line(
         .collect();
     SitingProblem::new(Objective::MinCost, limits, demand, sites, pairs).expect("a valid problem")
 }
+
+/// Villages of 20 at km 0 and 1; one plot at km 0 in two sizes, 20 places for 10 or 40 for
+/// 20; a pupil without a place costs 5.
+pub fn one_plot_in_two_sizes() -> SitingProblem {
+    let size = |room, opening| LineSchool {
+        at: 0.0,
+        room,
+        opening,
+        min_load: 0.0,
+        plot: Some(0),
+    };
+    let limits = Limits {
+        unplaced_price: Some(5.0),
+        ..Limits::default()
+    };
+    planner_line(
+        &[(0.0, 20.0), (1.0, 20.0)],
+        &[size(20.0, 10.0), size(40.0, 20.0)],
+        limits,
+    )
+}
+
+/// Villages of 10 at km 0 and 5; schools of 30 places at km 0 (opening 10, opening only for
+/// `min_load` pupils) and at km 5 (opening 40).
+pub fn two_schools_one_with_a_minimum_load(min_load: f64) -> SitingProblem {
+    let school = |at, opening, min_load| LineSchool {
+        at,
+        room: 30.0,
+        opening,
+        min_load,
+        plot: None,
+    };
+    planner_line(
+        &[(0.0, 10.0), (5.0, 10.0)],
+        &[school(0.0, 10.0, min_load), school(5.0, 40.0, 0.0)],
+        Limits::default(),
+    )
+}

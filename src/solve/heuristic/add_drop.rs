@@ -617,8 +617,9 @@ impl<'a> Plan<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Limits;
-    use crate::solve::test_problems::{far_off, planner_line, priced_line, LineSchool};
+    use crate::solve::test_problems::{
+        far_off, one_plot_in_two_sizes, priced_line, two_schools_one_with_a_minimum_load,
+    };
 
     /// Serves each village wholly from the site of the same index in `sites`.
     fn plan(open: &[bool], sites: &[usize]) -> Assignment {
@@ -698,22 +699,7 @@ mod tests {
     /// instead of 100: 20 + 20 = 40.
     #[test]
     fn a_site_grows_when_the_people_it_then_draws_save_more_than_the_larger_size_costs() {
-        let size = |room, opening| LineSchool {
-            at: 0.0,
-            room,
-            opening,
-            min_load: 0.0,
-            plot: Some(0),
-        };
-        let limits = Limits {
-            unplaced_price: Some(5.0),
-            ..Limits::default()
-        };
-        let problem = planner_line(
-            &[(0.0, 20.0), (1.0, 20.0)],
-            &[size(20.0, 10.0), size(40.0, 20.0)],
-            limits,
-        );
+        let problem = one_plot_in_two_sizes();
         let mut small = Assignment {
             open: vec![true, false],
             allocations: vec![
@@ -736,18 +722,7 @@ mod tests {
     /// 90 in all). Then the km 5 school moves to km 0, which serves both: 10 + 50 = 60.
     #[test]
     fn a_site_below_its_minimum_load_closes() {
-        let school = |at, opening, min_load| LineSchool {
-            at,
-            room: 30.0,
-            opening,
-            min_load,
-            plot: None,
-        };
-        let problem = planner_line(
-            &[(0.0, 10.0), (5.0, 10.0)],
-            &[school(0.0, 10.0, 15.0), school(5.0, 40.0, 0.0)],
-            Limits::default(),
-        );
+        let problem = two_schools_one_with_a_minimum_load(15.0);
         let mut both = plan(&[true, true], &[0, 1]);
         let form = MinForm::new(&problem);
         assert!(!form.keeps_site_rules(&both));

@@ -208,7 +208,9 @@ mod tests {
     use super::*;
     use crate::model::Limits;
     use crate::model::SitingProblem;
-    use crate::solve::test_problems::{planner_line, priced_line, LineSchool};
+    use crate::solve::test_problems::{
+        planner_line, priced_line, two_schools_one_with_a_minimum_load, LineSchool,
+    };
 
     /// Villages a, b, c, d at km 0, 2, 4, 6 with 10, 20, 30, 50 pupils; schools at km 0
     /// (room 100, opening 100), km 3 (room 40, opening 10) and km 6 (room 60, opening 10).
@@ -257,27 +259,13 @@ mod tests {
     /// both villages, (10 + 50) / 20 = 3 a pupil, still the cheapest: it opens alone, 60.
     #[test]
     fn a_site_opens_only_for_its_minimum_load() {
-        let problem = |min_load| {
-            let school = |at, opening, min_load| LineSchool {
-                at,
-                room: 30.0,
-                opening,
-                min_load,
-                plot: None,
-            };
-            planner_line(
-                &[(0.0, 10.0), (5.0, 10.0)],
-                &[school(0.0, 10.0, min_load), school(5.0, 40.0, 0.0)],
-                Limits::default(),
-            )
-        };
-        let free = problem(0.0);
+        let free = two_schools_one_with_a_minimum_load(0.0);
         let plan = cheapest_per_unit(&MinForm::new(&free)).expect("a plan");
         assert_eq!(
             (plan.open.clone(), plan.objective_value(&free)),
             (vec![true, true], 50.0)
         );
-        let least = problem(15.0);
+        let least = two_schools_one_with_a_minimum_load(15.0);
         let plan = cheapest_per_unit(&MinForm::new(&least)).expect("a plan");
         assert_eq!(
             (plan.open.clone(), plan.objective_value(&least)),
