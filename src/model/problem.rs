@@ -409,6 +409,17 @@ impl SitingProblem {
         plots
     }
 
+    /// Each site's plot, as an index into `plots` ([`Self::plots`]).
+    pub fn plot_of_sites(&self, plots: &[Vec<usize>]) -> Vec<usize> {
+        let mut plot_of = vec![0; self.sites.len()];
+        for (plot, members) in plots.iter().enumerate() {
+            for &j in members {
+                plot_of[j] = plot;
+            }
+        }
+        plot_of
+    }
+
     /// The same problem with each demand point's pairs cut to its `k` cheapest.
     ///
     /// Every plan of the restricted problem is a plan of this one, so it is a cheap way to

@@ -164,12 +164,7 @@ impl<'a> MinForm<'a> {
         let by_site = BySite::new(problem, &arc_cost);
         let whole_knapsacks = whole_knapsacks(problem, &by_site);
         let plots = problem.plots();
-        let mut plot_of = vec![0; problem.sites().len()];
-        for (plot, sites) in plots.iter().enumerate() {
-            for &j in sites {
-                plot_of[j] = plot;
-            }
-        }
+        let plot_of = problem.plot_of_sites(&plots);
         Self {
             problem,
             arc_cost,

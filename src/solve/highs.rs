@@ -147,12 +147,7 @@ struct Plots {
 impl Plots {
     fn new(problem: &SitingProblem) -> Self {
         let sites = problem.plots();
-        let mut of = vec![0; problem.sites().len()];
-        for (plot, members) in sites.iter().enumerate() {
-            for &j in members {
-                of[j] = plot;
-            }
-        }
+        let of = problem.plot_of_sites(&sites);
         let capacity = sites
             .iter()
             .map(|members| {

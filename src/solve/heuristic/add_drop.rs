@@ -192,19 +192,9 @@ impl<'a> Plan<'a> {
                 break;
             }
             let people = self.people_of(j);
-            let mut best: Option<(f64, Opening, Vec<Shift>)> = None;
-            for k in self.nearby_closed(&people) {
-                let Some(opening) = self.admits_move(j, k) else {
-                    continue;
-                };
-                let Some((change, shifts)) = self.opening_shifts(j, &people, opening) else {
-                    continue;
-                };
-                if change < -threshold && best.as_ref().is_none_or(|b| change < b.0) {
-                    best = Some((change, opening, shifts));
-                }
-            }
-            if let Some((_, opening, shifts)) = best {
+            let nearby = self.nearby_closed(&people);
+            if let Some((opening, shifts)) = self.best_opening(j, &people, nearby, None, threshold)
+            {
                 self.make_move(j, opening, &shifts);
                 any = true;
             }
@@ -234,9 +224,42 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
+    /// Of the closed sites `candidates`, the one whose opening in open site `j`'s place
+    /// lowers the plan's value most, by more than `threshold`, with the shifts of the move.
+    /// With `dearest` pieces, the site opened also draws people from them with its room
+    /// to spare ([`Self::drawn_to`]).
+    fn best_opening(
+        &self,
+        j: usize,
+        people: &[usize],
+        candidates: Vec<usize>,
+        dearest: Option<&[Option<Piece>]>,
+        threshold: f64,
+    ) -> Option<(Opening, Vec<Shift>)> {
+        let mut best: Option<(f64, Opening, Vec<Shift>)> = None;
+        for k in candidates {
+            let Some(opening) = self.admits_move(j, k) else {
+                continue;
+            };
+            let Some((mut change, mut shifts)) = self.opening_shifts(j, people, opening) else {
+                continue;
+            };
+            if let Some(dearest) = dearest {
+                let room = self.form.capacity(k) - self.moved_to(&shifts, k);
+                let (saving, drawn) = self.drawn_to(k, dearest, room, Some(j));
+                change -= saving;
+                shifts.extend(drawn);
+            }
+            if change < -threshold && best.as_ref().is_none_or(|b| change < b.0) {
+                best = Some((change, opening, shifts));
+            }
+        }
+        best.map(|(_, opening, shifts)| (opening, shifts))
+    }
+
     /// The opening of closed site `k` in a move that closes open site `j`, when it keeps to
     /// the limits: `k` replaces the open size of its plot, if any besides `j`.
-    fn admits_move(&mut self, j: usize, k: usize) -> Option<Opening> {
+    fn admits_move(&self, j: usize, k: usize) -> Option<Opening> {
         let replaces = self
             .form
             .plot_mates(k)
@@ -244,15 +267,13 @@ impl<'a> Plan<'a> {
         if self.form.plot_taken(&self.open, k, Some(j)) && replaces.is_none() {
             return None;
         }
-        let closing = [Some(j), replaces];
-        for &m in closing.iter().flatten() {
-            self.spending.change(self.form, m, -1.0);
+        let mut after = self.spending;
+        for m in [Some(j), replaces].into_iter().flatten() {
+            after.change(self.form, m, -1.0);
         }
-        let admitted = self.spending.admits_opening(self.form, k);
-        for &m in closing.iter().flatten() {
-            self.spending.change(self.form, m, 1.0);
-        }
-        admitted.then_some(Opening { site: k, replaces })
+        after
+            .admits_opening(self.form, k)
+            .then_some(Opening { site: k, replaces })
     }
 
     /// [`Self::closing_shifts`] with `opening` in open site `j`'s place, when the site
@@ -326,23 +347,8 @@ impl<'a> Plan<'a> {
                 continue;
             }
             let people = self.people_of(j);
-            let mut best: Option<(f64, Opening, Vec<Shift>)> = None;
-            for k in sizes {
-                let Some(opening) = self.admits_move(j, k) else {
-                    continue;
-                };
-                let Some((change, mut shifts)) = self.opening_shifts(j, &people, opening) else {
-                    continue;
-                };
-                let room = self.form.capacity(k) - self.moved_to(&shifts, k);
-                let (saving, drawn) = self.drawn_to(k, &dearest, room, Some(j));
-                let change = change - saving;
-                if change < -threshold && best.as_ref().is_none_or(|b| change < b.0) {
-                    shifts.extend(drawn);
-                    best = Some((change, opening, shifts));
-                }
-            }
-            if let Some((_, opening, shifts)) = best {
+            let best = self.best_opening(j, &people, sizes, Some(&dearest), threshold);
+            if let Some((opening, shifts)) = best {
                 self.make_move(j, opening, &shifts);
                 for shift in &shifts {
                     dearest[shift.point] = self.dearest(shift.point);
