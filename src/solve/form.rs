@@ -218,6 +218,13 @@ impl<'a> MinForm<'a> {
             || self.problem.sites().iter().any(|s| s.min_load > 0.0)
     }
 
+    /// What leaving all of point `i` unplaced costs; infinite when it must be placed.
+    pub fn unplaced_cost(&self, i: usize) -> f64 {
+        self.unserved_cost
+            .as_ref()
+            .map_or(f64::INFINITY, |costs| costs[i])
+    }
+
     /// Site `j`'s minimum load when open.
     pub fn min_load(&self, j: usize) -> f64 {
         self.problem.sites()[j].min_load

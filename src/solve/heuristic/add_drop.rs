@@ -125,14 +125,6 @@ impl<'a> Plan<'a> {
             .map(|arc| self.form.arc_cost[arc])
     }
 
-    /// What leaving all of point `i` unplaced costs; infinite when it must be placed.
-    fn unplaced_cost(&self, i: usize) -> f64 {
-        self.form
-            .unserved_cost
-            .as_ref()
-            .map_or(f64::INFINITY, |costs| costs[i])
-    }
-
     /// The demand site `j` serves.
     fn load(&self, j: usize) -> f64 {
         self.form.capacity(j) - self.room[j]
@@ -410,7 +402,7 @@ impl<'a> Plan<'a> {
             let demand = problem.demand()[i].demand;
             let mut left = held.share;
             change -= held.share * self.cost(i, j)?;
-            let unplaced = self.unplaced_cost(i);
+            let unplaced = self.form.unplaced_cost(i);
             for arc in costs.arc_range(i) {
                 let k = costs.arc_sites()[arc] as usize;
                 if self.form.arc_cost[arc] >= unplaced {
@@ -493,7 +485,7 @@ impl<'a> Plan<'a> {
         if unplaced > UNSERVED && self.form.unserved_cost.is_some() {
             return Some(Piece {
                 site: UNPLACED,
-                cost: self.unplaced_cost(i),
+                cost: self.form.unplaced_cost(i),
                 share: unplaced,
             });
         }

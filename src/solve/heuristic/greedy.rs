@@ -113,17 +113,11 @@ impl Greedy<'_> {
     fn offer(&self, j: usize) -> Option<Offer> {
         let single_source = self.form.problem.limits().single_source;
         let demand = self.form.problem.demand();
-        let unplaced = |i: usize| {
-            self.form
-                .unserved_cost
-                .as_ref()
-                .map_or(f64::INFINITY, |costs| costs[i])
-        };
         let mut options: Vec<(f64, usize)> = self
             .form
             .by_site
             .costs_of(j)
-            .filter(|&(i, cost)| self.left[i] > 0.0 && cost < unplaced(i))
+            .filter(|&(i, cost)| self.left[i] > 0.0 && cost < self.form.unplaced_cost(i))
             .map(|(i, cost)| (cost / demand[i].demand, i))
             .collect();
         options.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -148,7 +142,7 @@ impl Greedy<'_> {
             cost += per_unit * take;
             units += take;
             room -= take;
-            left_out += unplaced(i) * take / demand[i].demand;
+            left_out += self.form.unplaced_cost(i) * take / demand[i].demand;
             takes.push((i, take));
         }
         (units > 0.0 && units >= least).then(|| Offer {
