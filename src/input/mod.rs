@@ -8,6 +8,7 @@ mod ogr;
 mod plain_costs;
 mod problem;
 pub mod scenario;
+mod scenario_checks;
 mod table;
 
 pub use problem::read_problem;

@@ -74,6 +74,9 @@ pub struct Scenario {
     /// Solver limits.
     #[serde(default)]
     pub solve: SolveSettings,
+    /// The files the values were read from, for errors that name them.
+    #[serde(skip)]
+    pub origins: Origins,
 }
 
 /// The zone boundary file.
@@ -402,21 +405,97 @@ pub struct SolveSettings {
     pub method: Option<Method>,
 }
 
-/// Reads a scenario and the bases it extends, merged, with paths resolved.
+/// Reads a scenario and the bases it extends, merged, with paths resolved and every value
+/// checked.
 ///
 /// # Errors
-/// [`InputError`] naming the file and field: unreadable file, invalid TOML, unknown field,
-/// a loop of `extends`.
+/// [`InputError`] naming the file that holds the value (the base file when it comes from
+/// there) and the field path (`services.primary_school.radius_m`): unreadable file,
+/// invalid TOML, unknown field, a value of the wrong type or out of range, a loop of
+/// `extends`.
 pub fn read_scenario(path: &Path) -> Result<Scenario, InputError> {
-    let merged = read_merged(path, 0)?;
-    Scenario::deserialize(merged).map_err(|e| InputError::Toml {
-        path: path.to_path_buf(),
-        message: e.message().trim_end().replace('\n', " "),
-    })
+    let origins = Origins {
+        layers: read_layers(path, 0)?,
+    };
+    let mut merged = toml::Table::new();
+    for (_, table) in origins.layers.iter().rev() {
+        merge(&mut merged, table.clone());
+    }
+    let mut scenario: Scenario =
+        serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|e| {
+            let field = e.path().to_string();
+            let problem = plain_type_names(&e.inner().message().replace('\n', " "));
+            match field.as_str() {
+                "." => InputError::Toml {
+                    path: path.to_path_buf(),
+                    message: problem,
+                },
+                _ => InputError::BadField {
+                    path: origins.file_of(&field),
+                    field,
+                    problem,
+                },
+            }
+        })?;
+    scenario.origins = origins;
+    super::scenario_checks::check(&scenario)?;
+    Ok(scenario)
 }
 
-/// The file's table with its bases merged under it.
-fn read_merged(path: &Path, depth: usize) -> Result<toml::Table, InputError> {
+/// Serde's names of Rust types, in the words of a scenario file.
+fn plain_type_names(message: &str) -> String {
+    message
+        .replace("expected f64", "expected a number")
+        .replace("expected u64", "expected a whole number of 0 or more")
+        .replace("expected usize", "expected a whole number of 0 or more")
+        .replace("expected a boolean", "expected true or false")
+}
+
+/// The files a scenario was merged from, each with its own table (paths resolved): the
+/// scenario first, then its base, the base's base and so on.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    layers: Vec<(PathBuf, toml::Table)>,
+}
+
+impl Origins {
+    /// The file a field's value was read from: the first file, scenario first, that sets
+    /// the field (or the longest part of its path), else the scenario itself.
+    pub fn file_of(&self, field: &str) -> PathBuf {
+        let keys: Vec<&str> = field
+            .split('.')
+            .map(|key| key.split('[').next().unwrap_or(key))
+            .collect();
+        for length in (1..=keys.len()).rev() {
+            let found = self
+                .layers
+                .iter()
+                .find(|(_, table)| holds(table, &keys[..length]));
+            if let Some((file, _)) = found {
+                return file.clone();
+            }
+        }
+        self.layers
+            .first()
+            .map(|(file, _)| file.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Whether `table` sets the value at `keys`.
+fn holds(table: &toml::Table, keys: &[&str]) -> bool {
+    let Some((first, rest)) = keys.split_first() else {
+        return true;
+    };
+    match (table.get(*first), rest.is_empty()) {
+        (Some(_), true) => true,
+        (Some(toml::Value::Table(inner)), false) => holds(inner, rest),
+        _ => false,
+    }
+}
+
+/// The file's table, then its bases' tables, each with its paths resolved.
+fn read_layers(path: &Path, depth: usize) -> Result<Vec<(PathBuf, toml::Table)>, InputError> {
     if depth > MAX_EXTENDS_DEPTH {
         return Err(InputError::BadField {
             path: path.to_path_buf(),
@@ -435,16 +514,25 @@ fn read_merged(path: &Path, depth: usize) -> Result<toml::Table, InputError> {
         })?;
     let folder = path.parent().unwrap_or(Path::new("."));
     resolve_paths(&mut table, folder);
-    let Some(base) = table
-        .get("extends")
-        .and_then(|v| v.as_str())
-        .map(PathBuf::from)
-    else {
-        return Ok(table);
+    let base = match table.get("extends") {
+        None => None,
+        Some(toml::Value::String(base)) => Some(PathBuf::from(base)),
+        Some(other) => {
+            return Err(InputError::BadField {
+                path: path.to_path_buf(),
+                field: "extends".into(),
+                problem: format!(
+                    "expected the path of a base scenario in quotes, found {}",
+                    other.type_str()
+                ),
+            })
+        }
     };
-    let mut merged = read_merged(&base, depth + 1)?;
-    merge(&mut merged, table);
-    Ok(merged)
+    let mut layers = vec![(path.to_path_buf(), table)];
+    if let Some(base) = base {
+        layers.extend(read_layers(&base, depth + 1)?);
+    }
+    Ok(layers)
 }
 
 /// Makes every path field relative to the folder of the file that holds it.

@@ -54,8 +54,8 @@ pub(super) fn read(
         settings.name_field.as_deref(),
         settings.datum,
     )?;
-    let planned = planned_zones(path, scenario, &zones)?;
-    let kinds = zone_kinds(path, scenario, &zones)?;
+    let planned = planned_zones(scenario, &zones)?;
+    let kinds = zone_kinds(scenario, &zones)?;
     let (residents, points) = match &scenario.demand_points {
         Some(given) => demand::given_points(given, &scenario.population, &zones, &planned)?,
         None => {
@@ -117,7 +117,6 @@ fn service_files(
 
 /// Whether each zone is planned: those `zones.plan_in` lists, or all when it is empty.
 fn planned_zones(
-    path: &Path,
     scenario: &Scenario,
     zones: &[Zone],
 ) -> Result<Vec<bool>, InputError> {
@@ -125,13 +124,12 @@ fn planned_zones(
     if wanted.is_empty() {
         return Ok(vec![true; zones.len()]);
     }
-    known_codes(path, scenario, zones, "zones.plan_in", wanted)?;
+    known_codes(scenario, zones, "zones.plan_in", wanted)?;
     Ok(zones.iter().map(|z| wanted.contains(&z.code)).collect())
 }
 
 /// An error naming `field` when one of its `codes` is no zone's.
 fn known_codes(
-    path: &Path,
     scenario: &Scenario,
     zones: &[Zone],
     field: &str,
@@ -142,7 +140,7 @@ fn known_codes(
         .find(|code| !zones.iter().any(|z| &z.code == *code))
     {
         Some(unknown) => Err(InputError::BadField {
-            path: path.to_path_buf(),
+            path: scenario.origins.file_of(field),
             field: field.into(),
             problem: format!(
                 "no zone has the code `{unknown}` (codes come from the `{}` property)",
@@ -155,12 +153,11 @@ fn known_codes(
 
 /// Each zone's kind: rural when `zones.rural` lists its code.
 fn zone_kinds(
-    path: &Path,
     scenario: &Scenario,
     zones: &[Zone],
 ) -> Result<Vec<ZoneKind>, InputError> {
     let rural = &scenario.zones.rural;
-    known_codes(path, scenario, zones, "zones.rural", rural)?;
+    known_codes(scenario, zones, "zones.rural", rural)?;
     Ok(zones
         .iter()
         .map(|z| match rural.contains(&z.code) {

@@ -147,12 +147,12 @@ pub fn plan_scenario(
     terminal: Terminal,
     progress: &mut dyn FnMut(ServiceKind),
 ) -> Result<CityPlan, PipelineError> {
-    let enabled = service::enabled(path, &scenario)?;
+    let enabled = service::enabled(&scenario)?;
     let inputs = inputs::read(path, &scenario, enabled)?;
     let services = inputs
         .services
         .iter()
-        .map(|files| service::resolve(path, &scenario, &inputs, files))
+        .map(|files| service::resolve(&scenario, &inputs, files))
         .collect::<Result<Vec<_>, _>>()?;
     let planner = Planner {
         path,

@@ -6,7 +6,9 @@
 use super::inputs::{CityInputs, ServiceInputs};
 use crate::demand::standards::{KindStandard, ServiceKind, Sourced, ZoneKind, ALL_SERVICES};
 use crate::demand::{AgeShares, Rates, Residents};
-use crate::input::scenario::{AgeBand, KindSettings, Scenario, ServiceSettings, SizeSettings};
+use crate::input::scenario::{
+    AgeBand, KindSettings, Origins, Scenario, ServiceSettings, SizeSettings,
+};
 use crate::input::InputError;
 use crate::model::Objective;
 use crate::travel::routes::Unit;
@@ -138,7 +140,6 @@ pub struct SiteSize {
 /// # Errors
 /// [`InputError::BadField`] naming a `[services.…]` table that is no known service.
 pub(super) fn enabled(
-    path: &Path,
     scenario: &Scenario,
 ) -> Result<Vec<(ServiceKind, ServiceSettings)>, InputError> {
     if let Some(unknown) = scenario
@@ -147,9 +148,10 @@ pub(super) fn enabled(
         .find(|name| ServiceKind::from_name(name).is_none())
     {
         let known: Vec<&str> = ALL_SERVICES.iter().map(|k| k.name()).collect();
+        let field = format!("services.{unknown}");
         return Err(InputError::BadField {
-            path: path.to_path_buf(),
-            field: format!("services.{unknown}"),
+            path: scenario.origins.file_of(&field),
+            field,
             problem: format!("unknown service; known services: {}", known.join(", ")),
         });
     }
@@ -165,7 +167,6 @@ pub(super) fn enabled(
 /// Settles every figure of one service: the scenario's values over the standard's, checked;
 /// the travel unit and reach of the scenario's streets; the age band's shares per zone.
 pub(super) fn resolve(
-    path: &Path,
     scenario: &Scenario,
     inputs: &CityInputs,
     service: &ServiceInputs,
@@ -189,11 +190,6 @@ pub(super) fn resolve(
         ),
     };
     let radius_m = figures.take("radius_m", settings.radius_m, standard.radius_m);
-    let field = |name: &str| format!("services.{}.{name}", kind.name());
-    check_share(path, &field("access.hukou"), rates.access_hukou)?;
-    check_share(path, &field("access.non_hukou"), rates.access_non_hukou)?;
-    check_positive(path, &field("per_resident"), rates.per_resident)?;
-    check_positive(path, &field("radius_m"), radius_m)?;
     let limited = settings.max_new_sites.is_some() || settings.budget.is_some();
     let objective = settings.objective.unwrap_or(match limited {
         true => Objective::MaxCoverage,
@@ -201,7 +197,8 @@ pub(super) fn resolve(
     });
     let (new_site_capacity, levels) = match objective {
         Objective::MinCost => {
-            let levels = resolve_levels(path, kind, settings, radius_m, &mut figures)?;
+            let levels =
+                resolve_levels(&scenario.origins, kind, settings, radius_m, &mut figures)?;
             (
                 levels.urban.sizes.last().map_or(0.0, |s| s.capacity),
                 Some(levels),
@@ -213,7 +210,6 @@ pub(super) fn resolve(
                 settings.new_site_capacity,
                 standard.new_site_capacity,
             );
-            check_positive(path, &field("new_site_capacity"), capacity)?;
             (capacity, None)
         }
     };
@@ -352,14 +348,13 @@ impl Figures {
 
 /// The service levels, sizes and prices of the `min_cost` model.
 fn resolve_levels(
-    path: &Path,
+    origins: &Origins,
     kind: ServiceKind,
     settings: &ServiceSettings,
     radius_m: f64,
     figures: &mut Figures,
 ) -> Result<Levels, InputError> {
     let standard = kind.standard();
-    let field = |name: &str| format!("services.{}.{name}", kind.name());
     let urban = KindSettings {
         radius_m: Some(radius_m),
         max_travel_m: settings.max_travel_m,
@@ -367,7 +362,7 @@ fn resolve_levels(
     };
     let rural = settings.rural.clone().unwrap_or_default();
     let urban = resolve_kind(
-        path,
+        origins,
         kind,
         ZoneKind::Urban,
         &urban,
@@ -375,7 +370,7 @@ fn resolve_levels(
         figures,
     )?;
     let rural = resolve_kind(
-        path,
+        origins,
         kind,
         ZoneKind::Rural,
         &rural,
@@ -403,25 +398,13 @@ fn resolve_levels(
         ),
         unplaced_price: figures.take("unplaced_price", settings.unplaced_price, prices.unplaced),
     };
-    check_share(path, &field("min_load_share"), levels.min_load_share)?;
-    check_non_negative(
-        path,
-        &field("travel_price_per_km"),
-        levels.travel_price_per_km,
-    )?;
-    check_non_negative(
-        path,
-        &field("beyond_standard_price"),
-        levels.beyond_standard_price,
-    )?;
-    check_positive(path, &field("unplaced_price"), levels.unplaced_price)?;
     Ok(levels)
 }
 
 /// One kind of zone's radius, maximum travel and sizes: the scenario's over the standard's.
 /// (The urban radius is the service's `radius_m`, recorded with the other figures.)
 fn resolve_kind(
-    path: &Path,
+    origins: &Origins,
     service: ServiceKind,
     zone: ZoneKind,
     given: &KindSettings,
@@ -445,12 +428,11 @@ fn resolve_kind(
         ),
     };
     let prefix = format!("services.{}.{kind_prefix}", service.name());
-    check_positive(path, &format!("{prefix}radius_m"), radius)?;
-    check_positive(path, &format!("{prefix}max_travel_m"), max_travel)?;
     if max_travel < radius {
+        let field = format!("{prefix}max_travel_m");
         return Err(InputError::BadField {
-            path: path.to_path_buf(),
-            field: format!("{prefix}max_travel_m"),
+            path: origins.file_of(&field),
+            field,
             problem: format!(
                 "{max_travel} is shorter than the standard's radius {radius}: nobody could be \
                  placed as far as the standard allows"
@@ -459,7 +441,7 @@ fn resolve_kind(
     }
     let (sizes, sizes_source) = match &given.sizes {
         Some(sizes) => (
-            sizes_from_scenario(path, &format!("{prefix}sizes"), sizes)?,
+            sizes_from_scenario(sizes),
             "scenario file".to_string(),
         ),
         None => (
@@ -483,59 +465,16 @@ fn resolve_kind(
     })
 }
 
-/// The scenario's sizes, checked: at least one, capacities above 0, costs of 0 or more.
-fn sizes_from_scenario(
-    path: &Path,
-    field: &str,
-    sizes: &[SizeSettings],
-) -> Result<Vec<SiteSize>, InputError> {
-    if sizes.is_empty() {
-        return Err(InputError::BadField {
-            path: path.to_path_buf(),
-            field: field.into(),
-            problem: "give at least one size".into(),
-        });
-    }
+/// The scenario's sizes (checked when the scenario was read).
+fn sizes_from_scenario(sizes: &[SizeSettings]) -> Vec<SiteSize> {
     sizes
         .iter()
-        .enumerate()
-        .map(|(k, size)| {
-            check_positive(path, &format!("{field}[{k}].capacity"), size.capacity)?;
-            check_non_negative(path, &format!("{field}[{k}].cost"), size.cost)?;
-            Ok(SiteSize {
-                name: size.name.clone(),
-                capacity: size.capacity,
-                cost: size.cost,
-            })
+        .map(|size| SiteSize {
+            name: size.name.clone(),
+            capacity: size.capacity,
+            cost: size.cost,
         })
         .collect()
-}
-
-/// An error naming `field` unless `holds`: its `value` must be what `must` says.
-fn check(path: &Path, field: &str, value: f64, holds: bool, must: &str) -> Result<(), InputError> {
-    match holds {
-        true => Ok(()),
-        false => Err(InputError::BadField {
-            path: path.to_path_buf(),
-            field: field.into(),
-            problem: format!("{value} must be {must}"),
-        }),
-    }
-}
-
-fn check_non_negative(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
-    let holds = value.is_finite() && value >= 0.0;
-    check(path, field, value, holds, "a number of 0 or more")
-}
-
-fn check_share(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
-    let holds = (0.0..=1.0).contains(&value);
-    check(path, field, value, holds, "a share from 0 to 1")
-}
-
-fn check_positive(path: &Path, field: &str, value: f64) -> Result<(), InputError> {
-    let holds = value.is_finite() && value > 0.0;
-    check(path, field, value, holds, "a number greater than 0")
 }
 
 #[cfg(test)]
