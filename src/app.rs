@@ -8,7 +8,7 @@ use defacto::export::{self, ExportError, Format};
 use defacto::input;
 use defacto::input::geojson::{read_points, Datum, PointFeature};
 use defacto::model::SiteStatus;
-use defacto::pipeline::{self, CityPlan};
+use defacto::pipeline::{self, CityPlan, Standing};
 use defacto::plan::Plan;
 use defacto::report;
 use defacto::solve::{self, Outcome, SolveOptions};
@@ -102,7 +102,7 @@ fn plan(args: &PlanArgs) -> Result<(), Error> {
     let infeasible: Vec<&str> = city
         .services
         .iter()
-        .filter(|s| matches!(s.outcome, Outcome::Infeasible(_)))
+        .filter(|s| s.standing() == Standing::Infeasible)
         .map(|s| s.service.kind.name())
         .collect();
     match infeasible.is_empty() {
@@ -217,10 +217,7 @@ fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
     let rows = report::district_rows(city);
     for service in &city.services {
         let [demand, placed, within] = report::service_totals(&rows, service.service.kind.name());
-        let status = match &service.outcome {
-            Outcome::Solved(s) => s.status.name(),
-            Outcome::Infeasible(_) => "infeasible",
-        };
+        let status = service.standing().name();
         say(format_args!(
             "  {:<22} {:<10} {:.0} of {:.0} {} placed, {:.0} within {} m",
             service.service.kind.name(),

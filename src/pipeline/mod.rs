@@ -104,6 +104,62 @@ pub struct ServicePlan {
     pub judged: bool,
 }
 
+/// Less demand than this left without a place counts as none: half a pupil or resident,
+/// since reports show whole people.
+const NONE_LEFT: f64 = 0.5;
+
+/// How far a service's plan keeps its promise: what reports show as its status and what
+/// decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Everyone the service promises a place has one, and no plan is better.
+    Optimal,
+    /// Everyone the service promises a place has one; a limit stopped the search before a
+    /// proof (the gap says how far the plan can be from the best).
+    Feasible,
+    /// A plan, but some demand has no place: out of reach, without room, or dearer to serve
+    /// than the scenario's price for leaving it.
+    Partial,
+    /// No plan: the model has none, or the plan places nobody.
+    Infeasible,
+}
+
+impl Standing {
+    /// The name used in summaries and on the terminal.
+    pub fn name(self) -> &'static str {
+        match self {
+            Standing::Optimal => "optimal",
+            Standing::Feasible => "feasible",
+            Standing::Partial => "partial",
+            Standing::Infeasible => "infeasible",
+        }
+    }
+}
+
+impl ServicePlan {
+    /// How far the plan keeps the service's promise. Every objective but `max_coverage`
+    /// promises everyone a place; `max_coverage` promises the most people within reach, so
+    /// only a plan that covers nobody falls short of it.
+    pub fn standing(&self) -> Standing {
+        let Outcome::Solved(solution) = &self.outcome else {
+            return Standing::Infeasible;
+        };
+        let demand: f64 = self.access.iter().map(|a| a.demand.total()).sum();
+        let placed: f64 = self.access.iter().map(|a| a.placed.total()).sum();
+        let promises_everyone = !self.service.objective.is_maximised();
+        if demand >= NONE_LEFT && placed < NONE_LEFT {
+            Standing::Infeasible
+        } else if promises_everyone && demand - placed >= NONE_LEFT {
+            Standing::Partial
+        } else {
+            match solution.status {
+                solve::Status::Optimal => Standing::Optimal,
+                solve::Status::Feasible => Standing::Feasible,
+            }
+        }
+    }
+}
+
 /// What the street network held and left out for one service.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StreetUse {

@@ -4,7 +4,7 @@
 
 use crate::csv_text::{csv_bytes, FormatError};
 use crate::demand::{GroupDemand, ResidentPoint};
-use crate::pipeline::{CityPlan, ServicePlan};
+use crate::pipeline::{CityPlan, ServicePlan, Standing};
 use crate::plan::round;
 use crate::solve::Outcome;
 use serde_json::{json, Value};
@@ -176,21 +176,9 @@ fn service_json(service: &ServicePlan, rows: &[DistrictRow], points: &[ResidentP
     let name = service.service.kind.name();
     let [demand, placed, within] = service_totals(rows, name);
     let building = Building::of(service);
-    let (status, objective, bound, gap, diagnosis) = match &service.outcome {
-        Outcome::Solved(s) => (
-            s.status.name(),
-            json!(s.objective),
-            json!(s.bound),
-            json!(s.gap()),
-            vec![],
-        ),
-        Outcome::Infeasible(d) => (
-            "infeasible",
-            Value::Null,
-            Value::Null,
-            Value::Null,
-            d.reasons.iter().map(ToString::to_string).collect(),
-        ),
+    let (objective, bound, gap) = match &service.outcome {
+        Outcome::Solved(s) => (json!(s.objective), json!(s.bound), json!(s.gap())),
+        Outcome::Infeasible(_) => (Value::Null, Value::Null, Value::Null),
     };
     let group = |pick: fn(GroupDemand) -> f64| {
         json!({
@@ -211,7 +199,7 @@ fn service_json(service: &ServicePlan, rows: &[DistrictRow], points: &[ResidentP
         "unit": service.service.unit,
         "objective": service.service.objective.name(),
         "judged_against_de_facto": service.judged,
-        "status": status,
+        "status": service.standing().name(),
         "objective_value": objective,
         "bound": bound,
         "gap": gap,
@@ -231,7 +219,7 @@ fn service_json(service: &ServicePlan, rows: &[DistrictRow], points: &[ResidentP
         "unmet": round(demand.total() - within.total()),
         "hukou": group(|g| g.hukou),
         "non_hukou": group(|g| g.non_hukou),
-        "diagnosis": diagnosis,
+        "diagnosis": no_plan_reasons(service),
         "out_of_reach": out_of_reach(service, points),
         "streets": service.streets.map(|s| json!({
             "nodes": s.built.nodes,
@@ -242,6 +230,36 @@ fn service_json(service: &ServicePlan, rows: &[DistrictRow], points: &[ResidentP
             "sites_off_streets": s.sites_off_streets,
         })),
     })
+}
+
+/// Why a service has no plan, in words; empty when it has one.
+fn no_plan_reasons(service: &ServicePlan) -> Vec<String> {
+    if service.standing() != Standing::Infeasible {
+        return vec![];
+    }
+    match &service.outcome {
+        Outcome::Infeasible(d) => d.reasons.iter().map(ToString::to_string).collect(),
+        Outcome::Solved(_) if !service.unreachable.is_empty() => {
+            let reach = format!(
+                "{} {}",
+                service.service.reach,
+                service.service.travel_unit.symbol()
+            );
+            let (out, all) = (service.unreachable.len(), service.access.len());
+            vec![match out == all {
+                true => format!("the plan places nobody: no demand point has a site within {reach}"),
+                false => format!(
+                    "the plan places nobody: {out} of the {all} demand points have no site \
+                     within {reach}, and the sites in reach of the others have no room"
+                ),
+            }]
+        }
+        Outcome::Solved(_) => vec![
+            "the plan places nobody: no site within reach has room, or the limits on new \
+             sites and budget allow none"
+                .into(),
+        ],
+    }
 }
 
 /// The demand points no site can reach: how many, their demand, their ids.
@@ -496,7 +514,7 @@ fn write_plans_table(text: &mut String, plan: &CityPlan, rows: &[DistrictRow]) {
     }
     let _ = writeln!(
         text,
-        "\n*Status* `optimal` means no plan is better; `feasible` means the search stopped at its gap, node or time limit: no plan is better than the proven bound, and the gap says how far the plan can be from the best."
+        "\n*Status* `optimal` means no plan is better; `feasible` means the search stopped at its gap, node or time limit: no plan is better than the proven bound, and the gap says how far the plan can be from the best; `partial` means a plan that leaves some demand without a place (out of reach, without room, or dearer to serve than the scenario's price for leaving it), counted below; `infeasible` means no plan, or one that places nobody."
     );
 }
 
@@ -578,7 +596,7 @@ fn write_diagnoses(text: &mut String, plan: &CityPlan) {
                 .collect();
             let _ = writeln!(
                 text,
-                "\n**{}: {} demand point(s) with {:.0} {} have no site within {} {}** (counted as unmet; the plan serves everyone else): {}",
+                "\n**{}: {} demand point(s) with {:.0} {} have no site within {} {}** (counted as unmet): {}",
                 service.service.kind,
                 ids.len(),
                 reach["demand"].as_f64().unwrap_or_default(),
@@ -589,13 +607,14 @@ fn write_diagnoses(text: &mut String, plan: &CityPlan) {
             );
         }
         write_unplaced(text, plan, service);
-        if let Outcome::Infeasible(diagnosis) = &service.outcome {
+        let reasons = no_plan_reasons(service);
+        if !reasons.is_empty() {
             let _ = writeln!(
                 text,
                 "\n**{} has no plan that meets the standard:**\n",
                 service.service.kind
             );
-            for reason in &diagnosis.reasons {
+            for reason in &reasons {
                 let _ = writeln!(text, "- {reason}");
             }
         }

@@ -1,7 +1,7 @@
 //! Plain reasons why a siting problem has no plan, found before any solver runs.
 
 use super::tolerance;
-use crate::model::SitingProblem;
+use crate::model::{SiteStatus, SitingProblem};
 use std::fmt;
 
 /// How many ids a message lists before it says "and N more".
@@ -42,6 +42,8 @@ pub enum Reason {
         demand: f64,
         /// Most capacity open at once (the largest `p` sites when `p` is set).
         capacity: f64,
+        /// The most new sites allowed, when limited.
+        max_new: Option<usize>,
     },
     /// The solver proved that no plan exists, though no simpler reason was found.
     NoPlanExists,
@@ -79,10 +81,20 @@ impl fmt::Display for Reason {
                     list(items)
                 )
             }
-            Reason::TotalOverCapacity { demand, capacity } => write!(
-                f,
-                "total demand {demand} exceeds the most capacity that can be open, {capacity}"
-            ),
+            Reason::TotalOverCapacity {
+                demand,
+                capacity,
+                max_new,
+            } => {
+                write!(
+                    f,
+                    "total demand {demand} exceeds the most capacity that can be open, {capacity}"
+                )?;
+                match max_new {
+                    Some(n) => write!(f, " (existing sites and at most {n} new ones)"),
+                    None => Ok(()),
+                }
+            }
             Reason::NoPlanExists => write!(
                 f,
                 "no plan can serve all demand: each point has capacity in reach, but points \
@@ -130,7 +142,12 @@ fn unreachable_points(problem: &SitingProblem) -> Option<Reason> {
         .demand()
         .iter()
         .enumerate()
-        .filter(|&(i, _)| problem.costs().arcs(i).len() == 0)
+        .filter(|&(i, _)| {
+            !problem
+                .costs()
+                .arcs(i)
+                .any(|arc| may_open(problem, arc.site))
+        })
         .map(|(_, point)| point.id.clone())
         .collect();
     (!demand_ids.is_empty()).then_some(Reason::Unreachable { demand_ids })
@@ -147,6 +164,7 @@ fn points_over_capacity(problem: &SitingProblem) -> Option<Reason> {
         let capacities = problem
             .costs()
             .arcs(i)
+            .filter(|arc| may_open(problem, arc.site))
             .map(|arc| problem.sites()[arc.site].capacity);
         // An unlimited site in reach (`None`) makes the point servable.
         let in_reach: Option<Vec<f64>> = capacities.collect();
@@ -177,25 +195,49 @@ fn total_over_capacity(problem: &SitingProblem) -> Option<Reason> {
         .filter(|s| s.is_existing())
         .filter_map(|s| s.capacity)
         .sum();
-    let mut candidates: Vec<f64> = sites
-        .iter()
-        .zip(&capacities)
-        .filter(|(s, _)| !s.is_existing())
-        .map(|(_, &c)| c)
-        .collect();
-    candidates.sort_by(|a, b| b.total_cmp(a));
-    let openable = problem.limits().p.map_or(candidates.len(), |p| {
+    let largest = |status: SiteStatus| {
+        let mut found: Vec<f64> = sites
+            .iter()
+            .zip(&capacities)
+            .filter(|(s, _)| s.status == status)
+            .map(|(_, &c)| c)
+            .collect();
+        found.sort_by(|a, b| b.total_cmp(a));
+        found
+    };
+    let mut new_sites = largest(SiteStatus::Candidate);
+    new_sites.truncate(problem.limits().max_new.unwrap_or(usize::MAX));
+    let mut others = largest(SiteStatus::Expansion);
+    others.extend(new_sites);
+    others.sort_by(|a, b| b.total_cmp(a));
+    let openable = problem.limits().p.map_or(others.len(), |p| {
         p.saturating_sub(problem.existing_count())
     });
-    let capacity = existing + candidates.iter().take(openable).sum::<f64>();
+    let capacity = existing + others.iter().take(openable).sum::<f64>();
     let demand = problem.total_demand();
-    exceeds(demand, capacity).then_some(Reason::TotalOverCapacity { demand, capacity })
+    exceeds(demand, capacity).then_some(Reason::TotalOverCapacity {
+        demand,
+        capacity,
+        max_new: problem.limits().max_new,
+    })
+}
+
+/// Whether site `j` can be open at all under `p` and `max_new`: a site that exists, or one
+/// the limits leave room for.
+fn may_open(problem: &SitingProblem, j: usize) -> bool {
+    let limits = problem.limits();
+    let room_in_p = limits.p.is_none_or(|p| p > problem.existing_count());
+    match problem.sites()[j].status {
+        SiteStatus::Existing => true,
+        SiteStatus::Expansion => room_in_p,
+        SiteStatus::Candidate => room_in_p && limits.max_new != Some(0),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DemandPoint, Limits, Objective, Site, SiteStatus};
+    use crate::model::{DemandPoint, Limits, Objective, Site};
 
     fn point(id: &str, demand: f64) -> DemandPoint {
         DemandPoint {
@@ -279,7 +321,8 @@ mod tests {
             reasons,
             vec![Reason::TotalOverCapacity {
                 demand: 9.0,
-                capacity: 8.0
+                capacity: 8.0,
+                max_new: None,
             }]
         );
     }

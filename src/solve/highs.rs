@@ -29,7 +29,7 @@ use good_lp::{
     variable, Constraint, Expression, ProblemVariables, SolverModel, Variable, VariableDefinition,
 };
 use highs::{HighsModelStatus, HighsSolutionStatus};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Capacitated problems are first solved with each point's pairs cut to this many nearest
 /// sites: a much smaller MIP whose plan is a strong start for the full one.
@@ -740,7 +740,7 @@ fn heuristic_plan(
     let budget = options.time_limit.map_or(HEURISTIC_SECONDS, |limit| {
         (limit * HEURISTIC_SHARE).min(HEURISTIC_SECONDS)
     });
-    let found = heuristic::search(problem, started + Duration::from_secs_f64(budget));
+    let found = heuristic::search(problem, started + super::seconds(budget));
     let usable = found.score.is_feasible() && problem.within_limits(&found.assignment.open);
     usable.then_some(found.assignment)
 }

@@ -26,7 +26,7 @@ use super::tolerance;
 use super::{lagrange, Outcome, Solution, SolveError, SolveOptions, Solver, Status, Terminal};
 use crate::model::{Assignment, SiteStatus, SitingProblem};
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Without capacities, every this many relaxations the sites the relaxation opened start a
 /// swap search. (With capacities those sites made poor plans in trials on generated cities:
@@ -372,7 +372,7 @@ fn polish_then_bound(
 /// When polishing the first plan stops: at [`POLISH_SHARE`] of the time limit, if any.
 fn polish_deadline(options: &SolveOptions, started: Instant) -> Instant {
     match options.time_limit {
-        Some(seconds) => started + Duration::from_secs_f64(seconds * POLISH_SHARE),
+        Some(seconds) => started + super::seconds(seconds * POLISH_SHARE),
         None => options.deadline_from(started),
     }
 }
@@ -908,6 +908,7 @@ fn start_sites(form: &MinForm) -> Vec<bool> {
 mod tests {
     use super::*;
     use crate::model::{Allocation, Limits};
+    use std::time::Duration;
     use crate::solve::test_problems::{
         one_plot_in_two_sizes, planner_line, priced_line, villages_on_a_line, LineSchool,
     };

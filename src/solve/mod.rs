@@ -81,7 +81,16 @@ const NO_LIMIT: Duration = Duration::from_secs(365 * 24 * 3600);
 impl SolveOptions {
     /// When a solve started at `started` must stop.
     pub fn deadline_from(&self, started: Instant) -> Instant {
-        started + self.time_limit.map_or(NO_LIMIT, Duration::from_secs_f64)
+        started + self.time_limit.map_or(NO_LIMIT, seconds)
+    }
+}
+
+/// `limit` seconds as a duration: none for a limit that is not above 0, at most
+/// [`NO_LIMIT`], so that no limit a user types can overflow a deadline.
+pub(crate) fn seconds(limit: f64) -> Duration {
+    match limit > 0.0 {
+        true => Duration::try_from_secs_f64(limit).map_or(NO_LIMIT, |d| d.min(NO_LIMIT)),
+        false => Duration::ZERO,
     }
 }
 

@@ -259,10 +259,10 @@ fn travel_along_streets_is_measured_in_minutes_within_the_limit() {
     }
 }
 
-/// With the streets far away no home can reach a school: each is reported, by id, as unmet
-/// demand out of reach — the plan is not refused, and none is hidden.
+/// With the streets far away no home can reach a school: the service has no plan (exit 3,
+/// status `infeasible`), and each home is reported, by id, as unmet demand out of reach.
 #[test]
-fn homes_far_from_every_street_are_reported_as_unmet_out_of_reach() {
+fn homes_far_from_every_street_leave_no_plan_and_are_reported_out_of_reach() {
     let workspace = Workspace::small_city();
     with_street_grid(&workspace);
     let far = serde_json::json!({ "type": "FeatureCollection", "features": [{
@@ -271,7 +271,9 @@ fn homes_far_from_every_street_are_reported_as_unmet_out_of_reach() {
     }]});
     workspace.write("streets.geojson", &far.to_string());
     let run = workspace.plan();
-    let school = service(&run.summary(), "primary_school").clone();
+    assert_eq!(run.code(), 3, "a plan that places nobody is no plan");
+    let school = service(&run.summary_even_if_failed(), "primary_school").clone();
+    assert_eq!(school["status"], "infeasible");
     assert_eq!(school["unmet"], 120.0);
     assert_eq!(school["out_of_reach"]["points"], 8);
     assert_eq!(school["out_of_reach"]["demand"], 120.0);
