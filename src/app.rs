@@ -135,6 +135,11 @@ fn plan_into(
         }
     };
     let city = pipeline::plan_scenario(path, scenario, run.terminal(), &mut progress)?;
+    if !run.quiet {
+        for warning in &city.warnings {
+            eprintln!("  warning: {warning}");
+        }
+    }
     let written = export::write_city(out, &city, format)?;
     Ok((city, written))
 }

@@ -95,8 +95,7 @@ pub fn from_properties(columns: GroupColumns, feature: &Feature) -> Result<Resid
                 "missing: give the residents here, or a population table",
             )
         })?;
-        whole(value)
-            .ok_or_else(|| feature.error(field, format!("{value} is not a whole number of people")))
+        whole(value).map_err(|problem| feature.error(field, format!("{value} is {problem}")))
     };
     Ok(Residents {
         hukou: count(columns.hukou)?,
@@ -131,7 +130,7 @@ fn from_table(
         }
         let people = |column| {
             let value = row.non_negative(column)?;
-            whole(value).ok_or_else(|| row.bad(column, "not a whole number of people"))
+            whole(value).map_err(|problem| row.bad(column, problem))
         };
         let residents = Residents {
             hukou: people(&hukou)?,
@@ -160,7 +159,17 @@ fn from_table(
         .collect())
 }
 
-/// The value as a count of people, if it is a whole number.
-fn whole(value: f64) -> Option<u64> {
-    (value.fract() == 0.0 && value <= u64::MAX as f64).then_some(value as u64)
+/// More people than live on Earth: no count of residents is this large, and below it every
+/// sum over zones and groups stays exact in a float and far from overflowing.
+const MOST_PEOPLE: f64 = 1e10;
+
+/// The value as a count of people, or what is wrong with it (in words that follow the value).
+fn whole(value: f64) -> Result<u64, &'static str> {
+    if value.fract() != 0.0 {
+        return Err("not a whole number of people");
+    }
+    if value > MOST_PEOPLE {
+        return Err("more people than live on Earth (at most 10,000,000,000)");
+    }
+    Ok(value as u64)
 }

@@ -7,7 +7,9 @@
 //! into WGS84 on reading, so everything downstream is WGS84 (RFC 7946).
 
 use super::InputError;
-use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
+use geo::{
+    Area, ConvexHull, Coord, LineString, MultiPolygon, Point, Polygon, Validation,
+};
 pub use geojson::JsonObject;
 use geojson::{GeometryValue, JsonValue, Position};
 use serde::Deserialize;
@@ -45,7 +47,7 @@ impl Feature {
     pub fn text(&self, field: &str) -> Option<String> {
         match self.properties.get(field)? {
             JsonValue::String(text) => Some(text.clone()),
-            JsonValue::Number(number) => Some(number.to_string()),
+            JsonValue::Number(number) => Some(number_text(number)),
             _ => None,
         }
     }
@@ -91,6 +93,20 @@ impl Feature {
             field: field.into(),
             problem: problem.into(),
         }
+    }
+}
+
+/// A number as a code is written: whole numbers without a decimal point, also when the file
+/// wrote them as `101.0` (as spreadsheets and some GIS exports do), so that they match the
+/// `101` of a population table.
+fn number_text(number: &serde_json::Number) -> String {
+    /// Beyond this a float no longer holds every whole number exactly.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match number.as_f64() {
+        Some(value) if number.is_f64() && value.fract() == 0.0 && value.abs() < EXACT => {
+            format!("{value:.0}")
+        }
+        _ => number.to_string(),
     }
 }
 
@@ -193,7 +209,9 @@ pub(crate) fn read_features(path: &Path) -> Result<Vec<(Feature, GeometryValue)>
         path: path.to_path_buf(),
         message,
     };
-    let json: JsonValue = serde_json::from_str(&text).map_err(|e| not_geojson(e.to_string()))?;
+    // Windows tools write a byte-order mark before the JSON; it is not part of the data.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let json: JsonValue = serde_json::from_str(text).map_err(|e| not_geojson(e.to_string()))?;
     let Some(items) = json.get("features").and_then(JsonValue::as_array) else {
         return Err(not_geojson(
             "expected a FeatureCollection with a `features` list".into(),
@@ -251,25 +269,49 @@ pub(crate) fn boundary(
     geometry: GeometryValue,
     datum: Datum,
 ) -> Result<MultiPolygon<f64>, InputError> {
-    match geometry {
-        GeometryValue::Polygon { coordinates } => Ok(MultiPolygon::new(vec![polygon(
-            feature,
-            &coordinates,
-            datum,
-        )?])),
-        GeometryValue::MultiPolygon { coordinates } => Ok(MultiPolygon::new(
-            coordinates
-                .iter()
-                .map(|rings| polygon(feature, rings, datum))
-                .collect::<Result<_, _>>()?,
+    let polygons = match geometry {
+        GeometryValue::Polygon { coordinates } => vec![polygon(feature, &coordinates, datum)?],
+        GeometryValue::MultiPolygon { coordinates } => coordinates
+            .iter()
+            .map(|rings| polygon(feature, rings, datum))
+            .collect::<Result<_, _>>()?,
+        other => {
+            return Err(feature.error(
+                "geometry",
+                format!(
+                    "a zone must be a Polygon or MultiPolygon, found {}",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    for (k, polygon) in polygons.iter().enumerate() {
+        check_shape(polygon).map_err(|problem| {
+            let which = match polygons.len() {
+                1 => "the polygon".to_string(),
+                _ => format!("polygon {} of the MultiPolygon", k + 1),
+            };
+            feature.error("geometry", format!("{which} {problem}"))
+        })?;
+    }
+    Ok(MultiPolygon::new(polygons))
+}
+
+/// Why a polygon cannot hold residents, if it cannot: no area (residents spread on it would
+/// land on a line or a point), or rings that cross themselves or each other (its inside is
+/// then not defined, and residents would be spread by a wrong area).
+fn check_shape(polygon: &Polygon<f64>) -> Result<(), String> {
+    // The hull first: a ring whose corners all lie on one line has no area, which says more
+    // than the self-intersection its folding back makes.
+    if polygon.convex_hull().unsigned_area() <= 0.0 {
+        return Err("has zero area: its corners lie on one line or point".into());
+    }
+    match polygon.validation_errors().into_iter().next() {
+        Some(invalid) => Err(format!(
+            "is not a valid boundary: {invalid}; redraw it so that no ring crosses itself or \
+             another (QGIS: Vector > Geometry Tools > Check Validity, or Fix Geometries)"
         )),
-        other => Err(feature.error(
-            "geometry",
-            format!(
-                "a zone must be a Polygon or MultiPolygon, found {}",
-                other.type_name()
-            ),
-        )),
+        None => Ok(()),
     }
 }
 

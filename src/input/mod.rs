@@ -55,7 +55,8 @@ pub enum InputError {
         /// What the parser said, with line and column.
         message: String,
     },
-    /// A street map that cannot be used as a whole (unreadable, or no usable street).
+    /// A map file that cannot be used as a whole: unreadable, no usable street, or points
+    /// nowhere near the planned zones.
     #[error("{path}: {problem}")]
     Map {
         /// The map file.

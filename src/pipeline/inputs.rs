@@ -9,6 +9,8 @@ use crate::demand::{self, ResidentPoint, Residents};
 use crate::input::geojson::{read_points, read_zones, PointFeature, Zone};
 use crate::input::scenario::{Scenario, ServiceSettings};
 use crate::input::InputError;
+use crate::travel::geodesic;
+use geo::{BoundingRect, Coord, Intersects, Point, Rect};
 use std::path::Path;
 
 /// What the scenario's files hold.
@@ -27,6 +29,9 @@ pub(super) struct CityInputs {
     pub candidates: Option<Vec<PointFeature>>,
     /// Each enabled service's own files, in report order.
     pub services: Vec<ServiceInputs>,
+    /// What the files hold that the planner should know of, in words: points outside every
+    /// planned zone.
+    pub warnings: Vec<String>,
 }
 
 /// One enabled service's settings and files.
@@ -70,10 +75,21 @@ pub(super) fn read(
         Some(file) => Some(read_points(file, "id", scenario.candidates.datum)?),
         None => None,
     };
-    let services = services
+    let services: Vec<ServiceInputs> = services
         .into_iter()
         .map(|(kind, settings)| service_files(scenario, &zones, &planned, kind, settings))
         .collect::<Result<_, _>>()?;
+    let area = PlannedArea::new(&zones, &planned);
+    let mut warnings = Vec::new();
+    if let (Some(points), Some(file)) = (&candidates, &scenario.candidates.file) {
+        warnings.extend(area.check(file, "candidate sites", points)?);
+    }
+    for service in &services {
+        if let Some(existing) = &service.settings.existing {
+            let what = format!("existing {} sites", service.kind);
+            warnings.extend(area.check(&existing.file, &what, &service.existing)?);
+        }
+    }
     Ok(CityInputs {
         zones,
         planned,
@@ -82,7 +98,114 @@ pub(super) fn read(
         points,
         candidates,
         services,
+        warnings,
     })
+}
+
+/// A point file none of whose points lies this close to the planned zones is taken for a
+/// mistake (another city, a projected CRS read as degrees, a swapped datum): 10 km is more
+/// than any walk or drive a service standard allows.
+const NEAR_PLANNED_M: f64 = 10_000.0;
+
+/// The planned zones, for telling which points lie in them.
+struct PlannedArea<'z> {
+    zones: Vec<&'z Zone>,
+    extent: Option<Rect<f64>>,
+}
+
+impl<'z> PlannedArea<'z> {
+    fn new(zones: &'z [Zone], planned: &[bool]) -> Self {
+        let zones: Vec<&Zone> = zones
+            .iter()
+            .zip(planned)
+            .filter(|(_, &p)| p)
+            .map(|(z, _)| z)
+            .collect();
+        let extent = zones
+            .iter()
+            .filter_map(|z| z.boundary.bounding_rect())
+            .reduce(|a, b| {
+                Rect::new(
+                    Coord {
+                        x: a.min().x.min(b.min().x),
+                        y: a.min().y.min(b.min().y),
+                    },
+                    Coord {
+                        x: a.max().x.max(b.max().x),
+                        y: a.max().y.max(b.max().y),
+                    },
+                )
+            });
+        Self { zones, extent }
+    }
+
+    /// Metres from `point` to the nearest corner or side of the planned zones' extent (0
+    /// inside it).
+    fn metres_to_extent(&self, point: Point<f64>) -> f64 {
+        let Some(extent) = self.extent else {
+            return f64::INFINITY;
+        };
+        let nearest = Point::new(
+            point.x().clamp(extent.min().x, extent.max().x),
+            point.y().clamp(extent.min().y, extent.max().y),
+        );
+        geodesic::distance_m(point, nearest)
+    }
+
+    /// A warning counting the `points` of `file` outside every planned zone (they serve
+    /// only people within reach across the boundary), if any are.
+    ///
+    /// # Errors
+    /// [`InputError::Map`] when the file has points and none lies within
+    /// [`NEAR_PLANNED_M`] of the planned zones.
+    fn check(
+        &self,
+        file: &Path,
+        what: &str,
+        points: &[PointFeature],
+    ) -> Result<Option<String>, InputError> {
+        let outside: Vec<&PointFeature> = points
+            .iter()
+            .filter(|p| !self.zones.iter().any(|z| z.boundary.intersects(&p.location)))
+            .collect();
+        if outside.is_empty() {
+            return Ok(None);
+        }
+        let nearest = outside
+            .iter()
+            .map(|p| self.metres_to_extent(p.location))
+            .fold(f64::INFINITY, f64::min);
+        if outside.len() == points.len() && nearest > NEAR_PLANNED_M {
+            return Err(InputError::Map {
+                path: file.to_path_buf(),
+                problem: format!(
+                    "none of its {} {what} lies within {} km of the planned zones (the \
+                     nearest is {:.0} km away): another place, or coordinates in another \
+                     datum or CRS?",
+                    points.len(),
+                    NEAR_PLANNED_M / 1000.0,
+                    nearest / 1000.0
+                ),
+            });
+        }
+        let ids: Vec<&str> = outside.iter().take(5).map(|p| p.id.as_str()).collect();
+        let more = match outside.len() > ids.len() {
+            true => format!(" and {} more", outside.len() - ids.len()),
+            false => String::new(),
+        };
+        let verb = match outside.len() {
+            1 => "lies",
+            _ => "lie",
+        };
+        Ok(Some(format!(
+            "{} of the {} {what} in {} {verb} outside every planned zone ({}{more}); they \
+             serve only people within reach across the boundary",
+            outside.len(),
+            points.len(),
+            file.display(),
+            ids.join(", ")
+        )))
+    }
 }
 
 /// A service's existing facilities and age band counts.

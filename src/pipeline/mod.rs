@@ -188,6 +188,9 @@ pub struct CityPlan {
     pub points: Vec<ResidentPoint>,
     /// One plan per enabled service, in report order.
     pub services: Vec<ServicePlan>,
+    /// What the input holds that the planner should know of, in words (points outside every
+    /// planned zone); shown on the terminal and in the summaries.
+    pub warnings: Vec<String>,
 }
 
 /// Plans every enabled service of a scenario read from `path`.
@@ -227,6 +230,7 @@ pub fn plan_scenario(
         kinds,
         residents,
         points,
+        warnings,
         ..
     } = inputs;
     Ok(CityPlan {
@@ -237,6 +241,7 @@ pub fn plan_scenario(
         residents,
         points,
         services: plans,
+        warnings,
     })
 }
 

@@ -165,6 +165,7 @@ pub fn summary_json(plan: &CityPlan, rows: &[DistrictRow]) -> Value {
         "title": plan.scenario.title,
         "basis": plan.scenario.basis.name(),
         "assumptions": plan.scenario.assumptions,
+        "warnings": plan.warnings,
         "residents_in_planned_zones": planned_people,
         "residents_on_demand_points": spread_people,
         "demand_points": plan.points.len(),
@@ -385,6 +386,7 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
     write_plans_table(&mut text, plan, rows);
     write_trade_off(&mut text, plan);
     write_diagnoses(&mut text, plan);
+    write_warnings(&mut text, plan);
     write_assumptions(&mut text, plan);
     write_districts(&mut text, rows);
     write_parameters(&mut text, plan);
@@ -555,6 +557,16 @@ fn write_trade_off(text: &mut String, plan: &CityPlan) {
             levels.rural.radius,
             levels.rural.max_travel,
         );
+    }
+}
+
+fn write_warnings(text: &mut String, plan: &CityPlan) {
+    if plan.warnings.is_empty() {
+        return;
+    }
+    let _ = writeln!(text, "\n## Warnings about the input\n");
+    for warning in &plan.warnings {
+        let _ = writeln!(text, "- {warning}");
     }
 }
 
