@@ -19,6 +19,9 @@
 //!
 //! [`csv_text`] formats tables as CSV for any stage and uses none.
 //!
+//! No input may make the program panic: `unwrap` and `expect` are refused outside tests, and
+//! the few `expect`s left state the invariant that makes them safe.
+//!
 //! ```
 //! use defacto::model::{DemandPoint, Limits, Objective, Site, SiteStatus, SitingProblem};
 //! use defacto::solve::{solve, Outcome, SolveOptions, Status};
@@ -39,6 +42,7 @@
 //! assert_eq!(solution.status, Status::Optimal);
 //! ```
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
 pub mod compare;

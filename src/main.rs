@@ -1,5 +1,7 @@
 //! The `defacto` command: parse the command line, run, map the result to an exit code.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod app;
 mod cli;
 mod error;

@@ -7,9 +7,7 @@
 //! into WGS84 on reading, so everything downstream is WGS84 (RFC 7946).
 
 use super::InputError;
-use geo::{
-    Area, ConvexHull, Coord, LineString, MultiPolygon, Point, Polygon, Validation,
-};
+use geo::{Area, ConvexHull, Coord, LineString, MultiPolygon, Point, Polygon, Validation};
 pub use geojson::JsonObject;
 use geojson::{GeometryValue, JsonValue, Position};
 use serde::Deserialize;

@@ -421,8 +421,8 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, InputError> {
     for (_, table) in origins.layers.iter().rev() {
         merge(&mut merged, table.clone());
     }
-    let mut scenario: Scenario =
-        serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|e| {
+    let mut scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(merged))
+        .map_err(|e| {
             let field = e.path().to_string();
             let problem = plain_type_names(&e.inner().message().replace('\n', " "));
             match field.as_str() {

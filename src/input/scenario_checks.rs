@@ -45,10 +45,9 @@ impl Checker<'_> {
     /// An error naming `field` when `value` is given and out of `range`.
     fn number(&self, field: &str, value: Option<f64>, range: Range) -> Result<(), InputError> {
         match value {
-            Some(value) if !range.holds(value) => Err(self.error(
-                field,
-                format!("{value} must be {}", range.words()),
-            )),
+            Some(value) if !range.holds(value) => {
+                Err(self.error(field, format!("{value} must be {}", range.words())))
+            }
             _ => Ok(()),
         }
     }
@@ -76,7 +75,11 @@ impl Checker<'_> {
         )?;
         if let Some(travel) = &s.travel {
             self.number("travel.max_minutes", travel.max_minutes, Range::Positive)?;
-            self.number("travel.max_snap_m", Some(travel.max_snap_m), Range::Positive)?;
+            self.number(
+                "travel.max_snap_m",
+                Some(travel.max_snap_m),
+                Range::Positive,
+            )?;
         }
         self.number("solve.time_limit_s", s.solve.time_limit_s, Range::Positive)?;
         self.number("solve.gap", s.solve.gap, Range::Share)
@@ -96,7 +99,11 @@ impl Checker<'_> {
                 settings.access.map(|a| a.non_hukou),
                 Range::Share,
             ),
-            ("new_site_capacity", settings.new_site_capacity, Range::Positive),
+            (
+                "new_site_capacity",
+                settings.new_site_capacity,
+                Range::Positive,
+            ),
             ("new_site_cost", settings.new_site_cost, Range::NonNegative),
             ("min_load_share", settings.min_load_share, Range::Share),
             (

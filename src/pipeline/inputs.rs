@@ -166,7 +166,12 @@ impl<'z> PlannedArea<'z> {
     ) -> Result<Option<String>, InputError> {
         let outside: Vec<&PointFeature> = points
             .iter()
-            .filter(|p| !self.zones.iter().any(|z| z.boundary.intersects(&p.location)))
+            .filter(|p| {
+                !self
+                    .zones
+                    .iter()
+                    .any(|z| z.boundary.intersects(&p.location))
+            })
             .collect();
         if outside.is_empty() {
             return Ok(None);
@@ -202,7 +207,8 @@ impl<'z> PlannedArea<'z> {
              serve only people within reach across the boundary",
             outside.len(),
             points.len(),
-            file.display(),
+            // The name alone: the summaries must not depend on where the scenario lies.
+            file.file_name().map_or(file.into(), Path::new).display(),
             ids.join(", ")
         )))
     }
@@ -239,10 +245,7 @@ fn service_files(
 }
 
 /// Whether each zone is planned: those `zones.plan_in` lists, or all when it is empty.
-fn planned_zones(
-    scenario: &Scenario,
-    zones: &[Zone],
-) -> Result<Vec<bool>, InputError> {
+fn planned_zones(scenario: &Scenario, zones: &[Zone]) -> Result<Vec<bool>, InputError> {
     let wanted = &scenario.zones.plan_in;
     if wanted.is_empty() {
         return Ok(vec![true; zones.len()]);
@@ -275,10 +278,7 @@ fn known_codes(
 }
 
 /// Each zone's kind: rural when `zones.rural` lists its code.
-fn zone_kinds(
-    scenario: &Scenario,
-    zones: &[Zone],
-) -> Result<Vec<ZoneKind>, InputError> {
+fn zone_kinds(scenario: &Scenario, zones: &[Zone]) -> Result<Vec<ZoneKind>, InputError> {
     let rural = &scenario.zones.rural;
     known_codes(scenario, zones, "zones.rural", rural)?;
     Ok(zones

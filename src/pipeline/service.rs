@@ -197,8 +197,7 @@ pub(super) fn resolve(
     });
     let (new_site_capacity, levels) = match objective {
         Objective::MinCost => {
-            let levels =
-                resolve_levels(&scenario.origins, kind, settings, radius_m, &mut figures)?;
+            let levels = resolve_levels(&scenario.origins, kind, settings, radius_m, &mut figures)?;
             (
                 levels.urban.sizes.last().map_or(0.0, |s| s.capacity),
                 Some(levels),
@@ -440,10 +439,7 @@ fn resolve_kind(
         });
     }
     let (sizes, sizes_source) = match &given.sizes {
-        Some(sizes) => (
-            sizes_from_scenario(sizes),
-            "scenario file".to_string(),
-        ),
+        Some(sizes) => (sizes_from_scenario(sizes), "scenario file".to_string()),
         None => (
             standard
                 .sizes

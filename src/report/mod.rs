@@ -248,7 +248,9 @@ fn no_plan_reasons(service: &ServicePlan) -> Vec<String> {
             );
             let (out, all) = (service.unreachable.len(), service.access.len());
             vec![match out == all {
-                true => format!("the plan places nobody: no demand point has a site within {reach}"),
+                true => {
+                    format!("the plan places nobody: no demand point has a site within {reach}")
+                }
                 false => format!(
                     "the plan places nobody: {out} of the {all} demand points have no site \
                      within {reach}, and the sites in reach of the others have no room"

@@ -143,7 +143,9 @@ pub fn search(problem: &SitingProblem, root: Root, until: Until, progress: &Prog
             break;
         }
         solved += 1;
-        let node = heap.pop().expect("peeked");
+        let Some(node) = heap.pop() else {
+            break;
+        };
         if opens_too_many(&plain, &node.fixed) {
             continue;
         }

@@ -210,9 +210,10 @@ fn total_over_capacity(problem: &SitingProblem) -> Option<Reason> {
     let mut others = largest(SiteStatus::Expansion);
     others.extend(new_sites);
     others.sort_by(|a, b| b.total_cmp(a));
-    let openable = problem.limits().p.map_or(others.len(), |p| {
-        p.saturating_sub(problem.existing_count())
-    });
+    let openable = problem
+        .limits()
+        .p
+        .map_or(others.len(), |p| p.saturating_sub(problem.existing_count()));
     let capacity = existing + others.iter().take(openable).sum::<f64>();
     let demand = problem.total_demand();
     exceeds(demand, capacity).then_some(Reason::TotalOverCapacity {

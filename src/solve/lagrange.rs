@@ -610,6 +610,10 @@ fn take_points(form: &MinForm, j: usize, value: &mut [f64]) {
     // In increasing order of point, as `BySite::costs_of` lists them.
     let costs: Vec<(usize, f64)> = form.by_site.costs_of(j).collect();
     for (i, share) in knapsack(form, j, drawn_by_site(form, j, value)).shares {
+        #[allow(
+            clippy::expect_used,
+            reason = "the knapsack of site j only takes points of its own arcs"
+        )]
         let cost = costs
             .binary_search_by_key(&i, |&(point, _)| point)
             .map(|found| costs[found].1)

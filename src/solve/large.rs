@@ -848,6 +848,10 @@ fn point_values(form: &MinForm, assignment: &Assignment) -> Vec<f64> {
             let served: f64 = assignment.allocations[i]
                 .iter()
                 .map(|a| {
+                    #[allow(
+                        clippy::expect_used,
+                        reason = "every plan allocates along arcs of the problem"
+                    )]
                     let arc = costs.arc_of(i, a.site).expect("allocations use arcs");
                     let opening_share = match loads[a.site] > 0.0 {
                         true => form.open_cost[a.site] * demand[i].demand / loads[a.site],
@@ -908,11 +912,11 @@ fn start_sites(form: &MinForm) -> Vec<bool> {
 mod tests {
     use super::*;
     use crate::model::{Allocation, Limits};
-    use std::time::Duration;
     use crate::solve::test_problems::{
         one_plot_in_two_sizes, planner_line, priced_line, villages_on_a_line, LineSchool,
     };
     use crate::solve::ExactSolver;
+    use std::time::Duration;
 
     /// Villages a, b (10 + 20 pupils) go to S1 at km 0, priced 2 a pupil, c and d (30 + 50)
     /// to S2 at km 6, priced nothing. Closed S3, with every village in reach, is priced at

@@ -25,10 +25,9 @@ impl Progress {
     pub fn new(show: bool, log: bool) -> Self {
         let bar = show.then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
-                    .expect("the template is valid"),
-            );
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}") {
+                bar.set_style(style);
+            }
             bar.enable_steady_tick(TICK);
             bar
         });

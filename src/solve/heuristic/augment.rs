@@ -234,6 +234,10 @@ impl<'a> Chains<'a> {
         self.room[target] -= people;
         let mut site = target;
         loop {
+            #[allow(
+                clippy::expect_used,
+                reason = "a chain is built from the steps that reached its sites"
+            )]
             let step = steps[site].expect("every site on a chain was reached by a step");
             let share = people / demand[step.point].demand;
             self.add(step.point, site, share);
