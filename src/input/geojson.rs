@@ -347,7 +347,9 @@ fn ring_line(ring: &[Position], datum: Datum) -> Result<LineString<f64>, String>
     }
     let coords = ring
         .iter()
-        .map(|position| coordinate(position, datum))
+        .map(|position| {
+            coordinate(position, datum).map_err(|problem| format!("has a bad position: {problem}"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(LineString::new(coords))
 }
@@ -356,13 +358,13 @@ fn ring_line(ring: &[Position], datum: Datum) -> Result<LineString<f64>, String>
 fn coordinate(position: &Position, datum: Datum) -> Result<Coord<f64>, String> {
     let &[lon, lat, ..] = position.as_slice() else {
         return Err(format!(
-            "position {:?} needs a longitude and a latitude",
+            "{:?} needs a longitude and a latitude",
             position.as_slice()
         ));
     };
     if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
         return Err(format!(
-            "position [{lon}, {lat}] is not a longitude and latitude in degrees (projected coordinates? GeoJSON must be WGS84)"
+            "[{lon}, {lat}] is not a longitude and latitude in degrees (projected coordinates? GeoJSON must be WGS84)"
         ));
     }
     let point = match datum {

@@ -115,10 +115,16 @@ fn record_row(record: &csv::StringRecord) -> u64 {
 
 fn csv_error(path: &Path, row: u64, error: csv::Error) -> InputError {
     let row = error.position().map_or(row, |p| p.line());
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("it has {len} fields but the header has {expected_len}"),
+        _ => error.to_string(),
+    };
     InputError::Csv {
         path: path.to_path_buf(),
         row,
-        message: error.to_string(),
+        message,
     }
 }
 

@@ -410,22 +410,22 @@ fn resolve_kind(
     standard: &KindStandard,
     figures: &mut Figures,
 ) -> Result<KindLevel, InputError> {
-    let (kind_prefix, radius, max_travel) = match zone {
-        ZoneKind::Urban => (
-            "",
-            given.radius_m.unwrap_or(standard.radius_m.value),
-            figures.take("max_travel_m", given.max_travel_m, standard.max_travel_m),
-        ),
+    let (kind_prefix, radius) = match zone {
+        ZoneKind::Urban => ("", given.radius_m.unwrap_or(standard.radius_m.value)),
         ZoneKind::Rural => (
             "rural.",
             figures.take("rural.radius_m", given.radius_m, standard.radius_m),
-            figures.take(
-                "rural.max_travel_m",
-                given.max_travel_m,
-                standard.max_travel_m,
-            ),
         ),
     };
+    let travel_name = match zone {
+        ZoneKind::Urban => "max_travel_m",
+        ZoneKind::Rural => "rural.max_travel_m",
+    };
+    let max_travel = figures.take(
+        travel_name,
+        given.max_travel_m,
+        travel_default(standard.max_travel_m, radius),
+    );
     let prefix = format!("services.{}.{kind_prefix}", service.name());
     if max_travel < radius {
         let field = format!("{prefix}max_travel_m");
@@ -433,8 +433,8 @@ fn resolve_kind(
             path: origins.file_of(&field),
             field,
             problem: format!(
-                "{max_travel} is shorter than the standard's radius {radius}: nobody could be \
-                 placed as far as the standard allows"
+                "{max_travel} is shorter than the radius {radius}: nobody could be placed as \
+                 far as the standard allows"
             ),
         });
     }
@@ -461,6 +461,18 @@ fn resolve_kind(
     })
 }
 
+/// The standard's maximum travel, or the radius when the scenario's radius is longer: a
+/// planner who widens the standard's walk means that people may travel that far.
+fn travel_default(standard: Sourced, radius: f64) -> Sourced {
+    match radius > standard.value {
+        true => Sourced {
+            value: radius,
+            source: "radius_m of the scenario file, longer than the standard's maximum travel",
+        },
+        false => standard,
+    }
+}
+
 /// The scenario's sizes (checked when the scenario was read).
 fn sizes_from_scenario(sizes: &[SizeSettings]) -> Vec<SiteSize> {
     sizes
@@ -476,6 +488,16 @@ fn sizes_from_scenario(sizes: &[SizeSettings]) -> Vec<SiteSize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_radius_longer_than_the_standard_s_travel_becomes_the_travel() {
+        let standard = Sourced {
+            value: 1000.0,
+            source: "standard",
+        };
+        assert_eq!(travel_default(standard, 1500.0).value, 1500.0);
+        assert_eq!(travel_default(standard, 500.0), standard);
+    }
 
     /// 20,000 per km and 10,000 beyond 500 m: 300 m costs 6,000; 600 m 12,000 + 10,000;
     /// in minutes the price is per minute.

@@ -227,6 +227,9 @@ pub fn solve(problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome,
     if let Some(diagnosis) = diagnose(problem) {
         return Ok(Outcome::Infeasible(diagnosis));
     }
+    if problem.demand().is_empty() {
+        return Ok(Outcome::Solved(nothing_to_serve(problem)));
+    }
     let method = method_for(problem, options.method);
     if method == Method::Heuristic {
         return LargeSolver.solve(problem, options);
@@ -235,6 +238,23 @@ pub fn solve(problem: &SitingProblem, options: &SolveOptions) -> Result<Outcome,
         return ExactSolver.solve(problem, options);
     }
     heuristic_then_exact(problem, options)
+}
+
+/// The plan when nobody needs the service (a town without residents of the age band): the
+/// existing sites and nothing new, proven best since nothing new costs least. The solvers
+/// are not asked, for HiGHS refuses an empty model.
+fn nothing_to_serve(problem: &SitingProblem) -> Solution {
+    let assignment = Assignment {
+        open: problem.sites().iter().map(|s| s.is_existing()).collect(),
+        allocations: Vec::new(),
+    };
+    let objective = assignment.objective_value(problem);
+    Solution {
+        assignment,
+        objective,
+        bound: objective,
+        status: Status::Optimal,
+    }
 }
 
 /// Without capacities the Lagrangian bound often proves the heuristic's plan optimal in a

@@ -144,7 +144,7 @@ fn bad_service_levels_name_their_field() {
     let shorter = refused(edited("max_travel_m = 1000", "max_travel_m = 400"));
     assert!(
         shorter.contains("services.primary_school.max_travel_m")
-            && shorter.contains("shorter than the standard's radius"),
+            && shorter.contains("shorter than the radius"),
         "{shorter}"
     );
     let no_sizes = refused(edited(

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod bureau;
+mod catalogue;
 mod compare;
 mod costs;
 mod datum;
