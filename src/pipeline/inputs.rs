@@ -208,7 +208,7 @@ impl<'z> PlannedArea<'z> {
             outside.len(),
             points.len(),
             // The name alone: the summaries must not depend on where the scenario lies.
-            file.file_name().map_or(file.into(), Path::new).display(),
+            file.file_name().map_or(file, Path::new).display(),
             ids.join(", ")
         )))
     }
