@@ -19,10 +19,13 @@ pub struct Cli {
 
 /// Exit codes, shown at the end of `--help`.
 const EXIT_CODES: &str = "Exit codes:
-  0  a plan was found (optimal or, when a limit stopped the search, feasible)
-  1  bad input: the message names the file, row and column
+  0  a plan was found: optimal; feasible when a limit stopped the search; partial when it
+     leaves some demand without a place (summary.md counts them and says why)
+  1  bad input: the message names the file, the row or feature, and the field (for a
+     scenario, its path, e.g. services.primary_school.radius_m)
   2  bad command line
-  3  no plan exists: the message and summary.json say why (plan: for some service)
+  3  no plan exists, or it places nobody: the message and summary.json say why (plan: for
+     some service; the other services' plans are written)
   4  the solver failed or found no plan within the time limit
   5  the outputs could not be written";
 
