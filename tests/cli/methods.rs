@@ -142,3 +142,13 @@ fn auto_keeps_the_heuristic_plan_where_highs_finds_none_in_time() {
         "{bound} … {objective}"
     );
 }
+
+/// A time limit too long for any clock (10^300 s) means no limit: pmed1 is solved to its
+/// optimum, under each method, without a panic on the deadline's arithmetic.
+#[test]
+fn a_time_limit_beyond_any_deadline_means_no_limit() {
+    for method in ["auto", "exact", "heuristic"] {
+        let options = ["--time-limit", "1e300", "--method", method];
+        assert_optimal(&solve_with("pmed1", &options).summary(), 5819.0);
+    }
+}
