@@ -14,6 +14,7 @@ use defacto::input::{read_problem, read_scenario};
 use defacto::pipeline::{self, CityPlan};
 use defacto::solve::Terminal;
 use defacto::travel::streets::read_streets;
+use geo::{Area, MultiPolygon};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde_json::{json, Value};
@@ -493,6 +494,57 @@ fn random_towns_plan_with_everyone_counted_and_repeat_byte_for_byte() {
             })
             .collect::<Result<_, TestCaseError>>()?;
         prop_assert!(outputs[0] == outputs[1], "two runs wrote different files");
-        Ok(())
+        check_catchments(&first, &outputs[0])
     });
+}
+
+/// Each site serving some point mainly has one catchment, and a service's catchments
+/// cover the pieces of the points served exactly once: their areas add up to the pieces'
+/// and to the area of their union.
+fn check_catchments(
+    city: &CityPlan,
+    outputs: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), TestCaseError> {
+    let layer: geojson::FeatureCollection = String::from_utf8_lossy(&outputs["catchments.geojson"])
+        .parse::<geojson::GeoJson>()
+        .map_err(|e| TestCaseError::fail(e.to_string()))?
+        .try_into()
+        .map_err(|e: geojson::Error| TestCaseError::fail(e.to_string()))?;
+    for service in &city.services {
+        let name = service.service.kind.name();
+        let shapes: Vec<MultiPolygon<f64>> = layer
+            .features
+            .iter()
+            .filter(|f| f.property("service").and_then(|s| s.as_str()) == Some(name))
+            .filter_map(|f| f.geometry.as_ref())
+            .filter_map(|g| MultiPolygon::<f64>::try_from(g.value.clone()).ok())
+            .collect();
+        let served: Vec<_> = service.access.iter().filter(|a| a.site.is_some()).collect();
+        let sites: std::collections::BTreeSet<usize> = served
+            .iter()
+            .filter_map(|a| a.site.map(|(j, _)| j))
+            .collect();
+        prop_assert_eq!(shapes.len(), sites.len(), "one catchment per main site");
+        let pieces: f64 = served
+            .iter()
+            .filter_map(|a| city.points[a.point].cell.as_ref())
+            .map(|c| c.unsigned_area())
+            .sum();
+        let catchments: f64 = shapes.iter().map(|s| s.unsigned_area()).sum();
+        let union = geo::unary_union(shapes.iter()).unsigned_area();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-4 * a.max(b).max(1e-12);
+        prop_assert!(
+            close(catchments, pieces),
+            "{} vs pieces {}",
+            catchments,
+            pieces
+        );
+        prop_assert!(
+            close(union, catchments),
+            "overlap: union {} of {}",
+            union,
+            catchments
+        );
+    }
+    Ok(())
 }

@@ -63,6 +63,8 @@ pub struct Piece {
     pub centre: Point<f64>,
     /// Its area in square metres.
     pub area_m2: f64,
+    /// The piece itself, WGS84 lon/lat: the cell clipped to the zone.
+    pub shape: MultiPolygon<f64>,
 }
 
 /// Cuts every zone into grid pieces of `cell_m` metres, zone by zone, row by row from the
@@ -212,6 +214,10 @@ impl Grid {
         zone.map_coords(|c| self.projection.to_metres(c.into()).into())
     }
 
+    fn to_degrees(&self, local: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+        local.map_coords(|c| self.projection.to_degrees(c.into()).into())
+    }
+
     /// Rows and columns of the cells that meet `extent` (in metres).
     fn span(
         &self,
@@ -260,6 +266,7 @@ impl Grid {
                         col,
                         centre: self.projection.to_degrees(point_inside(&piece)),
                         area_m2,
+                        shape: self.to_degrees(&piece),
                     })
                 })
             })
@@ -276,6 +283,7 @@ impl Grid {
             col: index(inside.x()),
             centre: self.projection.to_degrees(inside),
             area_m2: local.unsigned_area(),
+            shape: self.to_degrees(local),
         })
     }
 }

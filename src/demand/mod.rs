@@ -14,8 +14,7 @@ pub use population::Residents;
 use crate::input::geojson::{read_points, Zone};
 use crate::input::scenario::{DemandPointSettings, PopulationSettings};
 use crate::input::InputError;
-use geo::Contains;
-use geo::Point;
+use geo::{Contains, MultiPolygon, Point};
 use grid::GridError;
 use population::GroupColumns;
 
@@ -30,6 +29,9 @@ pub struct ResidentPoint {
     pub location: Point<f64>,
     /// How many live there, by group.
     pub residents: Residents,
+    /// The grid piece they were spread on (WGS84 lon/lat), which catchments are drawn from;
+    /// `None` for homes given as points.
+    pub cell: Option<MultiPolygon<f64>>,
 }
 
 /// Spreads each planned zone's residents onto grid pieces of `cell_m` metres, in proportion
@@ -72,6 +74,7 @@ pub fn spread(
                     hukou: hukou[i],
                     non_hukou: non_hukou[i],
                 },
+                cell: Some(piece.shape.clone()),
             });
         }
     }
@@ -111,6 +114,7 @@ pub fn given_points(
                 zone,
                 location: home.location,
                 residents,
+                cell: None,
             });
         }
     }

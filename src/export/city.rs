@@ -9,7 +9,7 @@ use crate::pipeline::{CityPlan, PointAccess, Service, ServicePlan};
 use crate::report;
 use crate::solve::Outcome;
 use crate::travel::routes::Unit;
-use geo::{LineString, MultiPolygon, Point};
+use geo::{unary_union, LineString, MultiPolygon, Point};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -53,7 +53,15 @@ pub fn write_city(
             }
             add_point_tables(&mut outputs, &layers)?;
         }
-        Format::Csv => add_point_tables(&mut outputs, &layers)?,
+        Format::Csv => {
+            add_point_tables(&mut outputs, &layers)?;
+            if let Some(catchments) = layers.iter().find(|l| l.name == "catchments") {
+                outputs.add(
+                    "catchments.csv",
+                    attribute_table(&catchments.rows, "catchments.csv")?,
+                );
+            }
+        }
         Format::Gpkg => {
             let path = outputs.staging_path("plan.gpkg")?;
             super::gpkg::write_layers(&path, &layers)?;
@@ -116,7 +124,85 @@ fn plan_layers(plan: &CityPlan, districts: &[report::DistrictRow]) -> Vec<Layer>
             rows: district_layer_rows(plan, districts),
             style: Some(include_str!("styles/districts.qml")),
         },
+        Layer {
+            name: "catchments",
+            geometry: Some(GeometryKind::Area),
+            rows: catchment_rows(plan),
+            style: Some(include_str!("styles/catchments.qml")),
+        },
     ]
+}
+
+/// Each open site's catchment (学区), service by service: the grid pieces of the demand
+/// points it serves most of, dissolved into one shape, with the site's load and capacity
+/// and the travel of the demand it holds. A point split between sites belongs to its main
+/// site, so a service's catchments never overlap. Homes given as points have no pieces and
+/// give no catchments.
+fn catchment_rows(plan: &CityPlan) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for service in &plan.services {
+        let Some(assignment) = solved(service) else {
+            continue;
+        };
+        let loads = assignment.loads(&service.problem);
+        let mut by_site: BTreeMap<usize, Vec<&PointAccess>> = BTreeMap::new();
+        for access in &service.access {
+            if let Some((j, _)) = access.site {
+                by_site.entry(j).or_default().push(access);
+            }
+        }
+        for (j, served) in by_site {
+            let cells: Vec<&MultiPolygon<f64>> = served
+                .iter()
+                .filter_map(|a| plan.points[a.point].cell.as_ref())
+                .collect();
+            if cells.is_empty() {
+                continue;
+            }
+            let site = &service.problem.sites()[j];
+            let travel = Travel::of(&served);
+            let unit = match service.service.travel_unit {
+                Unit::Metres => ("mean_distance_m", "max_distance_m"),
+                Unit::Minutes => ("mean_minutes", "max_minutes"),
+            };
+            rows.push(Row {
+                geometry: Some(area(&unary_union(cells))),
+                properties: vec![
+                    ("service", Cell::text(service.service.kind.name())),
+                    ("site", Cell::text(&site.id)),
+                    ("status", Cell::text(site.status.name())),
+                    ("size", Cell::Text(service.sites[j].size.clone())),
+                    ("capacity", Cell::Real(site.capacity)),
+                    ("load", Cell::real(loads[j])),
+                    ("demand_points", Cell::count(served.len() as u64)),
+                    ("demand", Cell::real(travel.demand)),
+                    (unit.0, Cell::Real(travel.mean)),
+                    (unit.1, Cell::Real(travel.max)),
+                ],
+            });
+        }
+    }
+    rows
+}
+
+/// The demand of a catchment's points and how far it travels to the main site.
+struct Travel {
+    demand: f64,
+    mean: Option<f64>,
+    max: Option<f64>,
+}
+
+impl Travel {
+    fn of(served: &[&PointAccess]) -> Self {
+        let demand: f64 = served.iter().map(|a| a.demand.total()).sum();
+        let trips = served.iter().filter_map(|a| a.site.map(|(_, t)| (a, t)));
+        let weighted: f64 = trips.clone().map(|(a, t)| a.demand.total() * t).sum();
+        Self {
+            demand,
+            mean: (demand > 0.0).then(|| weighted / demand),
+            max: trips.map(|(_, t)| t).reduce(f64::max),
+        }
+    }
 }
 
 fn position(point: Point<f64>) -> [f64; 2] {
@@ -341,6 +427,24 @@ fn table_of(rows: &[Row], what: &'static str) -> Result<Vec<u8>, ExportError> {
         };
         cells.extend(row.properties.iter().map(|(_, v)| v.json_text()));
         cells
+    });
+    Ok(csv_bytes(what, header, lines)?)
+}
+
+/// The rows' attributes as CSV, without their geometry: a polygon layer's figures.
+fn attribute_table(rows: &[Row], what: &'static str) -> Result<Vec<u8>, ExportError> {
+    let header = rows.first().map_or(Vec::new(), |first| {
+        first
+            .properties
+            .iter()
+            .map(|(k, _)| (*k).to_string())
+            .collect()
+    });
+    let lines = rows.iter().map(|row| {
+        row.properties
+            .iter()
+            .map(|(_, v)| v.json_text())
+            .collect::<Vec<String>>()
     });
     Ok(csv_bytes(what, header, lines)?)
 }

@@ -224,6 +224,7 @@ mod tests {
             zone: 0,
             location: Point::new(metres_east / 111_319.5, 0.0),
             residents: Residents::default(),
+            cell: None,
         }
     }
 

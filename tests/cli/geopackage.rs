@@ -101,9 +101,10 @@ fn plan_gpkg_holds_every_layer_with_its_features_in_wgs84() {
     let counts = feature_counts(&gpkg);
     let expected = BTreeMap::from([
         ("allocations".to_owned(), 8),
+        ("catchments".to_owned(), 2),
         ("demand_points".to_owned(), 8),
         ("districts".to_owned(), 2),
-        ("layer_styles".to_owned(), 4),
+        ("layer_styles".to_owned(), 5),
         ("sites".to_owned(), 2),
     ]);
     assert_eq!(counts, expected);
@@ -118,7 +119,7 @@ fn plan_gpkg_holds_every_layer_with_its_features_in_wgs84() {
         &["-ro", "-so", "-al", path_text(&gpkg)],
         Path::new("."),
     );
-    assert_eq!(info.matches("ID[\"EPSG\",4326]").count(), 4, "{info}");
+    assert_eq!(info.matches("ID[\"EPSG\",4326]").count(), 5, "{info}");
     let unmet = sql_column(&gpkg, "SELECT unmet FROM districts", "unmet");
     assert_eq!(unmet, ["0", "0"]);
 }
@@ -132,16 +133,22 @@ fn every_spatial_layer_has_one_default_style() {
     let tables = sql_column(&gpkg, sql, "f_table_name");
     assert_eq!(
         tables,
-        ["allocations", "demand_points", "districts", "sites"]
+        [
+            "allocations",
+            "catchments",
+            "demand_points",
+            "districts",
+            "sites"
+        ]
     );
-    assert_eq!(sql_column(&gpkg, sql, "useAsDefault"), ["1", "1", "1", "1"]);
-    assert_eq!(sql_column(&gpkg, sql, "f_geometry_column"), ["geom"; 4]);
+    assert_eq!(sql_column(&gpkg, sql, "useAsDefault"), ["1"; 5]);
+    assert_eq!(sql_column(&gpkg, sql, "f_geometry_column"), ["geom"; 5]);
     let styled = sql_column(
         &gpkg,
         "SELECT count(*) AS n FROM layer_styles WHERE styleQML LIKE '%<renderer-v2%'",
         "n",
     );
-    assert_eq!(styled, ["4"]);
+    assert_eq!(styled, ["5"]);
 }
 
 #[test]
@@ -161,6 +168,7 @@ fn csv_format_writes_tables_and_no_layers() {
     assert_eq!(
         file_names(&run.out),
         [
+            "catchments.csv",
             "demand_points.csv",
             "districts.csv",
             "sites.csv",
@@ -174,7 +182,7 @@ fn csv_format_writes_tables_and_no_layers() {
 fn geojson_format_adds_a_styled_districts_layer() {
     let run = plan_small_city("geojson");
     let names = file_names(&run.out);
-    assert_eq!(names.len(), 13, "{names:?}");
+    assert_eq!(names.len(), 15, "{names:?}");
     let text = std::fs::read_to_string(run.out.join("districts.geojson")).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let features = json["features"].as_array().unwrap();

@@ -30,6 +30,48 @@ fn small_city_needs_one_new_school_at_the_centre_of_beta() {
     assert_eq!(ids, [("school-A", "existing"), ("C2", "new")]);
 }
 
+/// The existing school at Alpha's centre serves all of Alpha and the new school C2 all of
+/// Beta, so their catchments are the two squares, with 60 pupils each.
+#[test]
+fn each_school_s_catchment_is_the_cells_it_serves_dissolved() {
+    let run = Workspace::small_city().plan();
+    let text = std::fs::read_to_string(run.out.join("catchments.geojson")).unwrap();
+    let layer: Value = serde_json::from_str(&text).unwrap();
+    let zones: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::support::fixtures().join("small_city/zones.geojson"))
+            .unwrap(),
+    )
+    .unwrap();
+    let features = layer["features"].as_array().unwrap();
+    assert_eq!(features.len(), 2, "one catchment per open school");
+    for (feature, zone) in features.iter().zip(zones["features"].as_array().unwrap()) {
+        let square = &zone["geometry"]["coordinates"][0];
+        let ring = &feature["geometry"]["coordinates"][0][0];
+        let corners = |ring: &Value| -> Vec<(i64, i64)> {
+            let mut corners: Vec<(i64, i64)> = ring
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    let at = |k: usize| (p[k].as_f64().unwrap() * 1e6).round() as i64;
+                    (at(0), at(1))
+                })
+                .collect();
+            corners.sort_unstable();
+            corners.dedup();
+            corners
+        };
+        assert_eq!(corners(ring), corners(square), "{}", feature["properties"]);
+        assert_eq!(feature["properties"]["demand"], 60.0);
+        assert_eq!(feature["properties"]["demand_points"], 4);
+    }
+    let sites: Vec<&str> = features
+        .iter()
+        .map(|f| f["properties"]["site"].as_str().unwrap())
+        .collect();
+    assert_eq!(sites, ["school-A", "C2"]);
+}
+
 #[test]
 fn every_resident_of_the_planned_zones_lands_on_a_demand_point() {
     let summary = Workspace::small_city().plan().summary();
