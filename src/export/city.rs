@@ -3,6 +3,7 @@
 //! as CSV tables only; `districts.csv`, `summary.json` and a readable `summary.md` always.
 
 use super::rows::{Cell, GeometryKind, Layer, Row, Shape};
+use super::qgis_project::{project_xml, Source};
 use super::{ExportError, Format, OutputSet};
 use crate::csv_text::csv_bytes;
 use crate::pipeline::{CityPlan, PointAccess, Service, ServicePlan};
@@ -52,6 +53,8 @@ pub fn write_city(
                 }
             }
             add_point_tables(&mut outputs, &layers)?;
+            let project = project_xml(plan, &layers, Source::GeojsonFiles);
+            outputs.add("plan.qgs", project.into_bytes());
         }
         Format::Csv => {
             add_point_tables(&mut outputs, &layers)?;

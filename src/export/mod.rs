@@ -8,6 +8,7 @@
 mod atomic;
 mod city;
 mod gpkg;
+mod qgis_project;
 mod rows;
 mod summary;
 mod tables;

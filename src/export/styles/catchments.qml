@@ -1,8 +1,8 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<!-- defacto: catchments (学区), one translucent colour per site with a dark outline and the
-     site's id as label, so that the sites and homes on top stay readable. One layer holds
-     every service: filter it by `service` to map one at a time. -->
-<qgis version="3.28" styleCategories="Symbology|Labeling" labelsEnabled="1">
+<!-- defacto: catchments (学区), one translucent colour per site with a dark outline, so
+     that the sites and homes on top stay readable. One layer holds every service: filter it
+     by `service` to map one at a time. -->
+<qgis version="3.28" styleCategories="Symbology">
  <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
   <symbols>
    <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
@@ -31,12 +31,4 @@
    </symbol>
   </symbols>
  </renderer-v2>
- <labeling type="simple">
-  <settings calloutType="simple">
-   <text-style fieldName="site" fontSize="7" textColor="40,40,40,255" fontWeight="50" isExpression="0">
-    <text-buffer bufferDraw="1" bufferSize="0.7" bufferColor="255,255,255,255"/>
-   </text-style>
-   <placement placement="1" centroidInside="1"/>
-  </settings>
- </labeling>
 </qgis>

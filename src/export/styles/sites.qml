@@ -1,6 +1,7 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<!-- defacto: QGIS loads this style with the layer of the same name. -->
-<qgis version="3.28" styleCategories="Symbology">
+<!-- defacto: QGIS loads this style with the layer of the same name. Sites by status, each
+     labelled with its id (and, for a new site, its size) beside the symbol. -->
+<qgis version="3.28" styleCategories="Symbology|Labeling" labelsEnabled="1">
  <renderer-v2 type="categorizedSymbol" attr="status" symbollevels="0" enableorderby="0" forceraster="0">
   <categories>
    <category value="existing" symbol="0" label="existing facility" render="true"/>
@@ -43,4 +44,12 @@
    </symbol>
   </symbols>
  </renderer-v2>
+ <labeling type="simple">
+  <settings calloutType="simple">
+   <text-style fieldName="CASE WHEN &quot;size&quot; IS NOT NULL THEN &quot;id&quot; || ' (' || &quot;size&quot; || ')' ELSE &quot;id&quot; END" isExpression="1" fontSize="7" textColor="30,30,30,255">
+    <text-buffer bufferDraw="1" bufferSize="0.8" bufferColor="255,255,255,255"/>
+   </text-style>
+   <placement placement="6" dist="1.5" quadOffset="2" predefinedPositionOrder="TR,TL,BR,BL,R,L,TSR,BSR"/>
+  </settings>
+ </labeling>
 </qgis>
