@@ -9,8 +9,9 @@ set -euo pipefail
 # Debian packages: cmake and libclang build HiGHS; libgdal-dev and pkg-config let the gdal
 # crate link GDAL (GeoPackage output, Shapefile and GeoPackage input); gdal-bin (ogrinfo,
 # ogr2ogr) checks the outputs and makes the tests' Shapefile and GeoPackage inputs;
-# chromium renders the HTML report in its test.
-APT_PACKAGES=(cmake libclang1-14 libgdal-dev pkg-config gdal-bin chromium)
+# chromium renders the HTML report in its test; QGIS's Python bindings open and render the
+# plan's QGIS project in its test.
+APT_PACKAGES=(cmake libclang1-14 libgdal-dev pkg-config gdal-bin chromium python3-qgis qgis-providers)
 
 missing_packages() {
     local package

@@ -67,7 +67,8 @@ pub fn write_city(
         }
         Format::Gpkg => {
             let path = outputs.staging_path("plan.gpkg")?;
-            super::gpkg::write_layers(&path, &layers)?;
+            let project = project_xml(plan, &layers, Source::Geopackage);
+            super::gpkg::write_layers_and_project(&path, &layers, Some(&project))?;
             outputs.add_written("plan.gpkg", path);
         }
     }

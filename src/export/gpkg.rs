@@ -7,6 +7,7 @@
 //! is TEXT, counts INTEGER, every other number REAL. GeoPackage records when each table
 //! last changed: that time is fixed ([`FIXED_TIME`]), so equal plans give equal files.
 
+use super::qgis_project;
 use super::rows::{Cell, GeometryKind, Layer, Row, Shape};
 use super::ExportError;
 use gdal::errors::GdalError;
@@ -30,7 +31,21 @@ const GEOMETRY_COLUMN: &str = "geom";
 /// # Errors
 /// [`ExportError::Gdal`] with GDAL's message.
 pub fn write_layers(path: &Path, layers: &[Layer]) -> Result<(), ExportError> {
-    let result = write_with_fixed_time(path, layers).map_err(|e| ExportError::Gdal {
+    write_layers_and_project(path, layers, None)
+}
+
+/// Writes `layers`, their styles and, when given, a QGIS project (its `.qgs` XML, stored in
+/// the `qgis_projects` table as QGIS does) into a new GeoPackage at `path`; on failure the
+/// partial file is removed.
+///
+/// # Errors
+/// [`ExportError::Gdal`] with GDAL's message.
+pub fn write_layers_and_project(
+    path: &Path,
+    layers: &[Layer],
+    project: Option<&str>,
+) -> Result<(), ExportError> {
+    let result = write_with_fixed_time(path, layers, project).map_err(|e| ExportError::Gdal {
         path: path.to_path_buf(),
         message: e.to_string(),
     });
@@ -50,15 +65,19 @@ fn remove_with_companions(path: &Path) {
     }
 }
 
-fn write_with_fixed_time(path: &Path, layers: &[Layer]) -> Result<(), GdalError> {
+fn write_with_fixed_time(
+    path: &Path,
+    layers: &[Layer],
+    project: Option<&str>,
+) -> Result<(), GdalError> {
     // Thread-local, so that only this writer's timestamps are fixed.
     gdal::config::set_thread_local_config_option("OGR_CURRENT_DATE", FIXED_TIME)?;
-    let result = write_dataset(path, layers);
+    let result = write_dataset(path, layers, project);
     gdal::config::clear_thread_local_config_option("OGR_CURRENT_DATE")?;
     result
 }
 
-fn write_dataset(path: &Path, layers: &[Layer]) -> Result<(), GdalError> {
+fn write_dataset(path: &Path, layers: &[Layer], project: Option<&str>) -> Result<(), GdalError> {
     let driver = DriverManager::get_driver_by_name("GPKG")?;
     let mut dataset = driver.create_vector_only(path)?;
     let mut wgs84 = SpatialRef::from_epsg(4326)?;
@@ -88,7 +107,34 @@ fn write_dataset(path: &Path, layers: &[Layer]) -> Result<(), GdalError> {
         }
     }
     transaction.commit()?;
+    if let Some(xml) = project {
+        store_project(&dataset, xml)?;
+    }
     dataset.close()
+}
+
+/// Stores the project in QGIS's `qgis_projects` table (name, metadata, content), where
+/// QGIS lists and opens the projects of a GeoPackage.
+fn store_project(dataset: &Dataset, xml: &str) -> Result<(), GdalError> {
+    let content = qgis_project::stored_content(xml).map_err(GdalError::BadArgument)?;
+    let metadata = format!(
+        "{{\"last_modified_time\": \"{}\", \"last_modified_user\": \"defacto\" }}",
+        &FIXED_TIME[..19]
+    );
+    dataset.execute_sql(
+        "CREATE TABLE qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)",
+        None,
+        gdal::vector::sql::Dialect::DEFAULT,
+    )?;
+    dataset.execute_sql(
+        format!(
+            "INSERT INTO qgis_projects VALUES ('{}', '{metadata}', '{content}')",
+            qgis_project::STORED_NAME
+        ),
+        None,
+        gdal::vector::sql::Dialect::DEFAULT,
+    )?;
+    Ok(())
 }
 
 /// Creates a layer with one field per column of its first row.

@@ -187,6 +187,31 @@ fn mercator(lon: f64, lat: f64) -> (f64, f64) {
     )
 }
 
+/// The name of the project stored in a plan's GeoPackage.
+pub const STORED_NAME: &str = "plan";
+
+/// The project as QGIS stores it in a GeoPackage's `qgis_projects` table: the `.qgz`
+/// archive (the `.qgs` in a zip) written out in hexadecimal. The archive's time is fixed,
+/// so equal plans give equal files.
+///
+/// # Errors
+/// The zip writer's message, should it fail in memory.
+pub fn stored_content(xml: &str) -> Result<String, String> {
+    use std::io::Write;
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    archive
+        .start_file(format!("{STORED_NAME}.qgs"), options)
+        .map_err(|e| e.to_string())?;
+    archive
+        .write_all(xml.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let bytes = archive.finish().map_err(|e| e.to_string())?.into_inner();
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Text safe inside XML attributes and elements.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -182,7 +182,7 @@ fn csv_format_writes_tables_and_no_layers() {
 fn geojson_format_adds_a_styled_districts_layer() {
     let run = plan_small_city("geojson");
     let names = file_names(&run.out);
-    assert_eq!(names.len(), 15, "{names:?}");
+    assert_eq!(names.len(), 16, "{names:?}");
     let text = std::fs::read_to_string(run.out.join("districts.geojson")).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let features = json["features"].as_array().unwrap();

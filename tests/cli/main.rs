@@ -11,6 +11,7 @@ mod infeasible;
 mod methods;
 mod objectives;
 mod plan;
+mod qgis;
 mod public_instances;
 mod reproducible;
 mod stages;
