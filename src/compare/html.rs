@@ -5,7 +5,7 @@
 
 use super::figures::{Access, Group, PlanFigures};
 use super::read::{PlanTables, PointRow, SiteRow};
-use super::tables::{shown, shown_difference};
+use super::tables::{group_words, shown, shown_difference, words};
 use super::{Comparison, IndicatorRow};
 use crate::model::SiteStatus;
 use geo::{CoordsIter, MultiPolygon};
@@ -82,7 +82,13 @@ pub fn report_html(comparison: &Comparison, tables: &[PlanTables]) -> String {
             escape(&plan.basis)
         );
     }
-    html.push_str("</ul>\n");
+    html.push_str("</ul>\n<h2>In brief</h2>\n");
+    for (service, sentences) in super::story::sentences(comparison) {
+        let _ = writeln!(html, "<h3>{}</h3>", escape(&service));
+        for sentence in sentences {
+            let _ = writeln!(html, "<p>{}</p>", escape(&sentence));
+        }
+    }
     let rows = comparison.rows();
     for service in comparison.services() {
         write_service(&mut html, comparison, tables, &rows, service);
@@ -165,8 +171,8 @@ fn write_table<'r>(
         let _ = write!(
             html,
             "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td>",
-            row.group,
-            row.indicator,
+            group_words(row.group),
+            escape(words(row.indicator)),
             escape(&row.unit)
         );
         for value in &row.values {

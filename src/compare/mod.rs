@@ -10,6 +10,7 @@
 pub mod figures;
 pub mod html;
 pub mod read;
+pub mod story;
 pub mod tables;
 
 use crate::csv_text::FormatError;

@@ -3,6 +3,7 @@
 use super::{Comparison, IndicatorRow};
 use crate::csv_text::{csv_bytes, FormatError};
 use crate::plan::round;
+use crate::report::whole;
 use serde_json::{json, Map, Value};
 use std::fmt::Write;
 
@@ -106,16 +107,44 @@ fn kind(indicator: &str) -> Kind {
     }
 }
 
-/// A value as the Markdown shows it: shares as percentages, counts whole, the rest with one
-/// decimal.
+/// An indicator's name in words, for the tables people read (CSV and JSON keep the names).
+pub fn words(indicator: &str) -> &str {
+    match indicator {
+        "served_within_standard" => "with a place within the standard",
+        "served_share" => "share with a place within the standard",
+        "unmet" => "without a place within the standard",
+        "without_a_place" => "without any place",
+        "mean_travel" => "mean travel",
+        "p95_travel" => "travel of 95 % of them",
+        "new_sites" => "new sites",
+        "expanded_sites" => "expanded sites",
+        "existing_sites" => "existing sites kept",
+        "added_capacity" => "places added",
+        "cost" => "construction cost",
+        "utilisation" => "share of the places used",
+        other => other,
+    }
+}
+
+/// A group's name in words.
+pub fn group_words(group: &str) -> &str {
+    match group {
+        "all" => "everyone",
+        "hukou" => "registered (hukou)",
+        "non_hukou" => "non-hukou",
+        other => other,
+    }
+}
+
+/// A value as people read it: shares as percentages, everything else in whole numbers with
+/// thousands separated (whole people, not fractions).
 pub fn shown(indicator: &str, value: Option<f64>) -> String {
     let Some(v) = value else {
         return "–".into();
     };
     match kind(indicator) {
         Kind::Share => format!("{:.1} %", 100.0 * v),
-        Kind::Count => format!("{v:.0}"),
-        Kind::Amount => format!("{v:.1}"),
+        Kind::Count | Kind::Amount => whole(v),
     }
 }
 
@@ -125,12 +154,11 @@ pub fn shown_difference(indicator: &str, value: Option<f64>) -> String {
     let Some(v) = value else {
         return "–".into();
     };
-    let (scaled, decimals, suffix) = match kind(indicator) {
-        Kind::Share => (100.0 * v, 1, " pp"),
-        Kind::Count => (v, 0, ""),
-        Kind::Amount => (v, 1, ""),
+    let text = match kind(indicator) {
+        Kind::Share => format!("{:+.1} pp", 100.0 * v).replace('-', "−"),
+        Kind::Count | Kind::Amount if v > 0.0 => format!("+{}", whole(v)),
+        Kind::Count | Kind::Amount => whole(v),
     };
-    let text = format!("{scaled:+.decimals$}{suffix}");
     match text.chars().any(|c| c.is_ascii_digit() && c != '0') {
         true => text,
         false => "0".into(),
@@ -156,6 +184,13 @@ pub fn comparison_markdown(comparison: &Comparison) -> String {
          does not exceed. – marks a service a plan does not have, or a value with nothing to \
          measure.\n",
     );
+    text.push_str("\n## In brief\n");
+    for (service, sentences) in super::story::sentences(comparison) {
+        let _ = writeln!(text, "\n**{service}**\n");
+        for sentence in sentences {
+            let _ = writeln!(text, "- {sentence}");
+        }
+    }
     let rows = comparison.rows();
     for service in comparison.services() {
         let of_service: Vec<&IndicatorRow> = rows.iter().filter(|r| r.service == service).collect();
@@ -165,7 +200,7 @@ pub fn comparison_markdown(comparison: &Comparison) -> String {
             comparison,
             &["indicator", "unit"],
             of_service.iter().filter(|r| r.group.is_empty()),
-            |r| vec![r.indicator.to_owned(), r.unit.clone()],
+            |r| vec![words(r.indicator).to_owned(), r.unit.clone()],
         );
         text.push_str("\n### Access within the standard\n\n");
         write_table(
@@ -175,7 +210,13 @@ pub fn comparison_markdown(comparison: &Comparison) -> String {
             of_service
                 .iter()
                 .filter(|r| !r.group.is_empty() && r.district.is_empty()),
-            |r| vec![r.group.to_owned(), r.indicator.to_owned(), r.unit.clone()],
+            |r| {
+                vec![
+                    group_words(r.group).to_owned(),
+                    words(r.indicator).to_owned(),
+                    r.unit.clone(),
+                ]
+            },
         );
         text.push_str("\n### By district\n\n");
         write_table(
@@ -188,8 +229,8 @@ pub fn comparison_markdown(comparison: &Comparison) -> String {
             |r| {
                 vec![
                     r.district.clone(),
-                    r.group.to_owned(),
-                    r.indicator.to_owned(),
+                    group_words(r.group).to_owned(),
+                    words(r.indicator).to_owned(),
                 ]
             },
         );

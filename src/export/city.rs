@@ -2,8 +2,8 @@
 //! districts) as GeoJSON with QGIS styles (WGS84, RFC 7946), as one styled GeoPackage, or
 //! as CSV tables only; `districts.csv`, `summary.json` and a readable `summary.md` always.
 
-use super::rows::{Cell, GeometryKind, Layer, Row, Shape};
 use super::qgis_project::{project_xml, Source};
+use super::rows::{Cell, GeometryKind, Layer, Row, Shape};
 use super::{ExportError, Format, OutputSet};
 use crate::csv_text::csv_bytes;
 use crate::pipeline::{CityPlan, PointAccess, Service, ServicePlan};

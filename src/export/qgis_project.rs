@@ -42,7 +42,11 @@ impl Source {
 
 /// The project file (`.qgs` XML) showing `layers` of `plan`, read from `source`.
 pub fn project_xml(plan: &CityPlan, layers: &[Layer], source: Source) -> String {
-    let services: Vec<&str> = plan.services.iter().map(|s| s.service.kind.name()).collect();
+    let services: Vec<&str> = plan
+        .services
+        .iter()
+        .map(|s| s.service.kind.name())
+        .collect();
     let mut tree = String::new();
     let mut maps = String::new();
     for (k, service) in services.iter().enumerate() {
@@ -130,7 +134,11 @@ fn map_layer(layer: &Layer, id: &str, datasource: &str) -> String {
         Some(GeometryKind::Area) | None => "Polygon",
     };
     let style = layer.style.map(style_body).unwrap_or_default();
-    let labels = u8::from(layer.style.is_some_and(|s| s.contains("labelsEnabled=\"1\"")));
+    let labels = u8::from(
+        layer
+            .style
+            .is_some_and(|s| s.contains("labelsEnabled=\"1\"")),
+    );
     format!(
         "    <maplayer type=\"vector\" geometry=\"{geometry}\" labelsEnabled=\"{labels}\">\n\
          \x20     <id>{id}</id>\n\
@@ -227,7 +235,8 @@ mod tests {
 
     #[test]
     fn the_style_is_what_the_qml_holds_inside_its_qgis_element() {
-        let qml = "<!DOCTYPE qgis>\n<!-- note -->\n<qgis version=\"3.28\">\n <renderer-v2/>\n</qgis>\n";
+        let qml =
+            "<!DOCTYPE qgis>\n<!-- note -->\n<qgis version=\"3.28\">\n <renderer-v2/>\n</qgis>\n";
         assert_eq!(style_body(qml), "<renderer-v2/>");
         assert_eq!(style_body("no style"), "");
     }

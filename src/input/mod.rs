@@ -114,6 +114,15 @@ pub enum InputError {
     },
 }
 
+/// A file's name without its folder, as outputs name input files: a plan must not depend
+/// on where its scenario lies.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or(path.as_os_str(), |name| name)
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// The whole of a text file.
 ///
 /// # Errors

@@ -8,7 +8,7 @@ use crate::demand::standards::{ServiceKind, ZoneKind};
 use crate::demand::{self, ResidentPoint, Residents};
 use crate::input::geojson::{read_points, read_zones, PointFeature, Zone};
 use crate::input::scenario::{Scenario, ServiceSettings};
-use crate::input::InputError;
+use crate::input::{file_name, InputError};
 use crate::travel::geodesic;
 use geo::{BoundingRect, Coord, Intersects, Point, Rect};
 use std::path::Path;
@@ -207,8 +207,7 @@ impl<'z> PlannedArea<'z> {
              serve only people within reach across the boundary",
             outside.len(),
             points.len(),
-            // The name alone: the summaries must not depend on where the scenario lies.
-            file.file_name().map_or(file, Path::new).display(),
+            file_name(file),
             ids.join(", ")
         )))
     }

@@ -4,6 +4,7 @@
 
 use crate::csv_text::{csv_bytes, FormatError};
 use crate::demand::{GroupDemand, ResidentPoint};
+use crate::input::file_name;
 use crate::pipeline::{CityPlan, ServicePlan, Standing};
 use crate::plan::round;
 use crate::solve::Outcome;
@@ -359,6 +360,10 @@ impl Building {
     }
 }
 
+/// Up to this many planned zones are named in the opening line of `summary.md`; more are
+/// counted, since a city of 160 townships would open with a line of 160 names.
+const ZONES_NAMED: usize = 12;
+
 /// `summary.md`: the plan in words and tables a planner can paste into a memo.
 pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
     let mut text = String::new();
@@ -372,15 +377,20 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
         .collect();
     let people: u64 = plan.points.iter().map(|p| p.residents.total()).sum();
     let migrants: u64 = plan.points.iter().map(|p| p.residents.non_hukou).sum();
+    let zones = match planned.len() {
+        0..=ZONES_NAMED => planned.join(", "),
+        count => format!("{count} (each in the district table below and in districts.csv)"),
+    };
     let _ = writeln!(text, "# {}\n", scenario.title);
     let _ = writeln!(
         text,
-        "Planning basis: **{}**. Zones planned: {}. Residents: {people} ({migrants} without local hukou), on {} demand points {}.\n",
+        "Planning basis: **{}**. Zones planned: {zones}. Residents: {} ({} without local hukou), on {} demand points {}.\n",
         scenario.basis.name(),
-        planned.join(", "),
-        plan.points.len(),
+        whole(people as f64),
+        whole(migrants as f64),
+        whole(plan.points.len() as f64),
         match &scenario.demand_points {
-            Some(given) => format!("given in {}", given.file.display()),
+            Some(given) => format!("given in {}", file_name(&given.file)),
             None => format!("spread on {} m cells", scenario.grid.cell_m),
         },
     );
@@ -396,7 +406,7 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
 }
 
 /// A figure rounded to a whole number with thousands separated, as planners write them.
-fn whole(value: f64) -> String {
+pub fn whole(value: f64) -> String {
     let digits = format!("{:.0}", value.abs());
     let mut grouped = String::new();
     for (k, c) in digits.chars().enumerate() {
@@ -589,7 +599,7 @@ fn write_diagnoses(text: &mut String, plan: &CityPlan) {
                 text,
                 "\n{}: travel along the streets of {} ({}): {} nodes and {} directed edges kept, {} detached piece(s) with {} nodes dropped; {} home(s) and {} site(s) more than {} m from any street.",
                 service.service.kind,
-                travel.network.display(),
+                file_name(&travel.network),
                 travel.profile.name(),
                 streets.built.nodes,
                 streets.built.edges,
@@ -608,16 +618,20 @@ fn write_diagnoses(text: &mut String, plan: &CityPlan) {
                 .flatten()
                 .filter_map(Value::as_str)
                 .collect();
+            let more = match ids.len().saturating_sub(UNPLACED_IDS_SHOWN) {
+                0 => String::new(),
+                n => format!(" and {n} more (`unplaced` in demand_points.csv)"),
+            };
             let _ = writeln!(
                 text,
-                "\n**{}: {} demand point(s) with {:.0} {} have no site within {} {}** (counted as unmet): {}",
+                "\n**{}: {} demand point(s) with {} {} have no site within {} {}** (counted as unmet): {}{more}",
                 service.service.kind,
-                ids.len(),
-                reach["demand"].as_f64().unwrap_or_default(),
+                whole(ids.len() as f64),
+                whole(reach["demand"].as_f64().unwrap_or_default()),
                 service.service.unit,
                 service.service.reach,
                 service.service.travel_unit.symbol(),
-                ids.join(", ")
+                ids[..ids.len().min(UNPLACED_IDS_SHOWN)].join(", ")
             );
         }
         write_unplaced(text, plan, service);

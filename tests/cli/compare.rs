@@ -80,7 +80,22 @@ fn hand_made_plans_give_the_hand_computed_differences() {
     close(row(&table, "hukou", "South", "unmet"), [15.0, 0.0, -15.0]);
     close(row(&table, "hukou", "North", "unmet"), [0.0, 0.0, 0.0]);
     let markdown = std::fs::read_to_string(run.out.join("comparison.md")).unwrap();
-    assert!(markdown.contains("| all | served_share | share | 69.2 % | 100.0 % | +30.8 pp |"));
+    assert!(markdown.contains(
+        "| everyone | share with a place within the standard | share | 69.2 % | 100.0 % | +30.8 pp |"
+    ));
+    // The story first: North's 60 and South's 30 of 130 pupils placed; the variant places
+    // all; non-hukou: 25 of 60 without a place (South's 15 beyond reach and its 10 with no
+    // school), then none.
+    assert!(markdown.contains(
+        "- baseline builds 1 new site: 90 of 130 pupils have a place within the standard, 40 \
+         have none at all. It leaves 25 of 60 non-hukou pupils without a place within the \
+         standard."
+    ));
+    assert!(markdown.contains(
+        "- variant builds 2 new sites: 130 of 130 pupils have a place within the standard, 0 \
+         have none at all. It leaves 0 of 60 non-hukou pupils without a place within the \
+         standard (baseline: 25)."
+    ));
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(run.out.join("comparison.json")).unwrap()).unwrap();
     assert_eq!(json["baseline"], "baseline");

@@ -515,3 +515,36 @@ fn a_closed_standard_output_is_not_a_panic() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(workspace.out().join("summary.json").is_file());
 }
+
+/// A city of fourteen zones opens its summary with their count, not fourteen names; every
+/// zone still has its row in districts.csv.
+#[test]
+fn a_summary_of_many_zones_counts_them_in_its_opening_line() {
+    let workspace = Workspace::small_city();
+    let side = 0.0089932;
+    let features: Vec<Value> = (0..14)
+        .map(|k| {
+            let (x0, x1) = (k as f64 * side, (k + 1) as f64 * side);
+            serde_json::json!({"type": "Feature", "properties": {"code": format!("Z{k}")},
+                "geometry": {"type": "Polygon", "coordinates":
+                    [[[x0, 0.0], [x1, 0.0], [x1, side], [x0, side], [x0, 0.0]]]}})
+        })
+        .collect();
+    let zones = serde_json::json!({"type": "FeatureCollection", "features": features});
+    workspace.write("zones.geojson", &zones.to_string());
+    let rows: String = (0..14).map(|k| format!("Z{k},400,400\n")).collect();
+    workspace.write("population.csv", &format!("code,hukou,non_hukou\n{rows}"));
+    let run = workspace.plan();
+    assert!(run.code() == 0 || run.code() == 3, "{}", run.stderr());
+    let report = std::fs::read_to_string(run.out.join("summary.md")).unwrap();
+    let opening = report.lines().nth(2).unwrap();
+    assert!(
+        opening.contains("Zones planned: 14 (each in the district table below"),
+        "{opening}"
+    );
+    assert!(
+        opening.contains("Residents: 11,200 (5,600 without local hukou)"),
+        "{opening}"
+    );
+    assert_eq!(run.table("districts.csv").len(), 15, "a row per zone");
+}

@@ -35,7 +35,10 @@ fn checked(format: &str) -> String {
 #[test]
 fn the_qgis_project_beside_geojson_layers_opens_as_a_finished_map() {
     let said = checked("geojson");
-    assert!(said.contains("ok project Small city: CRS EPSG:3857"), "{said}");
+    assert!(
+        said.contains("ok project Small city: CRS EPSG:3857"),
+        "{said}"
+    );
     assert!(
         said.contains(
             "ok group primary_school: sites (2), demand_points (8), allocations (8), \
@@ -49,7 +52,13 @@ fn the_qgis_project_beside_geojson_layers_opens_as_a_finished_map() {
 #[test]
 fn the_qgis_project_inside_the_geopackage_opens_as_a_finished_map() {
     let said = checked("gpkg");
-    assert!(said.contains("ok project Small city: CRS EPSG:3857"), "{said}");
-    assert!(said.contains("ok group primary_school: sites (2)"), "{said}");
+    assert!(
+        said.contains("ok project Small city: CRS EPSG:3857"),
+        "{said}"
+    );
+    assert!(
+        said.contains("ok group primary_school: sites (2)"),
+        "{said}"
+    );
     assert!(said.contains("pixels of new sites seen"), "{said}");
 }
