@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <!-- defacto: QGIS loads this style with the layer of the same name. Sites by status, each
-     labelled with its id (and, for a new site, its size) beside the symbol. -->
+     labelled beside its symbol with its size (a new site's, e.g. "18 classes") or its id. -->
 <qgis version="3.28" styleCategories="Symbology|Labeling" labelsEnabled="1">
  <renderer-v2 type="categorizedSymbol" attr="status" symbollevels="0" enableorderby="0" forceraster="0">
   <categories>
@@ -46,7 +46,7 @@
  </renderer-v2>
  <labeling type="simple">
   <settings calloutType="simple">
-   <text-style fieldName="CASE WHEN &quot;size&quot; IS NOT NULL THEN &quot;id&quot; || ' (' || &quot;size&quot; || ')' ELSE &quot;id&quot; END" isExpression="1" fontSize="7" textColor="30,30,30,255">
+   <text-style fieldName="coalesce(&quot;size&quot;, &quot;id&quot;)" isExpression="1" fontSize="7" textColor="30,30,30,255">
     <text-buffer bufferDraw="1" bufferSize="0.8" bufferColor="255,255,255,255"/>
    </text-style>
    <placement placement="6" dist="1.5" quadOffset="2" predefinedPositionOrder="TR,TL,BR,BL,R,L,TSR,BSR"/>
