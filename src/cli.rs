@@ -174,12 +174,13 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub planning: PlanningArgs,
 
-    /// How the layers are written. `geojson`: sites, demand_points, allocations and
-    /// districts as .geojson, each with a .qml style QGIS applies on opening, plus
-    /// sites.csv and demand_points.csv. `gpkg`: one plan.gpkg holding the four layers
-    /// (EPSG:4326) with their styles inside, so QGIS opens every layer styled (drag the file
-    /// onto QGIS). `csv`: sites.csv and demand_points.csv only, no layers. Every format also
-    /// writes districts.csv, summary.json and summary.md.
+    /// How the layers are written. `geojson`: sites, demand_points, allocations, catchments
+    /// (the cells each site serves, dissolved) and districts as .geojson, each with a .qml
+    /// style, plus plan.qgs, a QGIS project that opens them as a finished map (a group per
+    /// service), and sites.csv and demand_points.csv. `gpkg`: one plan.gpkg holding the five
+    /// layers (EPSG:4326) with their styles and the same QGIS project inside (QGIS: Project >
+    /// Open From > GeoPackage). `csv`: sites.csv, demand_points.csv and catchments.csv only,
+    /// no layers. Every format also writes districts.csv, summary.json and summary.md.
     #[arg(long, value_name = "FORMAT", default_value = "geojson", value_parser = plan_format)]
     pub format: Format,
 }
