@@ -301,6 +301,14 @@ fn write_map(
             100.0 * unmet_share
         );
     }
+    for catchment in table.catchments.iter().filter(|c| c.service == service) {
+        let _ = writeln!(
+            html,
+            "<path class=\"catchment\" d=\"{}\" fill=\"none\" stroke=\"#444\" stroke-width=\"0.7\"><title>catchment of {}</title></path>",
+            boundary_path(&catchment.boundary, extent),
+            escape(&catchment.site)
+        );
+    }
     let points: Vec<&PointRow> = table
         .points
         .iter()

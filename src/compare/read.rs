@@ -1,5 +1,6 @@
 //! A finished plan folder read back: `summary.json`, `sites.csv` and `demand_points.csv` as
-//! `defacto plan` writes them, and `districts.geojson` when the folder has one.
+//! `defacto plan` writes them, and `districts.geojson` and `catchments.geojson` when the
+//! folder has them.
 
 use crate::input::geojson::{boundary, read_features, Datum};
 use crate::input::{Column, InputError, Row, Table};
@@ -65,6 +66,17 @@ pub struct DistrictShape {
     pub boundary: MultiPolygon<f64>,
 }
 
+/// A site's catchment: the cells it serves, dissolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatchmentShape {
+    /// Service name.
+    pub service: String,
+    /// The site's id.
+    pub site: String,
+    /// Its outline, WGS84 lon/lat.
+    pub boundary: MultiPolygon<f64>,
+}
+
 /// What a comparison needs from one plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanTables {
@@ -82,6 +94,8 @@ pub struct PlanTables {
     pub sites: Vec<SiteRow>,
     /// District outlines, when the folder has them.
     pub districts: Vec<DistrictShape>,
+    /// Catchments of every service, when the folder has them.
+    pub catchments: Vec<CatchmentShape>,
 }
 
 /// Reads the plan written to `dir` by `defacto plan`.
@@ -97,6 +111,11 @@ pub fn read_plan_folder(dir: &Path) -> Result<PlanTables, InputError> {
         true => read_districts(&districts_path)?,
         false => Vec::new(),
     };
+    let catchments_path = dir.join("catchments.geojson");
+    let catchments = match catchments_path.exists() {
+        true => read_catchments(&catchments_path)?,
+        false => Vec::new(),
+    };
     Ok(PlanTables {
         title,
         basis,
@@ -105,6 +124,7 @@ pub fn read_plan_folder(dir: &Path) -> Result<PlanTables, InputError> {
         points,
         sites,
         districts,
+        catchments,
     })
 }
 
@@ -259,6 +279,29 @@ fn read_sites(path: &Path) -> Result<Vec<SiteRow>, InputError> {
         Ok(())
     })?;
     Ok(sites)
+}
+
+/// Catchments from a GeoJSON layer of multipolygons with `service` and `site` properties.
+/// They are the tool's own output, drawn as they are: a boundary file's checks are for the
+/// user's input.
+fn read_catchments(path: &Path) -> Result<Vec<CatchmentShape>, InputError> {
+    read_features(path)?
+        .into_iter()
+        .map(|(feature, geometry)| {
+            let text = |field: &str| {
+                feature
+                    .text(field)
+                    .ok_or_else(|| feature.error(field, "missing, or not text"))
+            };
+            let boundary = MultiPolygon::try_from(geometry)
+                .map_err(|_| feature.error("geometry", "not a MultiPolygon"))?;
+            Ok(CatchmentShape {
+                service: text("service")?,
+                site: text("site")?,
+                boundary,
+            })
+        })
+        .collect()
 }
 
 /// District outlines from a GeoJSON layer of (multi)polygons with a `zone_name` property

@@ -144,6 +144,9 @@ fn scenario_files_are_planned_into_their_own_folders_then_compared() {
     // Each plan's map shades its two districts (from the plan's districts.geojson).
     let html = std::fs::read_to_string(run.out.join("report.html")).unwrap();
     assert_eq!(html.matches("fill-rule=\"evenodd\"").count(), 4);
+    // And outlines each school's catchment: school A's and C2's, in each plan.
+    assert_eq!(html.matches("<path class=\"catchment\"").count(), 4);
+    assert!(html.contains("<title>catchment of C2</title>"));
     assert!(html.contains("<title>Beta: 0.0 % unmet</title>"));
 }
 
