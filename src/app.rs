@@ -239,8 +239,16 @@ fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
         .and_then(|p| p.parent())
         .map(|p| p.display().to_string())
         .unwrap_or_default();
+    let wrote = |name: &str| written.iter().any(|p| p.ends_with(name));
+    let open = if wrote("plan.qgs") {
+        "open plan.qgs in QGIS, "
+    } else if wrote("plan.gpkg") {
+        "open the project in plan.gpkg in QGIS (Project > Open From > GeoPackage), "
+    } else {
+        ""
+    };
     say(format_args!(
-        "  wrote {} files to {folder}/ ({seconds:.1} s); open the layers in QGIS, read summary.md",
+        "  wrote {} files to {folder}/ ({seconds:.1} s); {open}read summary.md",
         written.len()
     ));
 }
