@@ -1,6 +1,7 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<!-- defacto: QGIS loads this style with the layer of the same name. Sites by status, each
-     labelled beside its symbol with its size (a new site's, e.g. "18 classes") or its id. -->
+<!-- defacto: QGIS loads this style with the layer of the same name. Sites by status, new
+     ones the larger the more places they have, each labelled beside its symbol with its size
+     (a new site's, e.g. "18 classes") or its id. -->
 <qgis version="3.28" styleCategories="Symbology|Labeling" labelsEnabled="1">
  <renderer-v2 type="categorizedSymbol" attr="status" symbollevels="0" enableorderby="0" forceraster="0">
   <categories>
@@ -40,6 +41,19 @@
       <Option name="outline_color" type="QString" value="35,35,35,255"/>
       <Option name="outline_width" type="QString" value="0.3"/>
      </Option>
+     <data_defined_properties>
+      <Option type="Map">
+       <Option name="name" type="QString" value=""/>
+       <Option name="properties" type="Map">
+        <Option name="size" type="Map">
+         <Option name="active" type="bool" value="true"/>
+         <Option name="expression" type="QString" value="coalesce(scale_linear(&quot;capacity&quot;, minimum(&quot;capacity&quot;), maximum(&quot;capacity&quot;), 4, 7), 5)"/>
+         <Option name="type" type="int" value="3"/>
+        </Option>
+       </Option>
+       <Option name="type" type="QString" value="collection"/>
+      </Option>
+     </data_defined_properties>
     </layer>
    </symbol>
   </symbols>
