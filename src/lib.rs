@@ -17,7 +17,8 @@
 //! | scenarios side by side | [`compare`] | [`compare::Comparison`], [`compare::figures::PlanFigures`], [`compare::files`] |
 //! | write results | [`export`] | [`export::OutputSet`], [`export::write_city`], [`export::write_files`] |
 //!
-//! [`csv_text`] formats tables as CSV for any stage and uses none.
+//! [`csv_text`] formats tables as CSV and [`markup`] makes text safe in HTML and XML, for any
+//! stage; they use none.
 //!
 //! No input may make the program panic: `unwrap` and `expect` are refused outside tests, and
 //! the few `expect`s left state the invariant that makes them safe.
@@ -50,6 +51,7 @@ pub mod csv_text;
 pub mod demand;
 pub mod export;
 pub mod input;
+pub mod markup;
 pub mod model;
 pub mod pipeline;
 pub mod plan;

@@ -7,6 +7,7 @@ use super::figures::{Access, Group, PlanFigures};
 use super::read::{PlanTables, PointRow, SiteRow};
 use super::tables::{group_words, shown, shown_difference, words};
 use super::{Comparison, IndicatorRow};
+use crate::markup::escape;
 use crate::model::SiteStatus;
 use geo::{CoordsIter, MultiPolygon};
 use std::fmt::Write;
@@ -45,13 +46,6 @@ const SITE_COLOURS: [(SiteStatus, &str); 3] = [
 
 /// Group colours of the travel chart.
 const GROUP_COLOURS: [(Group, &str); 2] = [(Group::Hukou, "#4575b4"), (Group::NonHukou, "#f46d43")];
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// The report for `comparison`, whose plans were read from `tables` (same order).
 pub fn report_html(comparison: &Comparison, tables: &[PlanTables]) -> String {
@@ -465,10 +459,5 @@ mod tests {
         assert_eq!(shares[0], 0.25);
         assert_eq!(shares[5], 0.25);
         assert_eq!(shares[9], 0.5);
-    }
-
-    #[test]
-    fn text_is_escaped() {
-        assert_eq!(escape("<b>&\"x\""), "&lt;b&gt;&amp;&quot;x&quot;");
     }
 }

@@ -5,7 +5,7 @@
 //! whole multiples of the cell size from that centre, so one grid serves every zone of a
 //! scenario and neighbouring zones' pieces meet cell edge to cell edge.
 
-use crate::model::projection::LocalProjection;
+use crate::model::projection::{extent_of, LocalProjection};
 use geo::{
     Area, BooleanOps, BoundingRect, Centroid, Contains, InteriorPoint, MapCoords, MultiPolygon,
     Point, Rect,
@@ -189,9 +189,7 @@ impl Grid {
                 value: cell_m,
             });
         }
-        let Some(extent) =
-            MultiPolygon::new(zones.iter().flat_map(|z| z.0.clone()).collect()).bounding_rect()
-        else {
+        let Some(extent) = extent_of(zones) else {
             return Ok(None);
         };
         let projection = LocalProjection::centred_on(extent.center().into());

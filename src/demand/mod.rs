@@ -49,12 +49,13 @@ pub fn spread(
     let chosen: Vec<usize> = (0..zones.len()).filter(|&z| planned[z]).collect();
     let boundaries: Vec<_> = chosen.iter().map(|&z| zones[z].boundary.clone()).collect();
     let pieces = grid::pieces(&boundaries, cell_m)?;
-    let mut by_zone: Vec<Vec<&grid::Piece>> = vec![Vec::new(); chosen.len()];
-    for piece in &pieces {
+    let mut points = Vec::with_capacity(pieces.len());
+    // Each piece moves into its zone's list, and its shape into its point.
+    let mut by_zone: Vec<Vec<grid::Piece>> = vec![Vec::new(); chosen.len()];
+    for piece in pieces {
         by_zone[piece.zone].push(piece);
     }
-    let mut points = Vec::with_capacity(pieces.len());
-    for (own, &zone) in by_zone.iter().zip(&chosen) {
+    for (own, &zone) in by_zone.into_iter().zip(&chosen) {
         let areas: Vec<f64> = own.iter().map(|p| p.area_m2).collect();
         let share = |total: u64| {
             grid::apportion(total, &areas).ok_or_else(|| GridError::NoArea {
@@ -65,7 +66,7 @@ pub fn spread(
             share(residents[zone].hukou)?,
             share(residents[zone].non_hukou)?,
         );
-        for (i, piece) in own.iter().enumerate() {
+        for (i, piece) in own.into_iter().enumerate() {
             points.push(ResidentPoint {
                 id: format!("{}:{}:{}", zones[zone].code, piece.row, piece.col),
                 zone,
@@ -74,7 +75,7 @@ pub fn spread(
                     hukou: hukou[i],
                     non_hukou: non_hukou[i],
                 },
-                cell: Some(piece.shape.clone()),
+                cell: Some(piece.shape),
             });
         }
     }

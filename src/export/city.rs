@@ -61,7 +61,7 @@ pub fn write_city(
             if let Some(catchments) = layers.iter().find(|l| l.name == "catchments") {
                 outputs.add(
                     "catchments.csv",
-                    attribute_table(&catchments.rows, "catchments.csv")?,
+                    table_of(&catchments.rows, "catchments.csv", false)?,
                 );
             }
         }
@@ -88,7 +88,7 @@ pub fn write_city(
 fn add_point_tables(outputs: &mut OutputSet, layers: &[Layer]) -> Result<(), ExportError> {
     for (layer_name, file) in POINT_TABLES {
         if let Some(layer) = layers.iter().find(|l| l.name == layer_name) {
-            outputs.add(file, table_of(&layer.rows, file)?);
+            outputs.add(file, table_of(&layer.rows, file, true)?);
         }
     }
     Ok(())
@@ -418,37 +418,24 @@ fn geojson_bytes(rows: &[Row]) -> Vec<u8> {
     bytes
 }
 
-/// The rows as CSV, with `lon` and `lat` for point layers.
-fn table_of(rows: &[Row], what: &'static str) -> Result<Vec<u8>, ExportError> {
-    let mut header = vec!["lon".to_string(), "lat".to_string()];
+/// The rows as CSV: `lon` and `lat` first when `with_lon_lat` (the point layers), then the
+/// attributes; a polygon layer's table holds its figures alone.
+fn table_of(rows: &[Row], what: &'static str, with_lon_lat: bool) -> Result<Vec<u8>, ExportError> {
+    let mut header: Vec<String> = match with_lon_lat {
+        true => vec!["lon".into(), "lat".into()],
+        false => Vec::new(),
+    };
     if let Some(first) = rows.first() {
         header.extend(first.properties.iter().map(|(k, _)| (*k).to_string()));
     }
     let lines = rows.iter().map(|row| {
-        let mut cells = match row.geometry {
-            Some(Shape::Point(p)) => vec![p[0].to_string(), p[1].to_string()],
-            _ => vec![String::new(), String::new()],
+        let mut cells = match (with_lon_lat, &row.geometry) {
+            (false, _) => Vec::new(),
+            (true, Some(Shape::Point(p))) => vec![p[0].to_string(), p[1].to_string()],
+            (true, _) => vec![String::new(), String::new()],
         };
         cells.extend(row.properties.iter().map(|(_, v)| v.json_text()));
         cells
-    });
-    Ok(csv_bytes(what, header, lines)?)
-}
-
-/// The rows' attributes as CSV, without their geometry: a polygon layer's figures.
-fn attribute_table(rows: &[Row], what: &'static str) -> Result<Vec<u8>, ExportError> {
-    let header = rows.first().map_or(Vec::new(), |first| {
-        first
-            .properties
-            .iter()
-            .map(|(k, _)| (*k).to_string())
-            .collect()
-    });
-    let lines = rows.iter().map(|row| {
-        row.properties
-            .iter()
-            .map(|(_, v)| v.json_text())
-            .collect::<Vec<String>>()
     });
     Ok(csv_bytes(what, header, lines)?)
 }

@@ -9,8 +9,9 @@
 //! the folder or GeoPackage can be moved.
 
 use super::rows::{GeometryKind, Layer};
+use crate::markup::escape;
+use crate::model::projection::extent_of;
 use crate::pipeline::CityPlan;
-use geo::{BoundingRect, Rect};
 
 /// The layers of a service's group, top (drawn last) first, and whether each is shown.
 const STACK: [(&str, bool); 5] = [
@@ -167,18 +168,13 @@ fn style_body(qml: &str) -> &str {
 /// The planned zones' extent in Web Mercator metres, with a twentieth of margin:
 /// `[xmin, ymin, xmax, ymax]`, rounded to the metre.
 fn planned_extent(plan: &CityPlan) -> Option<[f64; 4]> {
-    let extent = plan
-        .zones
-        .iter()
-        .zip(&plan.planned)
-        .filter(|(_, &p)| p)
-        .filter_map(|(z, _)| z.boundary.bounding_rect())
-        .reduce(|a, b| {
-            Rect::new(
-                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-            )
-        });
+    let extent = extent_of(
+        plan.zones
+            .iter()
+            .zip(&plan.planned)
+            .filter(|(_, &p)| p)
+            .map(|(z, _)| &z.boundary),
+    );
     let (x0, y0) = mercator(extent?.min().x, extent?.min().y);
     let (x1, y1) = mercator(extent?.max().x, extent?.max().y);
     let margin = 0.05 * (x1 - x0).max(y1 - y0);
@@ -218,15 +214,6 @@ pub fn stored_content(xml: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     let bytes = archive.finish().map_err(|e| e.to_string())?.into_inner();
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// Text safe inside XML attributes and elements.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 #[cfg(test)]

@@ -5,10 +5,24 @@
 //! the radius search tolerate; distances that decide feasibility are measured on the
 //! ellipsoid instead ([`crate::travel::geodesic::distance_m`]).
 
-use geo::Point;
+use geo::{BoundingRect, MultiPolygon, Point, Rect};
 
 /// Mean Earth radius in metres (IUGG), the sphere the projection is drawn on.
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// The smallest rectangle holding every one of `shapes` (in their own coordinates); `None`
+/// when there are none.
+pub fn extent_of<'a>(shapes: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> Option<Rect<f64>> {
+    shapes
+        .into_iter()
+        .filter_map(BoundingRect::bounding_rect)
+        .reduce(|a, b| {
+            Rect::new(
+                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+            )
+        })
+}
 
 /// Longitude/latitude (degrees) to metres east and north of a centre, and back.
 #[derive(Debug, Clone, Copy, PartialEq)]

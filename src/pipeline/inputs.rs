@@ -9,8 +9,9 @@ use crate::demand::{self, ResidentPoint, Residents};
 use crate::input::geojson::{read_points, read_zones, PointFeature, Zone};
 use crate::input::scenario::{Scenario, ServiceSettings};
 use crate::input::{file_name, InputError};
+use crate::model::projection::extent_of;
 use crate::travel::geodesic;
-use geo::{BoundingRect, Coord, Intersects, Point, Rect};
+use geo::{Intersects, Point, Rect};
 use std::path::Path;
 
 /// What the scenario's files hold.
@@ -121,21 +122,7 @@ impl<'z> PlannedArea<'z> {
             .filter(|(_, &p)| p)
             .map(|(z, _)| z)
             .collect();
-        let extent = zones
-            .iter()
-            .filter_map(|z| z.boundary.bounding_rect())
-            .reduce(|a, b| {
-                Rect::new(
-                    Coord {
-                        x: a.min().x.min(b.min().x),
-                        y: a.min().y.min(b.min().y),
-                    },
-                    Coord {
-                        x: a.max().x.max(b.max().x),
-                        y: a.max().y.max(b.max().y),
-                    },
-                )
-            });
+        let extent = extent_of(zones.iter().map(|z| &z.boundary));
         Self { zones, extent }
     }
 

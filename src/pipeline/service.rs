@@ -410,16 +410,17 @@ fn resolve_kind(
     standard: &KindStandard,
     figures: &mut Figures,
 ) -> Result<KindLevel, InputError> {
-    let (kind_prefix, radius) = match zone {
-        ZoneKind::Urban => ("", given.radius_m.unwrap_or(standard.radius_m.value)),
+    let (kind_prefix, travel_name, radius) = match zone {
+        ZoneKind::Urban => (
+            "",
+            "max_travel_m",
+            given.radius_m.unwrap_or(standard.radius_m.value),
+        ),
         ZoneKind::Rural => (
             "rural.",
+            "rural.max_travel_m",
             figures.take("rural.radius_m", given.radius_m, standard.radius_m),
         ),
-    };
-    let travel_name = match zone {
-        ZoneKind::Urban => "max_travel_m",
-        ZoneKind::Rural => "rural.max_travel_m",
     };
     let max_travel = figures.take(
         travel_name,

@@ -5,10 +5,10 @@ use crate::support::repository;
 use std::path::{Path, PathBuf};
 
 /// The stages in the order data flows through them; a stage may use itself and the ones
-/// before it. `csv_text` is a leaf every stage may use, and it uses none.
-const ORDER: [&str; 11] = [
-    "csv_text", "model", "input", "demand", "travel", "solve", "plan", "pipeline", "report",
-    "compare", "export",
+/// before it. `csv_text` and `markup` are leaves every stage may use, and they use none.
+const ORDER: [&str; 12] = [
+    "csv_text", "markup", "model", "input", "demand", "travel", "solve", "plan", "pipeline",
+    "report", "compare", "export",
 ];
 
 /// The binary's files wire the stages together and may use any of them.
