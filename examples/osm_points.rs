@@ -1,50 +1,32 @@
-//! Extracts schools and residential buildings from an OpenStreetMap `.osm.pbf` file as
-//! GeoJSON points that `defacto plan` reads: schools as existing facilities, buildings as
-//! homes (`[demand_points]`).
+//! Extracts the schools of an OpenStreetMap `.osm.pbf` file as GeoJSON points that
+//! `defacto plan` reads as existing facilities. (Homes need no extraction: a scenario reads
+//! the extract's residential buildings directly with `[population] weights`.)
 //!
 //! The data is © OpenStreetMap contributors, ODbL 1.0: keep the attribution with the output.
-//! OpenStreetMap has neither school capacities nor residents, so both are given on the
-//! command line and must be labelled as assumptions wherever the output is used.
+//! OpenStreetMap has no school capacities, so the capacity is given on the command line and
+//! must be labelled as an assumption wherever the output is used.
 //!
 //! ```sh
 //! cargo run --release --example osm_points -- maps/helsinki/helsinki.osm.pbf \
-//!   --schools examples/helsinki/schools.geojson --homes examples/helsinki/homes.geojson \
-//!   --school-capacity 500 --residents-per-building 40 --non-hukou-share 0.15
+//!   --schools examples/helsinki/schools.geojson --school-capacity 500
 //! ```
 
-use defacto::travel::streets::node_locations;
+use defacto::input::osm::node_locations;
 use geo::Point;
 use osmpbf::{Element, ElementReader};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::process::ExitCode;
 
-/// Building types people may live in. Most buildings in OpenStreetMap are tagged only
-/// `building=yes`; they are counted as homes too (an assumption the output must state),
-/// while buildings tagged with another use (office, retail, church…) are not.
-const HOME_BUILDINGS: [&str; 7] = [
-    "yes",
-    "residential",
-    "apartments",
-    "house",
-    "detached",
-    "terrace",
-    "semidetached_house",
-];
-
 /// What the command line asks for.
 struct Options {
     input: String,
     schools: String,
-    homes: String,
     school_capacity: u64,
-    residents: u64,
-    non_hukou_share: f64,
 }
 
-/// A wanted OSM element: a school or a home, at a node or as the outline of a way.
-struct Wanted {
-    kind: Kind,
+/// A school, at a node or as the outline of a way.
+struct School {
     id: String,
     tags: BTreeMap<String, String>,
     nodes: Vec<i64>,
@@ -52,12 +34,6 @@ struct Wanted {
 
 /// Locations of OSM nodes by id.
 type Located = HashMap<i64, Point<f64>>;
-
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    School,
-    Home,
-}
 
 fn main() -> ExitCode {
     match run() {
@@ -71,35 +47,28 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), String> {
     let options = parse(std::env::args().skip(1).collect())?;
-    let (wanted, mut located) = first_pass(&options.input)?;
-    let needed: HashSet<i64> = wanted
+    let (schools, mut located) = first_pass(&options.input)?;
+    let needed: HashSet<i64> = schools
         .iter()
-        .flat_map(|w| w.nodes.iter().copied())
+        .flat_map(|s| s.nodes.iter().copied())
         .collect();
     let path = std::path::Path::new(&options.input);
     located.extend(node_locations(path, &needed).map_err(|e| e.to_string())?);
-    let mut schools = Vec::new();
-    let mut homes = Vec::new();
+    let mut features = Vec::new();
     let mut skipped = 0;
-    for item in &wanted {
-        let Some(at) = centre(&item.nodes, &located) else {
-            skipped += 1;
-            continue;
-        };
-        match item.kind {
-            Kind::School => schools.push(school(item, at, options.school_capacity)),
-            Kind::Home => homes.push(home(item, at, &options)),
+    for school in &schools {
+        match centre(&school.nodes, &located) {
+            Some(at) => features.push(feature(school, at, options.school_capacity)),
+            None => skipped += 1,
         }
     }
-    write(&options.schools, schools.len(), schools)?;
-    write(&options.homes, homes.len(), homes)?;
-    eprintln!("skipped {skipped} element(s) whose nodes are outside the extract");
+    write(&options.schools, features)?;
+    eprintln!("skipped {skipped} school(s) whose nodes are outside the extract");
     Ok(())
 }
 
 fn parse(args: Vec<String>) -> Result<Options, String> {
-    let usage = "usage: osm_points INPUT.osm.pbf --schools OUT.geojson --homes OUT.geojson \
-                 --school-capacity N --residents-per-building R --non-hukou-share S";
+    let usage = "usage: osm_points INPUT.osm.pbf --schools OUT.geojson --school-capacity N";
     let input = args.first().cloned().ok_or(usage)?;
     let value = |flag: &str| -> Result<String, String> {
         let at = args
@@ -110,62 +79,50 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
             .cloned()
             .ok_or(format!("{flag} needs a value"))
     };
-    let number = |flag: &str| -> Result<f64, String> {
-        let text = value(flag)?;
-        text.parse()
-            .map_err(|_| format!("{flag}: `{text}` is not a number"))
-    };
-    let share = number("--non-hukou-share")?;
-    if !(0.0..=1.0).contains(&share) {
-        return Err(format!(
-            "--non-hukou-share: {share} is not a share from 0 to 1"
-        ));
-    }
+    let capacity = value("--school-capacity")?;
     Ok(Options {
         input,
         schools: value("--schools")?,
-        homes: value("--homes")?,
-        school_capacity: number("--school-capacity")? as u64,
-        residents: number("--residents-per-building")? as u64,
-        non_hukou_share: share,
+        school_capacity: capacity
+            .parse()
+            .map_err(|_| format!("--school-capacity: `{capacity}` is not a whole number"))?,
     })
 }
 
-/// Schools (nodes and ways) and homes (ways), with the coordinates of the nodes that are
-/// schools themselves.
-fn first_pass(path: &str) -> Result<(Vec<Wanted>, Located), String> {
-    let mut wanted = Vec::new();
+/// Schools (nodes and ways), with the coordinates of the nodes that are schools themselves.
+fn first_pass(path: &str) -> Result<(Vec<School>, Located), String> {
+    let mut schools = Vec::new();
     let mut located = HashMap::new();
     let reader = ElementReader::from_path(path).map_err(|e| format!("{path}: {e}"))?;
     reader
         .for_each(|element| {
-            let (prefix, id, tags, nodes) = match &element {
-                Element::Node(n) => ("node", n.id(), collect(n.tags()), vec![n.id()]),
-                Element::DenseNode(n) => ("node", n.id(), collect(n.tags()), vec![n.id()]),
-                Element::Way(w) => ("way", w.id(), collect(w.tags()), w.refs().collect()),
+            let (prefix, id, tags, nodes, at) = match &element {
+                Element::Node(n) => {
+                    let at = Point::new(n.lon(), n.lat());
+                    ("node", n.id(), collect(n.tags()), vec![n.id()], Some(at))
+                }
+                Element::DenseNode(n) => {
+                    let at = Point::new(n.lon(), n.lat());
+                    ("node", n.id(), collect(n.tags()), vec![n.id()], Some(at))
+                }
+                Element::Way(w) => ("way", w.id(), collect(w.tags()), w.refs().collect(), None),
                 Element::Relation(_) => return,
             };
-            let kind = match (prefix, tags.get("amenity"), tags.get("building")) {
-                (_, Some(a), _) if a == "school" => Kind::School,
-                ("way", _, Some(b)) if HOME_BUILDINGS.contains(&b.as_str()) => Kind::Home,
-                _ => return,
-            };
-            if let Element::Node(n) = &element {
-                located.insert(n.id(), Point::new(n.lon(), n.lat()));
+            if tags.get("amenity").map(String::as_str) != Some("school") {
+                return;
             }
-            if let Element::DenseNode(n) = &element {
-                located.insert(n.id(), Point::new(n.lon(), n.lat()));
+            if let Some(at) = at {
+                located.insert(id, at);
             }
-            wanted.push(Wanted {
-                kind,
+            schools.push(School {
                 id: format!("osm-{prefix}-{id}"),
                 tags,
                 nodes,
             });
         })
         .map_err(|e| format!("{path}: {e}"))?;
-    wanted.sort_by_key(|w| sort_key(&w.id));
-    Ok((wanted, located))
+    schools.sort_by_key(|s| sort_key(&s.id));
+    Ok((schools, located))
 }
 
 /// Nodes before ways, each in numeric id order.
@@ -203,38 +160,19 @@ fn round7(value: f64) -> f64 {
     (value * 1e7).round() / 1e7
 }
 
-fn school(item: &Wanted, at: (f64, f64), capacity: u64) -> Value {
-    feature(
-        at,
-        json!({ "id": item.id, "name": item.tags.get("name"), "capacity": capacity }),
-    )
-}
-
-fn home(item: &Wanted, at: (f64, f64), options: &Options) -> Value {
-    let hukou = (options.residents as f64 * (1.0 - options.non_hukou_share)).round() as u64;
-    feature(
-        at,
-        json!({
-            "id": item.id,
-            "building": item.tags.get("building"),
-            "hukou": hukou,
-            "non_hukou": options.residents - hukou,
-        }),
-    )
-}
-
-fn feature(at: (f64, f64), properties: Value) -> Value {
+fn feature(school: &School, at: (f64, f64), capacity: u64) -> Value {
     json!({
         "type": "Feature",
-        "properties": properties,
+        "properties": { "id": school.id, "name": school.tags.get("name"), "capacity": capacity },
         "geometry": { "type": "Point", "coordinates": [at.0, at.1] },
     })
 }
 
-fn write(path: &str, count: usize, features: Vec<Value>) -> Result<(), String> {
+fn write(path: &str, features: Vec<Value>) -> Result<(), String> {
+    let count = features.len();
     let collection = json!({ "type": "FeatureCollection", "features": features });
     let text = serde_json::to_string_pretty(&collection).map_err(|e| e.to_string())?;
     std::fs::write(path, text + "\n").map_err(|e| format!("{path}: cannot write: {e}"))?;
-    eprintln!("wrote {count} point(s) to {path}");
+    eprintln!("wrote {count} school(s) to {path}");
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use super::figures::{PlanFigures, ServiceFigures};
 use super::Comparison;
-use crate::report::whole;
+use crate::markup::whole;
 
 /// Per service in report order, one sentence per plan that has it.
 pub fn sentences(comparison: &Comparison) -> Vec<(String, Vec<String>)> {

@@ -2,8 +2,8 @@
 
 use super::{Comparison, IndicatorRow};
 use crate::csv_text::{csv_bytes, FormatError};
+use crate::markup::whole;
 use crate::plan::round;
-use crate::report::whole;
 use serde_json::{json, Map, Value};
 use std::fmt::Write;
 

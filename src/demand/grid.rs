@@ -171,14 +171,16 @@ pub fn candidate_grid(
 }
 
 /// A square grid over some zones, in the local projection.
-struct Grid {
-    projection: LocalProjection,
-    cell_m: f64,
+pub(crate) struct Grid {
+    /// The local projection the cells are square in.
+    pub(crate) projection: LocalProjection,
+    /// Side of a cell in metres.
+    pub(crate) cell_m: f64,
 }
 
 impl Grid {
     /// The grid for these zones, or `None` when they have no extent at all.
-    fn over(
+    pub(crate) fn over(
         zones: &[MultiPolygon<f64>],
         cell_m: f64,
         what: &'static str,
@@ -208,7 +210,7 @@ impl Grid {
         Ok(Some(grid))
     }
 
-    fn to_metres(&self, zone: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    pub(crate) fn to_metres(&self, zone: &MultiPolygon<f64>) -> MultiPolygon<f64> {
         zone.map_coords(|c| self.projection.to_metres(c.into()).into())
     }
 
@@ -217,7 +219,7 @@ impl Grid {
     }
 
     /// Rows and columns of the cells that meet `extent` (in metres).
-    fn span(
+    pub(crate) fn span(
         &self,
         extent: Rect<f64>,
     ) -> (std::ops::RangeInclusive<i64>, std::ops::RangeInclusive<i64>) {
@@ -228,7 +230,7 @@ impl Grid {
         )
     }
 
-    fn cell(&self, row: i64, col: i64) -> Rect<f64> {
+    pub(crate) fn cell(&self, row: i64, col: i64) -> Rect<f64> {
         let (x, y) = (col as f64 * self.cell_m, row as f64 * self.cell_m);
         Rect::new((x, y), (x + self.cell_m, y + self.cell_m))
     }

@@ -1,21 +1,25 @@
 //! Demand: how many people need each service, and where they live.
 //!
-//! Zone totals by group ([`population`]) are spread onto grid pieces by area ([`grid`]), whole
-//! people per piece, so every zone total is kept exactly. A service's demand at a point is
+//! Zone totals by group ([`population`], or population rasters) are spread onto grid pieces
+//! ([`grid`]) by area, by the people of a population raster or by the floor area of buildings
+//! ([`dasymetric`]), whole people per piece, so every zone total is kept exactly
+//! ([`place`]). A service's demand at a point is
 //! Σ over groups of residents × units per resident × access rate ([`Rates`]), with defaults
 //! from the planning standards ([`standards`]).
 
+pub mod dasymetric;
 pub mod grid;
+mod placement;
 pub mod population;
 pub mod standards;
 
+pub use placement::{place, PlaceError, Placed};
 pub use population::Residents;
 
 use crate::input::geojson::{read_points, Zone};
 use crate::input::scenario::{DemandPointSettings, PopulationSettings};
 use crate::input::InputError;
 use geo::{Contains, MultiPolygon, Point};
-use grid::GridError;
 use population::GroupColumns;
 
 /// Residents gathered at one point: the part of a zone inside one grid cell.
@@ -32,54 +36,6 @@ pub struct ResidentPoint {
     /// The grid piece they were spread on (WGS84 lon/lat), which catchments are drawn from;
     /// `None` for homes given as points.
     pub cell: Option<MultiPolygon<f64>>,
-}
-
-/// Spreads each planned zone's residents onto grid pieces of `cell_m` metres, in proportion
-/// to the area of each piece. Zones not planned get no points.
-///
-/// # Errors
-/// [`GridError`] for a cell size that is not positive, a grid too fine for the area, or a
-/// zone with no area.
-pub fn spread(
-    zones: &[Zone],
-    residents: &[Residents],
-    planned: &[bool],
-    cell_m: f64,
-) -> Result<Vec<ResidentPoint>, GridError> {
-    let chosen: Vec<usize> = (0..zones.len()).filter(|&z| planned[z]).collect();
-    let boundaries: Vec<_> = chosen.iter().map(|&z| zones[z].boundary.clone()).collect();
-    let pieces = grid::pieces(&boundaries, cell_m)?;
-    let mut points = Vec::with_capacity(pieces.len());
-    // Each piece moves into its zone's list, and its shape into its point.
-    let mut by_zone: Vec<Vec<grid::Piece>> = vec![Vec::new(); chosen.len()];
-    for piece in pieces {
-        by_zone[piece.zone].push(piece);
-    }
-    for (own, &zone) in by_zone.into_iter().zip(&chosen) {
-        let areas: Vec<f64> = own.iter().map(|p| p.area_m2).collect();
-        let share = |total: u64| {
-            grid::apportion(total, &areas).ok_or_else(|| GridError::NoArea {
-                code: zones[zone].code.clone(),
-            })
-        };
-        let (hukou, non_hukou) = (
-            share(residents[zone].hukou)?,
-            share(residents[zone].non_hukou)?,
-        );
-        for (i, piece) in own.into_iter().enumerate() {
-            points.push(ResidentPoint {
-                id: format!("{}:{}:{}", zones[zone].code, piece.row, piece.col),
-                zone,
-                location: piece.centre,
-                residents: Residents {
-                    hukou: hukou[i],
-                    non_hukou: non_hukou[i],
-                },
-                cell: Some(piece.shape),
-            });
-        }
-    }
-    Ok(points)
 }
 
 /// Demand points the user gives, each in the zone that contains it; points in zones that are

@@ -355,7 +355,7 @@ fn ring_line(ring: &[Position], datum: Datum) -> Result<LineString<f64>, String>
 }
 
 /// A WGS84 coordinate from a GeoJSON position in `datum`.
-fn coordinate(position: &Position, datum: Datum) -> Result<Coord<f64>, String> {
+pub(crate) fn coordinate(position: &Position, datum: Datum) -> Result<Coord<f64>, String> {
     let &[lon, lat, ..] = position.as_slice() else {
         return Err(format!(
             "{:?} needs a longitude and a latitude",

@@ -3,10 +3,13 @@
 //! Every error names the file, and where it can, the row (spreadsheet numbering: the header is
 //! row 1) and the column, and says what a valid value looks like.
 
+pub mod buildings;
 pub mod geojson;
 mod ogr;
+pub mod osm;
 mod plain_costs;
 mod problem;
+pub mod raster;
 pub mod scenario;
 mod scenario_checks;
 mod table;

@@ -119,6 +119,95 @@ pub struct PopulationSettings {
     pub hukou_column: String,
     /// Column (or property) of non-hukou residents (migrants).
     pub non_hukou_column: String,
+    /// Residents per cell of a raster (GeoTIFF or any raster GDAL reads, any CRS), everyone
+    /// together: WorldPop, GHS-POP. Spreads each zone's residents over its grid cells; with
+    /// `non_hukou_share_raster` and no table it also gives the zone totals.
+    pub raster: Option<PathBuf>,
+    /// Share of residents without local hukou per cell of `raster` (0 to 1, the same grid).
+    pub non_hukou_share_raster: Option<PathBuf>,
+    /// Registered (hukou) residents per cell, with `non_hukou_raster`: one raster per group in
+    /// place of `raster`.
+    pub hukou_raster: Option<PathBuf>,
+    /// Non-hukou residents per cell, with `hukou_raster` (the same grid).
+    pub non_hukou_raster: Option<PathBuf>,
+    /// Buildings (polygons or points in GeoJSON, a Shapefile or a GeoPackage; or an
+    /// OpenStreetMap `.osm.pbf`, its residential buildings) that spread each zone's residents
+    /// in proportion to their weight: dasymetric mapping.
+    pub weights: Option<PathBuf>,
+    /// Property holding each building's weight (floor area, dwellings, residents); by default
+    /// a polygon weighs its footprint area and a point weighs 1.
+    pub weight_field: Option<String>,
+}
+
+/// Which files place the residents of a zone inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement<'s> {
+    /// Evenly over the zone's area.
+    ByArea,
+    /// In proportion to population rasters.
+    ByRaster(RasterFiles<'s>),
+    /// In proportion to the weight of buildings.
+    ByBuildings {
+        /// The buildings.
+        file: &'s Path,
+        /// The property with each building's weight, if any.
+        field: Option<&'s str>,
+    },
+}
+
+/// The population rasters of a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RasterFiles<'s> {
+    /// One raster of everyone, with an optional raster of the non-hukou share.
+    Everyone {
+        /// Residents per cell.
+        raster: &'s Path,
+        /// Share without local hukou per cell.
+        non_hukou_share: Option<&'s Path>,
+    },
+    /// One raster per group.
+    ByGroup {
+        /// Registered residents per cell.
+        hukou: &'s Path,
+        /// Non-hukou residents per cell.
+        non_hukou: &'s Path,
+    },
+}
+
+impl RasterFiles<'_> {
+    /// Whether the rasters tell the groups apart, so that they can give zone totals by group.
+    pub fn give_groups(self) -> bool {
+        !matches!(
+            self,
+            RasterFiles::Everyone {
+                non_hukou_share: None,
+                ..
+            }
+        )
+    }
+}
+
+impl PopulationSettings {
+    /// How residents are placed inside their zones, from the files given. The checks on
+    /// reading ensure that at most one way is given.
+    pub fn placement(&self) -> Placement<'_> {
+        if let Some(raster) = &self.raster {
+            return Placement::ByRaster(RasterFiles::Everyone {
+                raster,
+                non_hukou_share: self.non_hukou_share_raster.as_deref(),
+            });
+        }
+        if let (Some(hukou), Some(non_hukou)) = (&self.hukou_raster, &self.non_hukou_raster) {
+            return Placement::ByRaster(RasterFiles::ByGroup { hukou, non_hukou });
+        }
+        match &self.weights {
+            Some(file) => Placement::ByBuildings {
+                file,
+                field: self.weight_field.as_deref(),
+            },
+            None => Placement::ByArea,
+        }
+    }
 }
 
 /// Columns `code`, `hukou` and `non_hukou`, also when the `[population]` table is left out.
@@ -129,6 +218,12 @@ impl Default for PopulationSettings {
             code_column: default_code_field(),
             hukou_column: "hukou".into(),
             non_hukou_column: "non_hukou".into(),
+            raster: None,
+            non_hukou_share_raster: None,
+            hukou_raster: None,
+            non_hukou_raster: None,
+            weights: None,
+            weight_field: None,
         }
     }
 }
@@ -535,6 +630,15 @@ fn read_layers(path: &Path, depth: usize) -> Result<Vec<(PathBuf, toml::Table)>,
     Ok(layers)
 }
 
+/// The `[population]` fields besides `file` that name files.
+const POPULATION_FILES: [&str; 5] = [
+    "raster",
+    "non_hukou_share_raster",
+    "hukou_raster",
+    "non_hukou_raster",
+    "weights",
+];
+
 /// Makes every path field relative to the folder of the file that holds it.
 fn resolve_paths(table: &mut toml::Table, folder: &Path) {
     let join = |value: &mut toml::Value| {
@@ -547,6 +651,11 @@ fn resolve_paths(table: &mut toml::Table, folder: &Path) {
     }
     for section in ["zones", "population", "demand_points", "candidates"] {
         if let Some(value) = nested(table, &[section, "file"]) {
+            join(value);
+        }
+    }
+    for key in POPULATION_FILES {
+        if let Some(value) = nested(table, &["population", key]) {
             join(value);
         }
     }

@@ -82,7 +82,64 @@ impl Checker<'_> {
             )?;
         }
         self.number("solve.time_limit_s", s.solve.time_limit_s, Range::Positive)?;
-        self.number("solve.gap", s.solve.gap, Range::Share)
+        self.number("solve.gap", s.solve.gap, Range::Share)?;
+        self.placement()
+    }
+
+    /// At most one way of placing residents inside their zones, each with what it needs.
+    fn placement(&self) -> Result<(), InputError> {
+        let s = self.scenario;
+        let p = &s.population;
+        let given = |field: &Option<std::path::PathBuf>| field.is_some();
+        let needs = |field: &str, other: &str| {
+            Err(self.error(
+                &format!("population.{field}"),
+                format!("needs `population.{other}` as well"),
+            ))
+        };
+        let clash = |field: &str, other: &str| {
+            Err(self.error(
+                &format!("population.{field}"),
+                format!("give either `{field}` or `{other}`, not both: each places residents its own way"),
+            ))
+        };
+        if given(&p.non_hukou_share_raster) && !given(&p.raster) {
+            return needs("non_hukou_share_raster", "raster");
+        }
+        if given(&p.hukou_raster) != given(&p.non_hukou_raster) {
+            return match given(&p.hukou_raster) {
+                true => needs("hukou_raster", "non_hukou_raster"),
+                false => needs("non_hukou_raster", "hukou_raster"),
+            };
+        }
+        if given(&p.raster) && given(&p.hukou_raster) {
+            return clash("raster", "hukou_raster");
+        }
+        let any_raster = given(&p.raster) || given(&p.hukou_raster);
+        if any_raster && given(&p.weights) {
+            return clash("weights", "a population raster");
+        }
+        if p.weight_field.is_some() && !given(&p.weights) {
+            return needs("weight_field", "weights");
+        }
+        let is_osm = p
+            .weights
+            .as_ref()
+            .and_then(|w| w.extension())
+            .is_some_and(|e| e.eq_ignore_ascii_case("pbf"));
+        if is_osm && p.weight_field.is_some() {
+            return Err(self.error(
+                "population.weight_field",
+                "OpenStreetMap buildings are weighed by footprint × `building:levels`; leave `weight_field` out".into(),
+            ));
+        }
+        if s.demand_points.is_some() && (any_raster || given(&p.weights)) {
+            return Err(self.error(
+                "demand_points",
+                "homes given as points already place every resident: leave out the population rasters and weights".into(),
+            ));
+        }
+        Ok(())
     }
 
     fn service(&self, name: &str, settings: &ServiceSettings) -> Result<(), InputError> {

@@ -5,7 +5,7 @@
 use super::PipelineError;
 use crate::demand::population::{read_counts, GroupColumns};
 use crate::demand::standards::{ServiceKind, ZoneKind};
-use crate::demand::{self, ResidentPoint, Residents};
+use crate::demand::{self, PlaceError, ResidentPoint, Residents};
 use crate::input::geojson::{read_points, read_zones, PointFeature, Zone};
 use crate::input::scenario::{Scenario, ServiceSettings};
 use crate::input::{file_name, InputError};
@@ -26,12 +26,14 @@ pub(super) struct CityInputs {
     pub residents: Vec<Residents>,
     /// Residents spread over the planned zones.
     pub points: Vec<ResidentPoint>,
+    /// How residents were placed on the points, in words.
+    pub placement: String,
     /// The candidate sites of the scenario's `candidates.file`, when it gives one.
     pub candidates: Option<Vec<PointFeature>>,
     /// Each enabled service's own files, in report order.
     pub services: Vec<ServiceInputs>,
     /// What the files hold that the planner should know of, in words: points outside every
-    /// planned zone.
+    /// planned zone, zones whose residents had to be spread by area.
     pub warnings: Vec<String>,
 }
 
@@ -62,14 +64,26 @@ pub(super) fn read(
     )?;
     let planned = planned_zones(scenario, &zones)?;
     let kinds = zone_kinds(scenario, &zones)?;
-    let (residents, points) = match &scenario.demand_points {
-        Some(given) => demand::given_points(given, &scenario.population, &zones, &planned)?,
+    let mut warnings = Vec::new();
+    let (residents, points, placement) = match &scenario.demand_points {
+        Some(given) => {
+            let (residents, points) =
+                demand::given_points(given, &scenario.population, &zones, &planned)?;
+            (
+                residents,
+                points,
+                format!("given in {}", file_name(&given.file)),
+            )
+        }
         None => {
-            let residents =
-                demand::population::read_residents(&scenario.population, &zones, &planned)?;
-            let points = demand::spread(&zones, &residents, &planned, scenario.grid.cell_m)
-                .map_err(|source| PipelineError::grid(path, source))?;
-            (residents, points)
+            let placed =
+                demand::place(&zones, &planned, &scenario.population, scenario.grid.cell_m)
+                    .map_err(|e| match e {
+                        PlaceError::Input(source) => PipelineError::Input(source),
+                        PlaceError::Grid(source) => PipelineError::grid(path, source),
+                    })?;
+            warnings.extend(placed.warnings);
+            (placed.residents, placed.points, placed.method)
         }
     };
     let candidates = match &scenario.candidates.file {
@@ -81,7 +95,6 @@ pub(super) fn read(
         .map(|(kind, settings)| service_files(scenario, &zones, &planned, kind, settings))
         .collect::<Result<_, _>>()?;
     let area = PlannedArea::new(&zones, &planned);
-    let mut warnings = Vec::new();
     if let (Some(points), Some(file)) = (&candidates, &scenario.candidates.file) {
         warnings.extend(area.check(file, "candidate sites", points)?);
     }
@@ -97,6 +110,7 @@ pub(super) fn read(
         kinds,
         residents,
         points,
+        placement,
         candidates,
         services,
         warnings,

@@ -186,6 +186,9 @@ pub struct CityPlan {
     pub residents: Vec<Residents>,
     /// Residents spread over the planned zones.
     pub points: Vec<ResidentPoint>,
+    /// How residents were placed on the points, in words: given as homes, or spread over
+    /// each zone by area, population raster or buildings.
+    pub placement: String,
     /// One plan per enabled service, in report order.
     pub services: Vec<ServicePlan>,
     /// What the input holds that the planner should know of, in words (points outside every
@@ -230,6 +233,7 @@ pub fn plan_scenario(
         kinds,
         residents,
         points,
+        placement,
         warnings,
         ..
     } = inputs;
@@ -240,6 +244,7 @@ pub fn plan_scenario(
         kinds,
         residents,
         points,
+        placement,
         services: plans,
         warnings,
     })

@@ -5,6 +5,7 @@
 use crate::csv_text::{csv_bytes, FormatError};
 use crate::demand::{GroupDemand, ResidentPoint};
 use crate::input::file_name;
+use crate::markup::whole;
 use crate::pipeline::{CityPlan, ServicePlan, Standing};
 use crate::plan::round;
 use crate::solve::Outcome;
@@ -167,6 +168,7 @@ pub fn summary_json(plan: &CityPlan, rows: &[DistrictRow]) -> Value {
         "basis": plan.scenario.basis.name(),
         "assumptions": plan.scenario.assumptions,
         "warnings": plan.warnings,
+        "placement": plan.placement,
         "residents_in_planned_zones": planned_people,
         "residents_on_demand_points": spread_people,
         "demand_points": plan.points.len(),
@@ -384,15 +386,12 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
     let _ = writeln!(text, "# {}\n", scenario.title);
     let _ = writeln!(
         text,
-        "Planning basis: **{}**. Zones planned: {zones}. Residents: {} ({} without local hukou), on {} demand points {}.\n",
+        "Planning basis: **{}**. Zones planned: {zones}. Residents: {} ({} without local hukou), on {} demand points.\n\nWhere residents live: {}.\n",
         scenario.basis.name(),
         whole(people as f64),
         whole(migrants as f64),
         whole(plan.points.len() as f64),
-        match &scenario.demand_points {
-            Some(given) => format!("given in {}", file_name(&given.file)),
-            None => format!("spread on {} m cells", scenario.grid.cell_m),
-        },
+        plan.placement,
     );
     write_brief(&mut text, plan, rows);
     write_plans_table(&mut text, plan, rows);
@@ -403,22 +402,6 @@ pub fn summary_markdown(plan: &CityPlan, rows: &[DistrictRow]) -> String {
     write_districts(&mut text, rows);
     write_parameters(&mut text, plan);
     text
-}
-
-/// A figure rounded to a whole number with thousands separated, as planners write them.
-pub fn whole(value: f64) -> String {
-    let digits = format!("{:.0}", value.abs());
-    let mut grouped = String::new();
-    for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match value.round() < 0.0 {
-        true => format!("−{grouped}"),
-        false => grouped,
-    }
 }
 
 /// `part` as a percentage of `whole`, one decimal.

@@ -8,6 +8,7 @@
 
 use super::network::{Direction, Street, WALK_KMH};
 use crate::input::geojson::{Feature, JsonObject};
+use crate::input::osm::{node_locations, osm_error};
 use crate::input::scenario::Profile;
 use crate::input::InputError;
 use geo::Point;
@@ -147,39 +148,6 @@ fn read_osm(path: &Path, profile: Profile) -> Result<Vec<Street>, InputError> {
         }
     }
     Ok(streets)
-}
-
-/// The location of each `needed` node of an OpenStreetMap `.osm.pbf` file that has it.
-///
-/// # Errors
-/// [`InputError::Map`] when the file cannot be read as OpenStreetMap PBF.
-pub fn node_locations(
-    path: &Path,
-    needed: &HashSet<i64>,
-) -> Result<HashMap<i64, Point<f64>>, InputError> {
-    let mut located = HashMap::with_capacity(needed.len());
-    ElementReader::from_path(path)
-        .and_then(|reader| {
-            reader.for_each(|element| {
-                let (id, lon, lat) = match element {
-                    Element::Node(n) => (n.id(), n.lon(), n.lat()),
-                    Element::DenseNode(n) => (n.id(), n.lon(), n.lat()),
-                    _ => return,
-                };
-                if needed.contains(&id) {
-                    located.insert(id, Point::new(lon, lat));
-                }
-            })
-        })
-        .map_err(|e| osm_error(path, e))?;
-    Ok(located)
-}
-
-fn osm_error(path: &Path, e: osmpbf::Error) -> InputError {
-    InputError::Map {
-        path: path.to_path_buf(),
-        problem: format!("not a readable OpenStreetMap PBF file: {e}"),
-    }
 }
 
 /// GeoJSON LineStrings and MultiLineStrings; a feature without `highway` is taken as a
