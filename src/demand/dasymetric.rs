@@ -552,3 +552,92 @@ fn contains_rect(outer: Rect<f64>, inner: Rect<f64>) -> bool {
         && inner.max().x <= outer.max().x
         && inner.max().y <= outer.max().y
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, LineString};
+
+    fn ring(points: &[(f64, f64)]) -> Vec<Coord<f64>> {
+        points.iter().map(|&(x, y)| Coord { x, y }).collect()
+    }
+
+    #[test]
+    fn a_square_clipped_by_a_shifted_square_keeps_the_overlap() {
+        let unit = ring(&[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]);
+        let shifted = ring(&[(0.5, 0.5), (1.5, 0.5), (1.5, 1.5), (0.5, 1.5)]);
+        assert!((signed_area(&clip_to_convex(&unit, &shifted)) - 0.25).abs() < 1e-12);
+        let apart = ring(&[(2.0, 0.0), (3.0, 0.0), (3.0, 1.0), (2.0, 1.0)]);
+        assert_eq!(signed_area(&clip_to_convex(&unit, &apart)), 0.0);
+    }
+
+    #[test]
+    fn a_concave_outline_inside_a_rectangle_keeps_its_own_area() {
+        // An L of three unit squares, and a rectangle cutting off the L's top square's half.
+        let l_shape = polygon![
+            (x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0),
+            (x: 1.0, y: 2.0), (x: 0.0, y: 2.0), (x: 0.0, y: 0.0),
+        ];
+        let cut = rect_ring(Rect::new((0.0, 0.0), (2.0, 1.5)));
+        assert!((area_inside_convex(&l_shape, &cut) - 2.5).abs() < 1e-12);
+        let holed = Polygon::new(
+            LineString::from(vec![
+                (0.0, 0.0),
+                (4.0, 0.0),
+                (4.0, 4.0),
+                (0.0, 4.0),
+                (0.0, 0.0),
+            ]),
+            vec![LineString::from(vec![
+                (1.0, 1.0),
+                (3.0, 1.0),
+                (3.0, 3.0),
+                (1.0, 3.0),
+                (1.0, 1.0),
+            ])],
+        );
+        let left = rect_ring(Rect::new((0.0, 0.0), (2.0, 4.0)));
+        assert!((area_inside_convex(&holed, &left) - 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_cell_is_shared_between_zones_by_area() {
+        let origin = crate::model::projection::LocalProjection::centred_on(Point::new(0.0, 0.0));
+        let square = |x0: f64, x1: f64| {
+            let at = |x: f64, y: f64| origin.to_degrees(Point::new(x, y));
+            MultiPolygon::new(vec![Polygon::new(
+                LineString::from(vec![
+                    at(x0, 0.0),
+                    at(x1, 0.0),
+                    at(x1, 1000.0),
+                    at(x0, 1000.0),
+                    at(x0, 0.0),
+                ]),
+                vec![],
+            )])
+        };
+        let zones = [square(0.0, 1000.0), square(1000.0, 2000.0)];
+        let pieces = super::super::grid::pieces(&zones, 1000.0).unwrap();
+        let index = PieceIndex::new(&zones, 1000.0, &pieces).unwrap().unwrap();
+        // A quad from 900 m to 1300 m east in the grid's metres (centred on the zones).
+        let (x0, x1) = (900.0 - 1000.0, 1300.0 - 1000.0);
+        let quad = ring(&[(x0, -500.0), (x1, -500.0), (x1, 500.0), (x0, 500.0)]);
+        let mut by_zone = [0.0; 2];
+        for (piece, share) in index.convex_overlaps(&quad) {
+            by_zone[pieces[piece].zone] += share;
+        }
+        assert!((by_zone[0] - 0.25).abs() < 1e-9 && (by_zone[1] - 0.75).abs() < 1e-9);
+        let building = Building {
+            footprint: Footprint::Outline(square(900.0, 1300.0)),
+            weight: Weight::Given(8.0),
+        };
+        let weights = tally_buildings(&index, &[building]);
+        let in_zone = |zone: usize| -> f64 {
+            (0..pieces.len())
+                .filter(|&i| pieces[i].zone == zone)
+                .map(|i| weights[i])
+                .sum()
+        };
+        assert!((in_zone(0) - 2.0).abs() < 1e-6 && (in_zone(1) - 6.0).abs() < 1e-6);
+    }
+}

@@ -111,9 +111,13 @@ fn from_features(path: &Path, field: Option<&str>) -> Result<Buildings, InputErr
     }
     let by = match field {
         Some(field) => format!("by `{field}`"),
-        None => "outlines by their area, points by 1 each".into(),
+        None => "outlines by their area, points 1 each".into(),
     };
-    let described = format!("the {} buildings of {}, {by}", items.len(), file_name(path));
+    let described = format!(
+        "the {} buildings of {} ({by})",
+        items.len(),
+        file_name(path)
+    );
     Ok(Buildings { items, described })
 }
 
@@ -136,14 +140,15 @@ fn from_osm(path: &Path) -> Result<Buildings, InputError> {
             footprint: Footprint::Outline(MultiPolygon::new(vec![home.outline])),
         })
         .collect::<Vec<_>>();
-    let mut described = format!(
-        "the {} residential buildings of {} (OpenStreetMap `building` = {}), by footprint area × `building:levels`; {untagged} without levels counted with the median, {median} level(s)",
+    let cut_out = match cut {
+        0 => String::new(),
+        _ => format!("; {cut} cut by the extract's edge left out"),
+    };
+    let described = format!(
+        "the {} residential buildings of {} (OpenStreetMap `building` = {}; footprint area × `building:levels`, {untagged} without levels counted with the median of the others, {median} levels{cut_out})",
         items.len(),
         file_name(path),
         super::osm::HOME_BUILDINGS.join(", ")
     );
-    if cut > 0 {
-        described.push_str(&format!("; {cut} cut by the extract's edge left out"));
-    }
     Ok(Buildings { items, described })
 }

@@ -11,6 +11,7 @@ mod infeasible;
 mod methods;
 mod objectives;
 mod plan;
+mod population;
 mod public_instances;
 mod qgis;
 mod reproducible;
