@@ -239,27 +239,35 @@ fn building_weights_send_nobody_to_an_empty_park() {
 /// nothing is written.
 #[test]
 fn bad_rasters_are_refused_with_the_file_and_the_cell() {
-    let cases: [(&str, &[&[f64]], Option<f64>, &[&str]); 3] = [
-        (
-            "a negative count",
-            &[&[100.0, -5.0]],
-            None,
-            &["pop.tif", "row 1, column 2", "-5", "0 or more"],
-        ),
-        (
-            "a share above 1",
-            &[&[100.0, 100.0]],
-            None,
-            &["share.tif", "row 1, column 1", "1.5", "from 0 to 1"],
-        ),
-        (
-            "a raster elsewhere",
-            &[&[100.0, 100.0]],
-            None,
-            &["pop.tif", "does not reach the planned zones"],
-        ),
+    /// What is wrong, the people raster's one row, and what the error must say.
+    struct Case {
+        what: &'static str,
+        people: [f64; 2],
+        expected: &'static [&'static str],
+    }
+    let cases = [
+        Case {
+            what: "a negative count",
+            people: [100.0, -5.0],
+            expected: &["pop.tif", "row 1, column 2", "-5", "0 or more"],
+        },
+        Case {
+            what: "a share above 1",
+            people: [100.0, 100.0],
+            expected: &["share.tif", "row 1, column 1", "1.5", "from 0 to 1"],
+        },
+        Case {
+            what: "a raster elsewhere",
+            people: [100.0, 100.0],
+            expected: &["pop.tif", "does not reach the planned zones"],
+        },
     ];
-    for (what, rows, nodata, expected) in cases {
+    for Case {
+        what,
+        people,
+        expected,
+    } in cases
+    {
         let workspace =
             small_city_with("raster = \"pop.tif\"\nnon_hukou_share_raster = \"share.tif\"");
         let dir = workspace.dir.path();
@@ -267,7 +275,7 @@ fn bad_rasters_are_refused_with_the_file_and_the_cell() {
             "a raster elsewhere" => (100.0, 30.0 + D, D, D),
             _ => (0.0, D, D, D),
         };
-        write_raster(&dir.join("pop.tif"), 4326, origin, rows, nodata);
+        write_raster(&dir.join("pop.tif"), 4326, origin, &[&people], None);
         let share = match what {
             "a share above 1" => 1.5,
             _ => 0.5,
