@@ -1,5 +1,6 @@
 //! Properties that must hold for any input: no reader panics (GeoJSON, CSV, TOML, OSM), and a
-//! random small scenario plans with its population conserved and repeats byte for byte.
+//! random small scenario — its residents spread by area or by a random population raster —
+//! plans with its population conserved and repeats byte for byte.
 //!
 //! `cargo test` runs each property on a fixed number of cases drawn from a fixed seed, so
 //! the run is the same every time. With `DEFACTO_FUZZ_SECONDS=N` each property instead runs
@@ -374,6 +375,68 @@ struct Town {
     radius_m: f64,
     spacing_m: f64,
     objective: &'static str,
+    /// A population raster over the town that shares each zone's residents out, if any.
+    raster: Option<RandomRaster>,
+}
+
+/// A WGS84 raster of people per cell, its grid shifted against the zones, with empty cells
+/// and nodata among them.
+#[derive(Debug, Clone)]
+struct RandomRaster {
+    cell_m: f64,
+    /// How far west and north of the town's north-west corner the raster starts, metres.
+    shift_m: (f64, f64),
+    /// Cell values, repeated over the cells; −1 is nodata.
+    values: Vec<f64>,
+}
+
+fn random_raster() -> impl Strategy<Value = Option<RandomRaster>> {
+    let value = prop_oneof![Just(-1.0), Just(0.0), 0.0..500.0f64];
+    prop::option::of(
+        (
+            50.0..700.0f64,
+            (0.0..600.0f64, 0.0..600.0f64),
+            prop::collection::vec(value, 1..40),
+        )
+            .prop_map(|(cell_m, shift_m, values)| RandomRaster {
+                cell_m,
+                shift_m,
+                values,
+            }),
+    )
+}
+
+impl RandomRaster {
+    /// Writes `pop.tif` over a town `width_m` by `height_m` with its south-west corner at
+    /// (0°, 0°).
+    fn write(&self, path: &Path, width_m: f64, height_m: f64) {
+        let degrees = |metres: f64| metres / 111_195.0;
+        let columns = ((width_m + self.shift_m.0) / self.cell_m).ceil() as usize + 1;
+        let rows = ((height_m + self.shift_m.1) / self.cell_m).ceil() as usize + 1;
+        let cells: Vec<f64> = (0..columns * rows)
+            .map(|k| self.values[k % self.values.len()])
+            .collect();
+        let driver = gdal::DriverManager::get_driver_by_name("GTiff").expect("GTiff");
+        let mut dataset = driver
+            .create_with_band_type::<f64, _>(path, columns, rows, 1)
+            .expect("a GeoTIFF");
+        let step = degrees(self.cell_m);
+        dataset
+            .set_geo_transform(&[
+                -degrees(self.shift_m.0),
+                step,
+                0.0,
+                degrees(height_m + self.shift_m.1),
+                0.0,
+                -step,
+            ])
+            .expect("geotransform");
+        let mut band = dataset.rasterband(1).expect("band 1");
+        band.set_no_data_value(Some(-1.0)).expect("nodata");
+        let mut buffer = gdal::raster::Buffer::new((columns, rows), cells);
+        band.write((0, 0), (columns, rows), &mut buffer)
+            .expect("cells");
+    }
 }
 
 fn town() -> impl Strategy<Value = Town> {
@@ -384,15 +447,17 @@ fn town() -> impl Strategy<Value = Town> {
         300.0..1500.0f64,
         300.0..900.0f64,
         prop::sample::select(vec!["min_cost", "min_sites", "max_coverage"]),
+        random_raster(),
     )
         .prop_map(
-            |(residents, side_m, cell_m, radius_m, spacing_m, objective)| Town {
+            |(residents, side_m, cell_m, radius_m, spacing_m, objective, raster)| Town {
                 residents,
                 side_m,
                 cell_m,
                 radius_m,
                 spacing_m,
                 objective,
+                raster,
             },
         )
 }
@@ -422,10 +487,18 @@ impl Town {
             _ => "",
         };
         let objective = self.objective;
+        let raster = match &self.raster {
+            Some(raster) => {
+                let width_m = self.side_m * self.residents.len() as f64;
+                raster.write(&dir.join("pop.tif"), width_m, self.side_m);
+                "raster = \"pop.tif\"\n"
+            }
+            None => "",
+        };
         let scenario = format!(
             "title = \"Random town\"\n\
              [zones]\nfile = \"zones.geojson\"\n\
-             [population]\nfile = \"population.csv\"\n\
+             [population]\nfile = \"population.csv\"\n{raster}\
              [grid]\ncell_m = {}\n\
              [candidates]\nspacing_m = {}\n\
              [solve]\nnode_limit = 200\n\
@@ -471,6 +544,13 @@ fn random_towns_plan_with_everyone_counted_and_repeat_byte_for_byte() {
         let first = plan(&path)?;
         let spread: u64 = first.points.iter().map(|p| p.residents.total()).sum();
         prop_assert_eq!(spread, town.people(), "residents lost or made on the grid");
+        for (k, &(hukou, non_hukou)) in town.residents.iter().enumerate() {
+            let in_zone = first.points.iter().filter(|p| p.zone == k);
+            let placed = in_zone.fold((0, 0), |(h, n), p| {
+                (h + p.residents.hukou, n + p.residents.non_hukou)
+            });
+            prop_assert_eq!(placed, (hukou, non_hukou), "zone {} not kept", k);
+        }
         for service in &first.services {
             let demand: f64 = service.access.iter().map(|a| a.demand.total()).sum();
             let placed: f64 = service.access.iter().map(|a| a.placed.total()).sum();

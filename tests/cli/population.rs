@@ -186,13 +186,9 @@ fn a_cell_across_a_zone_boundary_is_split_by_area() {
     );
 }
 
-/// Buildings in A's west half only (its east half is a park), weighted by floor area; B has
-/// none, so its residents are spread by area and the plan says so.
-#[test]
-fn building_weights_send_nobody_to_an_empty_park() {
-    let workspace = small_city_with(
-        "file = \"population.csv\"\nweights = \"buildings.geojson\"\nweight_field = \"floor_area\"",
-    );
+/// Two buildings in A's west half only (its east half is a park): 3,000 m² of floor in the
+/// north, 1,000 m² in the south, as GeoJSON.
+fn write_park_buildings(workspace: &Workspace) {
     let square = |x: f64, y: f64| {
         let s = 0.1 * D;
         format!(
@@ -219,8 +215,12 @@ fn building_weights_send_nobody_to_an_empty_park() {
             buildings.join(",")
         ),
     );
-    let run = workspace.plan();
-    let points = residents(&run);
+}
+
+/// A's residents follow its buildings' floor area, nobody goes to its park; B has no
+/// building, so its residents are spread by area and the plan says so.
+fn check_park(run: &Run) {
+    let points = residents(run);
     assert_eq!(points["A:0:-2"], (300, 300));
     assert_eq!(points["A:-1:-2"], (100, 100));
     assert!(!points.contains_key("A:0:-1") && !points.contains_key("A:-1:-1"));
@@ -233,6 +233,33 @@ fn building_weights_send_nobody_to_an_empty_park() {
         warnings.contains("1 zone(s) have residents but no building inside: their residents are spread by area (B)"),
         "{warnings}"
     );
+}
+
+#[test]
+fn building_weights_send_nobody_to_an_empty_park() {
+    let workspace = small_city_with(
+        "file = \"population.csv\"\nweights = \"buildings.geojson\"\nweight_field = \"floor_area\"",
+    );
+    write_park_buildings(&workspace);
+    check_park(&workspace.plan());
+}
+
+/// The same buildings in a GeoPackage in Web Mercator (made by GDAL's ogr2ogr) place the same
+/// residents.
+#[test]
+fn buildings_in_a_projected_geopackage_place_the_same_residents() {
+    let workspace = small_city_with(
+        "file = \"population.csv\"\nweights = \"buildings.gpkg\"\nweight_field = \"floor_area\"",
+    );
+    write_park_buildings(&workspace);
+    let status = std::process::Command::new("ogr2ogr")
+        .args(["-t_srs", "EPSG:3857", "buildings.gpkg", "buildings.geojson"])
+        .current_dir(workspace.dir.path())
+        .status()
+        .expect("ogr2ogr is installed by scripts/setup.sh");
+    assert!(status.success());
+    std::fs::remove_file(workspace.dir.path().join("buildings.geojson")).unwrap();
+    check_park(&workspace.plan());
 }
 
 /// A raster that cannot be used is refused with the file, the cell and what is wrong, and
