@@ -10,7 +10,7 @@ use crate::pipeline::{CityPlan, PointAccess, Service, ServicePlan};
 use crate::report;
 use crate::solve::Outcome;
 use crate::travel::routes::Unit;
-use geo::{unary_union, LineString, MultiPolygon, Point};
+use geo::{unary_union, Coord, LineString, MapCoords, MultiPolygon, Point};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -156,9 +156,10 @@ fn catchment_rows(plan: &CityPlan) -> Vec<Row> {
             }
         }
         for (j, served) in by_site {
-            let cells: Vec<&MultiPolygon<f64>> = served
+            let cells: Vec<MultiPolygon<f64>> = served
                 .iter()
                 .filter_map(|a| plan.points[a.point].cell.as_ref())
+                .map(snapped)
                 .collect();
             if cells.is_empty() {
                 continue;
@@ -170,7 +171,7 @@ fn catchment_rows(plan: &CityPlan) -> Vec<Row> {
                 Unit::Minutes => ("mean_minutes", "max_minutes"),
             };
             rows.push(Row {
-                geometry: Some(area(&unary_union(cells))),
+                geometry: Some(area(&unary_union(&cells))),
                 properties: vec![
                     ("service", Cell::text(service.service.kind.name())),
                     ("site", Cell::text(&site.id)),
@@ -210,10 +211,23 @@ impl Travel {
 }
 
 fn position(point: Point<f64>) -> [f64; 2] {
-    [
-        (point.x() * COORDINATE_SCALE).round() / COORDINATE_SCALE,
-        (point.y() * COORDINATE_SCALE).round() / COORDINATE_SCALE,
-    ]
+    [on_lattice(point.x()), on_lattice(point.y())]
+}
+
+/// A coordinate rounded to the decimals kept in the outputs.
+fn on_lattice(degrees: f64) -> f64 {
+    (degrees * COORDINATE_SCALE).round() / COORDINATE_SCALE
+}
+
+/// The shape with its coordinates rounded as the outputs write them. Neighbouring grid pieces
+/// are cut in separate computations, so their common edge can differ in the last bits; once
+/// rounded it is the same line, and their union merges them instead of leaving two polygons
+/// that share an edge (an invalid MultiPolygon).
+fn snapped(shape: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    shape.map_coords(|c| Coord {
+        x: on_lattice(c.x),
+        y: on_lattice(c.y),
+    })
 }
 
 fn solved(plan: &ServicePlan) -> Option<&crate::model::Assignment> {
