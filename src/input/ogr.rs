@@ -1,5 +1,6 @@
 //! Zones and points in Shapefiles (`.shp`) and GeoPackages (`.gpkg`, their first layer),
-//! read through GDAL's vector library (OGR).
+//! read through GDAL's vector library (OGR); and the GDAL opening and reprojection to WGS84
+//! that population rasters share.
 //!
 //! Each feature becomes the same (properties, GeoJSON geometry) pair a GeoJSON file gives,
 //! so the checks and the errors (file, feature from 1 in layer order, field) are the same
@@ -34,14 +35,7 @@ pub fn read_features(path: &Path) -> Result<Vec<(Feature, GeometryValue)>, Input
         path: path.to_path_buf(),
         problem,
     };
-    if !path.exists() {
-        return Err(InputError::Io {
-            path: path.to_path_buf(),
-            source: std::io::ErrorKind::NotFound.into(),
-        });
-    }
-    let dataset =
-        Dataset::open(path).map_err(|e| whole_file(format!("GDAL cannot open it: {e}")))?;
+    let dataset = open(path)?;
     let mut layer = dataset
         .layer(0)
         .map_err(|_| whole_file("has no layer".into()))?;
@@ -70,20 +64,50 @@ pub fn read_features(path: &Path) -> Result<Vec<(Feature, GeometryValue)>, Input
     Ok(features)
 }
 
-/// The transformation from the layer's CRS to WGS84 lon/lat; `None` when the layer is
-/// already in WGS84 or declares no CRS.
-fn to_wgs84(source: Option<SpatialRef>) -> Result<Option<CoordTransform>, String> {
+/// Opens a file with GDAL (vector or raster).
+///
+/// # Errors
+/// [`InputError::Io`] for a missing file, [`InputError::Map`] for one GDAL cannot open.
+pub(super) fn open(path: &Path) -> Result<Dataset, InputError> {
+    if !path.exists() {
+        return Err(InputError::Io {
+            path: path.to_path_buf(),
+            source: std::io::ErrorKind::NotFound.into(),
+        });
+    }
+    Dataset::open(path).map_err(|e| InputError::Map {
+        path: path.to_path_buf(),
+        problem: format!("GDAL cannot open it: {e}"),
+    })
+}
+
+/// The transformation from a file's CRS to WGS84 lon/lat; `None` when the file is already
+/// in WGS84 or declares no CRS.
+pub(super) fn to_wgs84(source: Option<SpatialRef>) -> Result<Option<CoordTransform>, String> {
+    with_wgs84(source, CoordTransform::new)
+}
+
+/// The transformation from WGS84 lon/lat to a file's CRS; `None` as for [`to_wgs84`].
+pub(super) fn from_wgs84(source: Option<SpatialRef>) -> Result<Option<CoordTransform>, String> {
+    with_wgs84(source, |source, wgs84| CoordTransform::new(wgs84, source))
+}
+
+/// `make` applied to the file's CRS and WGS84, both with longitude first whatever the CRS's
+/// official axis order (as in GeoJSON); `None` when the CRS is WGS84 or absent.
+fn with_wgs84(
+    source: Option<SpatialRef>,
+    make: impl Fn(&SpatialRef, &SpatialRef) -> gdal::errors::Result<CoordTransform>,
+) -> Result<Option<CoordTransform>, String> {
     let Some(mut source) = source else {
         return Ok(None);
     };
     let mut wgs84 = SpatialRef::from_epsg(4326).map_err(|e| e.to_string())?;
-    // Longitude first, as in GeoJSON, whatever the CRS's official axis order.
     wgs84.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     source.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     if source == wgs84 {
         return Ok(None);
     }
-    CoordTransform::new(&source, &wgs84).map(Some).map_err(|e| {
+    make(&source, &wgs84).map(Some).map_err(|e| {
         let name = source.name().unwrap_or_else(|| "without a name".into());
         format!("its coordinate reference system ({name}) cannot be turned into WGS84: {e}")
     })

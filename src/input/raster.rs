@@ -5,8 +5,9 @@
 //! time, so memory stays bounded whatever the raster's size. Errors name the file, and for a
 //! bad value the cell's row and column (from 1, counted from the raster's top left).
 
+use super::ogr::{from_wgs84, open, to_wgs84};
 use super::InputError;
-use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+use gdal::spatial_ref::CoordTransform;
 use gdal::Dataset;
 use geo::{Point, Rect};
 use std::ops::Range;
@@ -63,14 +64,7 @@ impl PopulationRaster {
             path: path.to_path_buf(),
             problem,
         };
-        if !path.exists() {
-            return Err(InputError::Io {
-                path: path.to_path_buf(),
-                source: std::io::ErrorKind::NotFound.into(),
-            });
-        }
-        let dataset =
-            Dataset::open(path).map_err(|e| whole_file(format!("GDAL cannot open it: {e}")))?;
+        let dataset = open(path)?;
         if dataset.raster_count() == 0 {
             return Err(whole_file("holds no raster band".into()));
         }
@@ -82,7 +76,8 @@ impl PopulationRaster {
             .map_err(|e| whole_file(e.to_string()))?
             .no_data_value();
         let (columns, rows) = dataset.raster_size();
-        let (to_wgs84, from_wgs84) = transforms(dataset.spatial_ref().ok()).map_err(whole_file)?;
+        let to_wgs84 = to_wgs84(dataset.spatial_ref().ok()).map_err(whole_file)?;
+        let from_wgs84 = from_wgs84(dataset.spatial_ref().ok()).map_err(whole_file)?;
         Ok(Self {
             path: path.to_path_buf(),
             dataset,
@@ -266,30 +261,6 @@ impl PopulationRaster {
             problem,
         }
     }
-}
-
-/// The transformations between the raster's CRS and WGS84 lon/lat, both `None` when it is
-/// WGS84 or declares no CRS (then taken to be lon/lat).
-fn transforms(
-    source: Option<SpatialRef>,
-) -> Result<(Option<CoordTransform>, Option<CoordTransform>), String> {
-    let Some(mut source) = source else {
-        return Ok((None, None));
-    };
-    let mut wgs84 = SpatialRef::from_epsg(4326).map_err(|e| e.to_string())?;
-    // Longitude first, whatever the CRS's official axis order.
-    wgs84.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-    source.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-    if source == wgs84 {
-        return Ok((None, None));
-    }
-    let cannot = |e: gdal::errors::GdalError| {
-        let name = source.name().unwrap_or_else(|| "without a name".into());
-        format!("its coordinate reference system ({name}) cannot be turned into WGS84: {e}")
-    };
-    let to = CoordTransform::new(&source, &wgs84).map_err(cannot)?;
-    let from = CoordTransform::new(&wgs84, &source).map_err(cannot)?;
-    Ok((Some(to), Some(from)))
 }
 
 /// The affine map `geo` applied to (column, row), or to (x, y) for an inverse.
