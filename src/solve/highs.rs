@@ -79,20 +79,22 @@ pub struct ExactSolver;
 
 /// A model variable with its column in the HiGHS model, where its value is read back.
 #[derive(Debug, Clone, Copy)]
-struct Column {
-    var: Variable,
-    index: usize,
+pub(super) struct Column {
+    pub(super) var: Variable,
+    pub(super) index: usize,
 }
 
 /// `y[j]`: a variable for a candidate site, a constant 1 for an existing one.
 #[derive(Debug, Clone, Copy)]
-enum Open {
+pub(super) enum Open {
+    /// An existing site.
     Always,
+    /// A site the plan opens or not.
     Decide(Column),
 }
 
 impl Open {
-    fn into_expression(self) -> Expression {
+    pub(super) fn into_expression(self) -> Expression {
         match self {
             Open::Always => Expression::from(1.0),
             Open::Decide(y) => Expression::from(y.var),
@@ -101,7 +103,7 @@ impl Open {
 }
 
 /// Adds a variable; good_lp numbers columns in the order variables are added.
-fn add_column(vars: &mut ProblemVariables, definition: VariableDefinition) -> Column {
+pub(super) fn add_column(vars: &mut ProblemVariables, definition: VariableDefinition) -> Column {
     let index = vars.len();
     Column {
         var: vars.add(definition),
@@ -135,17 +137,17 @@ struct Columns {
 }
 
 /// The sites grouped by plot (a site without one is a plot of its own).
-struct Plots {
+pub(super) struct Plots {
     /// The sites of each plot, in site order.
-    sites: Vec<Vec<usize>>,
+    pub(super) sites: Vec<Vec<usize>>,
     /// Each site's plot.
-    of: Vec<usize>,
+    pub(super) of: Vec<usize>,
     /// Each plot's largest capacity, `None` when one of its sites is unlimited.
-    capacity: Vec<Option<f64>>,
+    pub(super) capacity: Vec<Option<f64>>,
 }
 
 impl Plots {
-    fn new(problem: &SitingProblem) -> Self {
+    pub(super) fn new(problem: &SitingProblem) -> Self {
         let sites = problem.plots();
         let of = problem.plot_of_sites(&sites);
         let capacity = sites
@@ -165,7 +167,7 @@ impl Plots {
     }
 
     /// The first site of `site`'s plot: the sizes of a plot share its allocation variables.
-    fn lead(&self, site: usize) -> usize {
+    pub(super) fn lead(&self, site: usize) -> usize {
         self.sites[self.of[site]][0]
     }
 
@@ -796,7 +798,7 @@ fn warm_start(
 }
 
 /// Sets HiGHS's options; `spent` seconds of the time limit are already used.
-fn configure(
+pub(super) fn configure(
     model: &mut highs::Model,
     options: &SolveOptions,
     spent: f64,
@@ -869,7 +871,7 @@ fn read_plan(
     }
 }
 
-fn read_shares(
+pub(super) fn read_shares(
     problem: &SitingProblem,
     arcs: &[(usize, Column)],
     value: impl Fn(Column) -> f64,
@@ -903,7 +905,11 @@ fn read_shares(
 }
 
 /// Shares read on a plot's first site, moved to the size that opens there.
-fn to_open_sizes(plots: &Plots, opened: &[bool], shares: Vec<Allocation>) -> Vec<Allocation> {
+pub(super) fn to_open_sizes(
+    plots: &Plots,
+    opened: &[bool],
+    shares: Vec<Allocation>,
+) -> Vec<Allocation> {
     let mut moved: Vec<Allocation> = shares
         .into_iter()
         .map(|a| Allocation {

@@ -14,6 +14,7 @@ mod heuristic;
 mod highs;
 mod lagrange;
 mod large;
+pub mod phased;
 mod progress;
 #[cfg(test)]
 pub(crate) mod test_problems;
