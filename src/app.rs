@@ -95,10 +95,25 @@ fn print_costs(
 
 fn plan(args: &PlanArgs) -> Result<(), Error> {
     let started = Instant::now();
-    let (city, written) = plan_into(&args.scenario, &args.out, &args.planning, args.format)?;
+    let scenario = read_scenario(&args.scenario, &args.planning)?;
+    if let Some(phases) = scenario.phases.clone() {
+        return plan_phases(args, scenario, &phases, started);
+    }
+    let (city, written) = plan_into(
+        &args.scenario,
+        scenario,
+        &args.out,
+        &args.planning,
+        args.format,
+    )?;
     if !args.planning.run.quiet {
         print_city(&city, &written, started.elapsed().as_secs_f64());
     }
+    no_plan_for(&city)
+}
+
+/// An error naming the services without a plan, if any.
+fn no_plan_for(city: &CityPlan) -> Result<(), Error> {
     let infeasible: Vec<&str> = city
         .services
         .iter()
@@ -111,13 +126,52 @@ fn plan(args: &PlanArgs) -> Result<(), Error> {
     }
 }
 
-/// Plans the scenario at `path` with the command line's overrides and writes it to `out`.
-fn plan_into(
-    path: &Path,
-    out: &Path,
-    planning: &PlanningArgs,
-    format: Format,
-) -> Result<(CityPlan, Vec<PathBuf>), Error> {
+/// Plans a phased scenario and writes a folder per phase beside the phases' summary.
+fn plan_phases(
+    args: &PlanArgs,
+    scenario: input::Scenario,
+    phases: &input::scenario::PhaseSettings,
+    started: Instant,
+) -> Result<(), Error> {
+    let run = &args.planning.run;
+    let mut progress = progress_line(run.quiet);
+    let plan = pipeline::plan_phased(
+        &args.scenario,
+        scenario,
+        phases,
+        run.terminal(),
+        &mut progress,
+    )?;
+    let written = export::write_phased(&args.out, &plan, args.format)?;
+    if !run.quiet {
+        say(format_args!("{}", plan.scenario.title));
+        for (year, city) in plan.years.iter().zip(&plan.phases) {
+            say(format_args!("  {year}"));
+            print_services(city);
+        }
+        for service in &plan.services {
+            if let (Some((value, bound)), Some(alone)) = (service.value, service.in_sequence) {
+                say(format_args!(
+                    "  {:<22} whole plan {:.0} (bound {:.0}); one phase at a time {:.0}",
+                    service.kind.name(),
+                    value,
+                    bound,
+                    alone
+                ));
+            }
+        }
+        say(format_args!(
+            "  wrote {} files to {}/ ({:.1} s); read summary.md, and each year's folder",
+            written.len(),
+            args.out.display(),
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    plan.phases.iter().try_for_each(no_plan_for)
+}
+
+/// The scenario at `path` with the command line's overrides.
+fn read_scenario(path: &Path, planning: &PlanningArgs) -> Result<input::Scenario, Error> {
     let run = &planning.run;
     let mut scenario = input::read_scenario(path)?;
     if let Some(seconds) = planning.time_limit {
@@ -129,11 +183,28 @@ fn plan_into(
     if let Some(method) = run.method {
         scenario.solve.method = Some(method);
     }
-    let mut progress = |service: ServiceKind| {
-        if !run.quiet {
+    Ok(scenario)
+}
+
+/// Tells the terminal each service as it starts, unless `quiet`.
+fn progress_line(quiet: bool) -> impl FnMut(ServiceKind) {
+    move |service: ServiceKind| {
+        if !quiet {
             eprintln!("  planning {service} …");
         }
-    };
+    }
+}
+
+/// Plans `scenario`, read from `path`, and writes it to `out`.
+fn plan_into(
+    path: &Path,
+    scenario: input::Scenario,
+    out: &Path,
+    planning: &PlanningArgs,
+    format: Format,
+) -> Result<(CityPlan, Vec<PathBuf>), Error> {
+    let run = &planning.run;
+    let mut progress = progress_line(run.quiet);
     let city = pipeline::plan_scenario(path, scenario, run.terminal(), &mut progress)?;
     if !run.quiet {
         for warning in &city.warnings {
@@ -169,7 +240,8 @@ fn compare(args: &CompareArgs) -> Result<(), Error> {
                 }
                 let folder = args.out.join(&name);
                 // compare reads the plan's CSV tables back.
-                plan_into(input, &folder, &args.planning, Format::Geojson)?;
+                let scenario = read_scenario(input, &args.planning)?;
+                plan_into(input, scenario, &folder, &args.planning, Format::Geojson)?;
                 folder
             }
         };
@@ -219,6 +291,12 @@ fn print_written(written: &[PathBuf], seconds: f64) {
 
 fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
     say(format_args!("{}", city.scenario.title));
+    print_services(city);
+    print_written_plan(written, seconds);
+}
+
+/// One line per service: its status and how many are placed.
+fn print_services(city: &CityPlan) {
     let rows = report::district_rows(city);
     for service in &city.services {
         let [demand, placed, within] = report::service_totals(&rows, service.service.kind.name());
@@ -234,6 +312,10 @@ fn print_city(city: &CityPlan, written: &[PathBuf], seconds: f64) {
             service.service.radius_m,
         ));
     }
+}
+
+/// Where the plan's files went and what to open first.
+fn print_written_plan(written: &[PathBuf], seconds: f64) {
     let folder = written
         .first()
         .and_then(|p| p.parent())

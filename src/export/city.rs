@@ -38,6 +38,15 @@ pub fn write_city(
     plan: &CityPlan,
     format: Format,
 ) -> Result<Vec<PathBuf>, ExportError> {
+    city_outputs(dir, plan, format)?.commit()
+}
+
+/// The outputs [`write_city`] writes, formatted and ready to commit.
+pub(super) fn city_outputs(
+    dir: &Path,
+    plan: &CityPlan,
+    format: Format,
+) -> Result<OutputSet, ExportError> {
     let districts = report::district_rows(plan);
     let layers = plan_layers(plan, &districts);
     let mut outputs = OutputSet::new(dir);
@@ -81,7 +90,7 @@ pub fn write_city(
         "summary.md",
         report::summary_markdown(plan, &districts).into_bytes(),
     );
-    outputs.commit()
+    Ok(outputs)
 }
 
 /// `sites.csv` and `demand_points.csv`: the point layers with `lon` and `lat` columns.
@@ -210,7 +219,7 @@ impl Travel {
     }
 }
 
-fn position(point: Point<f64>) -> [f64; 2] {
+pub(super) fn position(point: Point<f64>) -> [f64; 2] {
     [on_lattice(point.x()), on_lattice(point.y())]
 }
 
@@ -404,7 +413,7 @@ fn area(boundary: &MultiPolygon<f64>) -> Shape {
     )
 }
 
-fn geojson_bytes(rows: &[Row]) -> Vec<u8> {
+pub(super) fn geojson_bytes(rows: &[Row]) -> Vec<u8> {
     let features: Vec<geojson::Feature> = rows
         .iter()
         .map(|row| {
@@ -434,7 +443,11 @@ fn geojson_bytes(rows: &[Row]) -> Vec<u8> {
 
 /// The rows as CSV: `lon` and `lat` first when `with_lon_lat` (the point layers), then the
 /// attributes; a polygon layer's table holds its figures alone.
-fn table_of(rows: &[Row], what: &'static str, with_lon_lat: bool) -> Result<Vec<u8>, ExportError> {
+pub(super) fn table_of(
+    rows: &[Row],
+    what: &'static str,
+    with_lon_lat: bool,
+) -> Result<Vec<u8>, ExportError> {
     let mut header: Vec<String> = match with_lon_lat {
         true => vec!["lon".into(), "lat".into()],
         false => Vec::new(),
@@ -454,7 +467,7 @@ fn table_of(rows: &[Row], what: &'static str, with_lon_lat: bool) -> Result<Vec<
     Ok(csv_bytes(what, header, lines)?)
 }
 
-fn json_bytes(value: &Value, what: &'static str) -> Result<Vec<u8>, ExportError> {
+pub(super) fn json_bytes(value: &Value, what: &'static str) -> Result<Vec<u8>, ExportError> {
     let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| ExportError::Format {
         what,
         message: e.to_string(),

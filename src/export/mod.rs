@@ -8,6 +8,7 @@
 mod atomic;
 mod city;
 mod gpkg;
+mod phased;
 mod qgis_project;
 mod rows;
 mod summary;
@@ -15,6 +16,7 @@ mod tables;
 
 pub use atomic::OutputSet;
 pub use city::write_city;
+pub use phased::write_phased;
 pub use summary::{infeasible_summary, solved_summary, Summary};
 
 /// How a command writes its layers and tables.

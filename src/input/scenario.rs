@@ -74,6 +74,8 @@ pub struct Scenario {
     /// Solver limits.
     #[serde(default)]
     pub solve: SolveSettings,
+    /// Horizon years of a phased plan: what to build first and what later.
+    pub phases: Option<PhaseSettings>,
     /// The files the values were read from, for errors that name them.
     #[serde(skip)]
     pub origins: Origins,
@@ -137,6 +139,76 @@ pub struct PopulationSettings {
     /// Property holding each building's weight (floor area, dwellings, residents); by default
     /// a polygon weighs its footprint area and a point weighs 1.
     pub weight_field: Option<String>,
+}
+
+/// The horizon years of a phased plan and how they weigh.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseSettings {
+    /// The years, in order; each year's residents are read with `{year}` replaced in
+    /// `[population]`'s file, columns and rasters.
+    pub years: Vec<i32>,
+    /// Yearly discount rate: what a later phase builds counts (1 + rate)^−(years after the
+    /// first), so building later is cheaper today.
+    #[serde(default)]
+    pub discount_rate: f64,
+    /// Extra share of the cost when a site already open grows to a larger size (building on
+    /// an occupied school costs more than building that size at once).
+    #[serde(default)]
+    pub growth_premium: f64,
+}
+
+/// What `{year}` in a `[population]` setting is replaced with.
+pub const YEAR_PLACEHOLDER: &str = "{year}";
+
+impl Scenario {
+    /// The scenario of one phase: `{year}` replaced by `year` in the population file, its
+    /// columns and rasters.
+    pub fn for_year(&self, year: i32) -> Scenario {
+        let mut phase = self.clone();
+        let text = year.to_string();
+        let population = &mut phase.population;
+        let in_path = |path: &mut Option<PathBuf>| {
+            if let Some(path) = path {
+                *path = PathBuf::from(path.to_string_lossy().replace(YEAR_PLACEHOLDER, &text));
+            }
+        };
+        for path in [
+            &mut population.file,
+            &mut population.raster,
+            &mut population.non_hukou_share_raster,
+            &mut population.hukou_raster,
+            &mut population.non_hukou_raster,
+        ] {
+            in_path(path);
+        }
+        for column in [
+            &mut population.hukou_column,
+            &mut population.non_hukou_column,
+        ] {
+            *column = column.replace(YEAR_PLACEHOLDER, &text);
+        }
+        phase
+    }
+}
+
+impl PopulationSettings {
+    /// Whether some setting names its file or column by `{year}`, as a phased plan needs.
+    pub fn varies_by_year(&self) -> bool {
+        let paths = [
+            &self.file,
+            &self.raster,
+            &self.non_hukou_share_raster,
+            &self.hukou_raster,
+            &self.non_hukou_raster,
+        ];
+        paths
+            .iter()
+            .filter_map(|p| p.as_ref())
+            .any(|p| p.to_string_lossy().contains(YEAR_PLACEHOLDER))
+            || self.hukou_column.contains(YEAR_PLACEHOLDER)
+            || self.non_hukou_column.contains(YEAR_PLACEHOLDER)
+    }
 }
 
 /// Which files place the residents of a zone inside it.

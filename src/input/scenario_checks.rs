@@ -4,8 +4,9 @@
 //! Types are checked while the TOML is read; what is left is what a type cannot say: a
 //! radius above 0, a share from 0 to 1, a price of 0 or more, a number that is finite.
 
-use super::scenario::{KindSettings, Scenario, ServiceSettings, SizeSettings};
+use super::scenario::{KindSettings, Scenario, ServiceSettings, SizeSettings, YEAR_PLACEHOLDER};
 use super::InputError;
+use crate::model::Objective;
 
 /// What a number must be.
 #[derive(Clone, Copy)]
@@ -83,7 +84,65 @@ impl Checker<'_> {
         }
         self.number("solve.time_limit_s", s.solve.time_limit_s, Range::Positive)?;
         self.number("solve.gap", s.solve.gap, Range::Share)?;
-        self.placement()
+        self.placement()?;
+        self.phases()
+    }
+
+    /// Years in order, rates in range, each year's population to read, and a model the
+    /// phased solver plans.
+    fn phases(&self) -> Result<(), InputError> {
+        let s = self.scenario;
+        let Some(phases) = &s.phases else {
+            return Ok(());
+        };
+        if phases.years.is_empty() || phases.years.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(self.error(
+                "phases.years",
+                format!(
+                    "{:?} must be one or more years in increasing order",
+                    phases.years
+                ),
+            ));
+        }
+        self.number(
+            "phases.discount_rate",
+            Some(phases.discount_rate),
+            Range::Share,
+        )?;
+        self.number(
+            "phases.growth_premium",
+            Some(phases.growth_premium),
+            Range::NonNegative,
+        )?;
+        if !s.population.varies_by_year() {
+            return Err(self.error(
+                "phases.years",
+                format!("each year needs its residents: put `{YEAR_PLACEHOLDER}` in `[population]`'s file or columns (e.g. hukou_column = \"hukou_{YEAR_PLACEHOLDER}\")"),
+            ));
+        }
+        if s.demand_points.is_some() {
+            return Err(self.error(
+                "demand_points",
+                "a phased plan spreads each year's zone totals on the grid: leave out `[demand_points]`".into(),
+            ));
+        }
+        for (name, settings) in &s.services {
+            let field = format!("services.{name}.objective");
+            if settings.objective.is_some_and(|o| o != Objective::MinCost) {
+                return Err(self.error(
+                    &field,
+                    "a phased plan weighs building against travel: use `min_cost` (the default)"
+                        .into(),
+                ));
+            }
+            if settings.single_source == Some(true) {
+                return Err(self.error(
+                    &format!("services.{name}.single_source"),
+                    "a phased plan shares points among schools: leave `single_source` out".into(),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// At most one way of placing residents inside their zones, each with what it needs.

@@ -12,11 +12,13 @@
 
 mod access;
 mod inputs;
+mod phased;
 mod problem;
 mod service;
 mod sites;
 
 pub use access::PointAccess;
+pub use phased::{phasing, plan_phased, PhasedCityPlan, PhasedService};
 pub use service::{KindLevel, Levels, Parameter, Service, SiteSize};
 pub use sites::PlacedSite;
 

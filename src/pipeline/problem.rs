@@ -14,23 +14,40 @@ pub(super) fn demand_points(
     service: &Service,
     basis: Basis,
 ) -> (Vec<DemandPoint>, Vec<(usize, GroupDemand)>) {
+    let demand = demand_at(points, service, basis);
+    let with_demand: Vec<bool> = demand.iter().map(|d| d.total() > 0.0).collect();
+    points_kept(points, &demand, &with_demand)
+}
+
+/// The service's demand at every resident point, by group.
+pub(super) fn demand_at(
+    points: &[ResidentPoint],
+    service: &Service,
+    basis: Basis,
+) -> Vec<GroupDemand> {
     points
         .iter()
-        .enumerate()
-        .map(|(i, point)| {
-            (
-                i,
-                point,
-                match &service.age_shares {
-                    Some(shares) => service
-                        .rates
-                        .demand_with(point.residents.counted(basis), shares[point.zone]),
-                    None => service.rates.demand(point.residents.counted(basis)),
-                },
-            )
+        .map(|point| match &service.age_shares {
+            Some(shares) => service
+                .rates
+                .demand_with(point.residents.counted(basis), shares[point.zone]),
+            None => service.rates.demand(point.residents.counted(basis)),
         })
-        .filter(|(_, _, demand)| demand.total() > 0.0)
-        .map(|(i, point, demand)| {
+        .collect()
+}
+
+/// The resident points `kept` as demand points, each with its index and demand by group.
+pub(super) fn points_kept(
+    points: &[ResidentPoint],
+    demand: &[GroupDemand],
+    kept: &[bool],
+) -> (Vec<DemandPoint>, Vec<(usize, GroupDemand)>) {
+    points
+        .iter()
+        .zip(demand)
+        .enumerate()
+        .filter(|(i, _)| kept[*i])
+        .map(|(i, (point, &demand))| {
             let demand_point = DemandPoint {
                 id: point.id.clone(),
                 demand: demand.total(),

@@ -1,6 +1,9 @@
 //! What a planning bureau reads: per district and service, demand, what the plan serves
 //! within the standard and what stays unmet, split by hukou and non-hukou residents; the
-//! figures behind every number; `summary.json` and `summary.md`.
+//! figures behind every number; `summary.json` and `summary.md`; for a phased plan, the
+//! figures by phase ([`phased`]).
+
+pub mod phased;
 
 use crate::csv_text::{csv_bytes, FormatError};
 use crate::demand::{GroupDemand, ResidentPoint};
