@@ -10,6 +10,7 @@ mod geopackage;
 mod infeasible;
 mod methods;
 mod objectives;
+mod phases;
 mod plan;
 mod population;
 mod public_instances;
