@@ -64,15 +64,26 @@ fn a_school_is_built_in_the_phase_that_needs_it_and_each_phase_has_its_plan() {
     let sites = run.table("sites_by_phase.csv");
     let opened: Vec<&Vec<String>> = sites.iter().filter(|r| r[5] == "opens").collect();
     assert_eq!(opened.len(), 1, "{sites:?}");
-    assert_eq!((opened[0][3].as_str(), opened[0][4].as_str()), ("C2 (small)", "2035"));
+    assert_eq!(
+        (opened[0][3].as_str(), opened[0][4].as_str()),
+        ("C2 (small)", "2035")
+    );
     for year in ["2025", "2035"] {
         let phase = run.out.join(year);
-        for file in ["summary.md", "sites.geojson", "catchments.geojson", "plan.qgs"] {
+        for file in [
+            "summary.md",
+            "sites.geojson",
+            "catchments.geojson",
+            "plan.qgs",
+        ] {
             assert!(phase.join(file).exists(), "{year}/{file}");
         }
     }
     let report = std::fs::read_to_string(run.out.join("summary.md")).unwrap();
-    assert!(report.contains("- **primary_school, 2035**: C2 (small) opens, 60 places."), "{report}");
+    assert!(
+        report.contains("- **primary_school, 2035**: C2 (small) opens, 60 places."),
+        "{report}"
+    );
 }
 
 #[test]
@@ -80,7 +91,13 @@ fn a_phased_plan_repeats_byte_for_byte() {
     let phases = "[phases]\nyears = [2025, 2035]\ndiscount_rate = 0.03\n";
     let first = phased_small_city(phases).plan();
     let second = phased_small_city(phases).plan();
-    for file in ["summary.md", "summary.json", "phases.csv", "sites_by_phase.geojson", "2035/sites.geojson"] {
+    for file in [
+        "summary.md",
+        "summary.json",
+        "phases.csv",
+        "sites_by_phase.geojson",
+        "2035/sites.geojson",
+    ] {
         let read = |run: &Run| std::fs::read(run.out.join(file)).unwrap();
         assert_eq!(read(&first), read(&second), "{file}");
     }
