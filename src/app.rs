@@ -8,7 +8,7 @@ use defacto::export::{self, ExportError, Format};
 use defacto::input;
 use defacto::input::geojson::{read_points, Datum, PointFeature};
 use defacto::model::SiteStatus;
-use defacto::pipeline::{self, CityPlan, Standing};
+use defacto::pipeline::{self, CityPlan, PhasedCityPlan, Standing};
 use defacto::plan::Plan;
 use defacto::report;
 use defacto::solve::{self, Outcome, SolveOptions};
@@ -133,41 +133,60 @@ fn plan_phases(
     phases: &input::scenario::PhaseSettings,
     started: Instant,
 ) -> Result<(), Error> {
-    let run = &args.planning.run;
-    let mut progress = progress_line(run.quiet);
-    let plan = pipeline::plan_phased(
+    let (plan, written) = phased_into(
         &args.scenario,
         scenario,
         phases,
-        run.terminal(),
-        &mut progress,
+        &args.out,
+        &args.planning,
+        args.format,
     )?;
-    let written = export::write_phased(&args.out, &plan, args.format)?;
-    if !run.quiet {
-        say(format_args!("{}", plan.scenario.title));
-        for (year, city) in plan.years.iter().zip(&plan.phases) {
-            say(format_args!("  {year}"));
-            print_services(city);
-        }
-        for service in &plan.services {
-            if let (Some((value, bound)), Some(alone)) = (service.value, service.in_sequence) {
-                say(format_args!(
-                    "  {:<22} whole plan {:.0} (bound {:.0}); one phase at a time {:.0}",
-                    service.kind.name(),
-                    value,
-                    bound,
-                    alone
-                ));
-            }
-        }
-        say(format_args!(
-            "  wrote {} files to {}/ ({:.1} s); read summary.md, and each year's folder",
-            written.len(),
-            args.out.display(),
-            started.elapsed().as_secs_f64()
-        ));
+    if !args.planning.run.quiet {
+        print_phased(&plan, &written, &args.out, started.elapsed().as_secs_f64());
     }
     plan.phases.iter().try_for_each(no_plan_for)
+}
+
+/// Plans the phased `scenario`, read from `path`, and writes it to `out`.
+fn phased_into(
+    path: &Path,
+    scenario: input::Scenario,
+    phases: &input::scenario::PhaseSettings,
+    out: &Path,
+    planning: &PlanningArgs,
+    format: Format,
+) -> Result<(PhasedCityPlan, Vec<PathBuf>), Error> {
+    let run = &planning.run;
+    let mut progress = progress_line(run.quiet);
+    let plan = pipeline::plan_phased(path, scenario, phases, run.terminal(), &mut progress)?;
+    let written = export::write_phased(out, &plan, format)?;
+    Ok((plan, written))
+}
+
+/// Each year's services, then each service's value over the whole plan against planning one
+/// phase at a time.
+fn print_phased(plan: &PhasedCityPlan, written: &[PathBuf], out: &Path, seconds: f64) {
+    say(format_args!("{}", plan.scenario.title));
+    for (year, city) in plan.years.iter().zip(&plan.phases) {
+        say(format_args!("  {year}"));
+        print_services(city);
+    }
+    for service in &plan.services {
+        if let (Some((value, bound)), Some(alone)) = (service.value, service.in_sequence) {
+            say(format_args!(
+                "  {:<22} whole plan {:.0} (bound {:.0}); one phase at a time {:.0}",
+                service.kind.name(),
+                value,
+                bound,
+                alone
+            ));
+        }
+    }
+    say(format_args!(
+        "  wrote {} files to {}/ ({seconds:.1} s); read summary.md, and each year's folder",
+        written.len(),
+        out.display(),
+    ));
 }
 
 /// The scenario at `path` with the command line's overrides.
@@ -221,32 +240,18 @@ fn compare(args: &CompareArgs) -> Result<(), Error> {
     let mut tables: Vec<PlanTables> = Vec::new();
     for input in &args.inputs {
         let name = plan_name(input)?;
-        if names.contains(&name) {
-            return Err(Error::Input(input::InputError::BadField {
-                path: input.clone(),
-                field: "name".into(),
-                problem: format!("another input is also named `{name}`; rename one"),
-            }));
-        }
-        let folder = match input.is_dir() {
-            true => input.clone(),
-            false => {
-                if !args.planning.run.quiet {
-                    eprintln!(
-                        "planning {} into {}",
-                        input.display(),
-                        args.out.join(&name).display()
-                    );
-                }
-                let folder = args.out.join(&name);
-                // compare reads the plan's CSV tables back.
-                let scenario = read_scenario(input, &args.planning)?;
-                plan_into(input, scenario, &folder, &args.planning, Format::Geojson)?;
-                folder
+        let folder = compared_folder(input, &name, args)?;
+        for (label, folder) in compared_plans(&name, &folder)? {
+            if names.contains(&label) {
+                return Err(Error::Input(input::InputError::BadField {
+                    path: input.clone(),
+                    field: "name".into(),
+                    problem: format!("another input is also named `{label}`; rename one"),
+                }));
             }
-        };
-        tables.push(compare::read::read_plan_folder(&folder)?);
-        names.push(name);
+            tables.push(compare::read::read_plan_folder(&folder)?);
+            names.push(label);
+        }
     }
     let comparison = Comparison {
         plans: names
@@ -261,6 +266,47 @@ fn compare(args: &CompareArgs) -> Result<(), Error> {
         print_written(&written, started.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+/// The plan folder of a compare input: the folder itself, or a scenario file planned into
+/// `OUT/<name>/` (compare reads the plan's CSV tables back, so always as GeoJSON and CSV).
+fn compared_folder(input: &Path, name: &str, args: &CompareArgs) -> Result<PathBuf, Error> {
+    if input.is_dir() {
+        return Ok(input.to_path_buf());
+    }
+    let folder = args.out.join(name);
+    if !args.planning.run.quiet {
+        eprintln!("planning {} into {}", input.display(), folder.display());
+    }
+    let scenario = read_scenario(input, &args.planning)?;
+    match scenario.phases.clone() {
+        Some(phases) => {
+            phased_into(
+                input,
+                scenario,
+                &phases,
+                &folder,
+                &args.planning,
+                Format::Geojson,
+            )?;
+        }
+        None => {
+            plan_into(input, scenario, &folder, &args.planning, Format::Geojson)?;
+        }
+    }
+    Ok(folder)
+}
+
+/// The plans a plan folder stands for, each with the name it is compared by: the folder's
+/// plan, or one plan per year of a phased plan (`<name> <year>`).
+fn compared_plans(name: &str, folder: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
+    Ok(match compare::read::phase_folders(folder)? {
+        Some(years) => years
+            .into_iter()
+            .map(|(year, folder)| (format!("{name} {year}"), folder))
+            .collect(),
+        None => vec![(name.to_string(), folder.to_path_buf())],
+    })
 }
 
 /// The name a plan is compared by: a folder's name, or a scenario file's name without

@@ -80,7 +80,8 @@ pub enum Command {
     /// OUT/<file name>/ first (the same files as `defacto plan`). Writes OUT/comparison.md,
     /// comparison.csv, comparison.json and report.html (one file, opens offline: the tables,
     /// a map per plan, the travel distribution of hukou and non-hukou residents). One input
-    /// gives the report of that plan alone.
+    /// gives the report of that plan alone. A phased plan (a scenario with `[phases]`, or its
+    /// folder) is compared as one plan per year, named `<name> <year>`.
     ///
     /// Example:
     ///   defacto compare scenarios/zhengzhou_erqi.toml scenarios/zhengzhou_erqi_hukou.toml
@@ -92,7 +93,8 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
     /// Scenario files (.toml) or folders written by `defacto plan` (format geojson or csv);
-    /// the first is the baseline. Each is named by its file or folder name, so names must differ.
+    /// the first is the baseline. Each is named by its file or folder name, so names must
+    /// differ; each year of a phased plan by that name and the year.
     #[arg(required = true, value_name = "SCENARIO_OR_PLAN")]
     pub inputs: Vec<PathBuf>,
 

@@ -1,12 +1,12 @@
 //! A finished plan folder read back: `summary.json`, `sites.csv` and `demand_points.csv` as
 //! `defacto plan` writes them, and `districts.geojson` and `catchments.geojson` when the
-//! folder has them.
+//! folder has them; a phased plan's folder is read as one plan per year.
 
 use crate::input::geojson::{boundary, read_features, Datum};
 use crate::input::{Column, InputError, Row, Table};
 use crate::model::SiteStatus;
 use geo::MultiPolygon;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One service of a plan as its summary lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +96,33 @@ pub struct PlanTables {
     pub districts: Vec<DistrictShape>,
     /// Catchments of every service, when the folder has them.
     pub catchments: Vec<CatchmentShape>,
+}
+
+/// The year folders of a phased plan, `(year, folder)` in order, when `dir` holds one (its
+/// `summary.json` lists the `years`); `None` when `dir` holds a plan of one year.
+///
+/// # Errors
+/// [`InputError`] when `summary.json` is missing, is not JSON, or lists something other
+/// than whole years.
+pub fn phase_folders(dir: &Path) -> Result<Option<Vec<(i32, PathBuf)>>, InputError> {
+    let path = dir.join("summary.json");
+    let summary = read_json(&path)?;
+    let Some(years) = summary.get("years") else {
+        return Ok(None);
+    };
+    let not_years = || field_error(&path, "years", "is not a list of whole years");
+    let years = years.as_array().ok_or_else(not_years)?;
+    years
+        .iter()
+        .map(|year| {
+            let year = year
+                .as_i64()
+                .and_then(|y| i32::try_from(y).ok())
+                .ok_or_else(not_years)?;
+            Ok((year, dir.join(year.to_string())))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 /// Reads the plan written to `dir` by `defacto plan`.

@@ -102,3 +102,45 @@ fn a_phased_plan_repeats_byte_for_byte() {
         assert_eq!(read(&first), read(&second), "{file}");
     }
 }
+
+#[test]
+fn compare_reads_a_phased_plan_as_one_plan_per_year() {
+    let workspace = phased_small_city("[phases]\nyears = [2025, 2035]\ndiscount_rate = 0.03\n");
+    let dir = workspace.dir.path();
+    let phased = dir.join("scenario.toml");
+    let text = std::fs::read_to_string(&phased).unwrap();
+    let at_once_text = text
+        .replace("{year}", "2035")
+        .replace("[phases]\nyears = [2025, 2035]\ndiscount_rate = 0.03\n", "");
+    let at_once = dir.join("at_once.toml");
+    std::fs::write(&at_once, at_once_text).unwrap();
+    let options = [at_once.to_str().unwrap(), "--quiet"];
+    let run = Run::command_with("compare", &phased, &dir.join("out"), &options);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run
+        .out
+        .join("scenario")
+        .join("2035")
+        .join("sites.csv")
+        .is_file());
+    let table = run.table("comparison.csv");
+    assert_eq!(
+        table[0][5..8],
+        ["scenario 2025", "scenario 2035", "at_once"].map(String::from)
+    );
+    let figures = |group: &str, indicator: &str| -> Vec<f64> {
+        let found = table
+            .iter()
+            .find(|r| r[1] == group && r[2].is_empty() && r[3] == indicator)
+            .unwrap_or_else(|| panic!("no row {indicator}"));
+        found[5..8].iter().map(|v| v.parse().unwrap()).collect()
+    };
+    // 60 pupils in 2025, 120 in 2035; the plan built at once for 2035 meets the same 120.
+    assert_eq!(figures("all", "demand"), [60.0, 120.0, 120.0]);
+    assert_eq!(
+        figures("all", "served_within_standard"),
+        [60.0, 120.0, 120.0]
+    );
+    // C2 is new in 2035 in both plans of that year, and not yet built in 2025.
+    assert_eq!(figures("", "new_sites"), [0.0, 1.0, 1.0]);
+}
