@@ -8,7 +8,7 @@ use crate::demand::standards::ServiceKind;
 use crate::input::scenario::{Basis, PhaseSettings, Scenario};
 use crate::input::InputError;
 use crate::model::{Objective, SitingProblem};
-use crate::solve::phased::{solve_in_sequence, solve_phased, PhasedOutcome, Phasing};
+use crate::solve::phased::{solve_phased, PhasedOutcome, Phasing};
 use crate::solve::{self, Outcome, Terminal};
 use geo::Point;
 use std::path::Path;
@@ -200,16 +200,10 @@ fn plan_service(
     let joint = solve_phased(&problems, phasing, &options).map_err(PipelineError::solve(kind))?;
     let (outcomes, whole) = match joint {
         PhasedOutcome::Solved(solution) => {
-            let in_sequence = match solve_in_sequence(&problems, phasing, &options)
-                .map_err(PipelineError::solve(kind))?
-            {
-                PhasedOutcome::Solved(sequential) => Some(sequential.objective),
-                PhasedOutcome::Infeasible(_) => None,
-            };
             let whole = PhasedService {
                 kind,
                 value: Some((solution.objective, solution.bound)),
-                in_sequence,
+                in_sequence: solution.in_sequence,
             };
             let outcomes = solution.phases.into_iter().map(Outcome::Solved).collect();
             (outcomes, whole)

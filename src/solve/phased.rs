@@ -14,6 +14,9 @@
 //!
 //! [`solve_in_sequence`] plans phase by phase instead, each phase fixed before the next is
 //! planned (the myopic way), so a plan can say what planning all phases at once saves.
+//! [`solve_phased`] plans that way first and hands the result to HiGHS as its first plan:
+//! on a city, HiGHS may not find a better plan of its own within the limit, and the joint plan
+//! is then never worse than the phase-by-phase one.
 
 use super::highs::{add_column, configure, read_shares, to_open_sizes, Column, Open, Plots};
 use super::{diagnose, relative_gap, tolerance, Diagnosis, Reason, Solution, SolveError};
@@ -22,6 +25,7 @@ use crate::model::{Assignment, Objective, SiteStatus, SitingProblem};
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel};
 use highs::{HighsModelStatus, HighsSolutionStatus};
+use std::time::Instant;
 
 /// Above this many allocation variables over all phases, the rows `x ≤ y` are left out for
 /// plots with a capacity (their capacity row links them); below it they tighten the bound.
@@ -50,6 +54,9 @@ pub struct PhasedSolution {
     pub bound: f64,
     /// Whether `objective` is proven optimal.
     pub status: Status,
+    /// The value of planning one phase at a time (for [`solve_in_sequence`], `objective`);
+    /// `None` when that found no plan within its half of the time limit.
+    pub in_sequence: Option<f64>,
 }
 
 /// What a phased solve ends with.
@@ -61,10 +68,11 @@ pub enum PhasedOutcome {
     Infeasible(Diagnosis),
 }
 
-/// Plans every phase at once.
+/// Plans every phase at once, starting from the phase-by-phase plan.
 ///
 /// `problems` are the phases in order: the same sites and pairs, each with its year's demand;
-/// the objective must be `min_cost`.
+/// the objective must be `min_cost`. With a time limit, the phase-by-phase plan has at most
+/// half of it.
 ///
 /// # Errors
 /// [`SolveError`] when HiGHS fails or finds no plan in time.
@@ -76,7 +84,57 @@ pub fn solve_phased(
     if let Some(diagnosis) = problems.iter().find_map(diagnose) {
         return Ok(PhasedOutcome::Infeasible(diagnosis));
     }
-    solve_model(problems, phasing, options, &[])
+    let started = Instant::now();
+    let first_half = SolveOptions {
+        time_limit: options.time_limit.map(|seconds| seconds / 2.0),
+        ..options.clone()
+    };
+    let sequence = match plan_in_sequence(problems, phasing, &first_half, started) {
+        Ok(Some(plans)) => Some(plans),
+        Ok(None) => return Ok(no_plan()),
+        Err(SolveError::NoPlanWithinLimit { .. }) => None,
+        Err(error) => return Err(error),
+    };
+    let joint = match run_model(
+        problems,
+        phasing,
+        options,
+        started,
+        &[],
+        sequence.as_deref(),
+    ) {
+        Ok(Some(found)) => Some(found),
+        Ok(None) => return Ok(no_plan()),
+        Err(SolveError::NoPlanWithinLimit { .. }) if sequence.is_some() => None,
+        Err(error) => return Err(error),
+    };
+    let in_sequence = sequence
+        .as_ref()
+        .map(|plans| value_of(problems, phasing, plans));
+    let found = match (joint, sequence) {
+        (Some(joint), Some(plans))
+            if value_of(problems, phasing, &joint.plans) > value_of(problems, phasing, &plans) =>
+        {
+            Found { plans, ..joint }
+        }
+        (Some(joint), _) => joint,
+        (None, Some(plans)) => Found {
+            plans,
+            bound: None,
+            optimal: false,
+        },
+        (None, None) => {
+            return Err(SolveError::NoPlanWithinLimit {
+                seconds: options.time_limit.unwrap_or(f64::INFINITY),
+            })
+        }
+    };
+    Ok(PhasedOutcome::Solved(solution(
+        problems,
+        phasing,
+        found,
+        in_sequence,
+    )))
 }
 
 /// Plans phase by phase: each phase the cheapest for itself given what earlier phases
@@ -92,19 +150,90 @@ pub fn solve_in_sequence(
     if let Some(diagnosis) = problems.iter().find_map(diagnose) {
         return Ok(PhasedOutcome::Infeasible(diagnosis));
     }
-    let mut built: Vec<Vec<bool>> = Vec::new();
-    let mut last = None;
-    for t in 0..problems.len() {
-        let outcome = solve_model(&problems[..=t], phasing, options, &built)?;
-        let PhasedOutcome::Solved(solution) = &outcome else {
-            return Ok(outcome);
-        };
-        built.push(solution.phases[t].assignment.open.clone());
-        last = Some(outcome);
-    }
-    Ok(last.unwrap_or(PhasedOutcome::Infeasible(Diagnosis {
+    let Some(plans) = plan_in_sequence(problems, phasing, options, Instant::now())? else {
+        return Ok(no_plan());
+    };
+    let found = Found {
+        plans,
+        bound: None,
+        optimal: false,
+    };
+    let value = value_of(problems, phasing, &found.plans);
+    Ok(PhasedOutcome::Solved(solution(
+        problems,
+        phasing,
+        found,
+        Some(value),
+    )))
+}
+
+fn no_plan() -> PhasedOutcome {
+    PhasedOutcome::Infeasible(Diagnosis {
         reasons: vec![Reason::NoPlanExists],
-    })))
+    })
+}
+
+/// Each phase's plan, planned one after the other with what earlier phases built fixed;
+/// `None` when a phase has no plan.
+fn plan_in_sequence(
+    problems: &[SitingProblem],
+    phasing: &Phasing,
+    options: &SolveOptions,
+    started: Instant,
+) -> Result<Option<Vec<Assignment>>, SolveError> {
+    let mut plans: Vec<Assignment> = Vec::with_capacity(problems.len());
+    for t in 0..problems.len() {
+        let Some(mut found) = run_model(&problems[..=t], phasing, options, started, &plans, None)?
+        else {
+            return Ok(None);
+        };
+        plans.push(found.plans.swap_remove(t));
+    }
+    Ok(Some(plans))
+}
+
+/// The whole plan's value: every phase's part summed.
+fn value_of(problems: &[SitingProblem], phasing: &Phasing, plans: &[Assignment]) -> f64 {
+    phase_costs(problems, phasing, plans).iter().sum()
+}
+
+/// The phased solution of `found`: each phase's value, the bound shared out in proportion.
+fn solution(
+    problems: &[SitingProblem],
+    phasing: &Phasing,
+    found: Found,
+    in_sequence: Option<f64>,
+) -> PhasedSolution {
+    let costs = phase_costs(problems, phasing, &found.plans);
+    let objective: f64 = costs.iter().sum();
+    let bound = found.bound.unwrap_or(0.0).max(0.0).min(objective);
+    let proven = found.optimal && relative_gap(objective, bound) <= tolerance::OPTIMALITY;
+    let status = match proven {
+        true => Status::Optimal,
+        false => Status::Feasible,
+    };
+    let share = |cost: f64| match objective > 0.0 {
+        true => cost * bound / objective,
+        false => 0.0,
+    };
+    let phases = found
+        .plans
+        .into_iter()
+        .zip(&costs)
+        .map(|(assignment, &cost)| Solution {
+            assignment,
+            objective: cost,
+            bound: share(cost),
+            status,
+        })
+        .collect();
+    PhasedSolution {
+        phases,
+        objective,
+        bound,
+        status,
+        in_sequence,
+    }
 }
 
 /// Each phase's part of a phased plan's value: what it builds (at its discount, with the
@@ -186,7 +315,8 @@ fn ranks(problem: &SitingProblem, plots: &Plots) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// The model over `problems`, the first `fixed.len()` phases' open sites fixed.
+/// The model over `problems`, the first `fixed.len()` phases fixed to their plans (their
+/// sites fixed, their allocations left out: they cost the same whatever later phases do).
 struct PhasedModel<'a> {
     problems: &'a [SitingProblem],
     phasing: &'a Phasing,
@@ -199,12 +329,16 @@ struct PhasedModel<'a> {
     open: Vec<Vec<Open>>,
     /// Per phase and point: (the plot's first site, `x`).
     allocation: Vec<Vec<Vec<(usize, Column)>>>,
+    /// Per phase and point, the share left unplaced, when unplaced demand is priced.
+    unplaced: Vec<(usize, usize, Column)>,
+    /// `g`: per phase, plot and size rank, whether an open plot grows to that rank.
+    grown: Vec<(usize, usize, usize, Column)>,
     /// Constant part of the objective (existing sites' fixed costs).
     offset: f64,
 }
 
 impl<'a> PhasedModel<'a> {
-    fn new(problems: &'a [SitingProblem], phasing: &'a Phasing, fixed: &[Vec<bool>]) -> Self {
+    fn new(problems: &'a [SitingProblem], phasing: &'a Phasing, fixed: &[Assignment]) -> Self {
         let first = &problems[0];
         let plots = Plots::new(first);
         let ranks = ranks(first, &plots);
@@ -221,8 +355,8 @@ impl<'a> PhasedModel<'a> {
                         true => Open::Always,
                         false => {
                             let definition = match fixed.get(t) {
-                                Some(open) => {
-                                    let value = f64::from(u8::from(open[j]));
+                                Some(plan) => {
+                                    let value = f64::from(u8::from(plan.open[j]));
                                     variable().min(value).max(value)
                                 }
                                 None => variable().binary(),
@@ -250,13 +384,18 @@ impl<'a> PhasedModel<'a> {
             constraints: Vec::new(),
             open,
             allocation: Vec::new(),
+            unplaced: Vec::new(),
+            grown: Vec::new(),
             offset,
         };
         model.add_sizes_and_growth();
         model.add_limits();
         let pairs: usize = problems.iter().map(|p| p.costs().pair_count()).sum();
         for t in 0..problems.len() {
-            model.add_phase_allocation(t, pairs <= LINKING_LIMIT);
+            match t < fixed.len() {
+                true => model.allocation.push(Vec::new()),
+                false => model.add_phase_allocation(t, pairs <= LINKING_LIMIT),
+            }
         }
         model
     }
@@ -304,6 +443,7 @@ impl<'a> PhasedModel<'a> {
                         self.constraints
                             .push(Expression::from(grown.var).geq(now - before + was_open - 1.0));
                         self.objective.add_mul(weight * step * premium, grown.var);
+                        self.grown.push((t, plot, k, grown));
                     }
                 }
             }
@@ -380,6 +520,7 @@ impl<'a> PhasedModel<'a> {
                     self.objective
                         .add_mul(weight * price * point.demand, unplaced.var);
                     self.constraints.push((served + unplaced.var).eq(1.0));
+                    self.unplaced.push((t, i, unplaced));
                 }
                 None => self.constraints.push(served.eq(1.0)),
             }
@@ -410,29 +551,69 @@ impl<'a> PhasedModel<'a> {
     }
 }
 
-/// Each phase's plan read from the model's values.
+impl PhasedModel<'_> {
+    /// Every column's value in `plans`, to hand HiGHS as its first plan.
+    fn start_values(&self, plans: &[Assignment]) -> Vec<f64> {
+        let mut values = vec![0.0; self.vars.len()];
+        for (open, plan) in self.open.iter().zip(plans) {
+            for (column, &is_open) in open.iter().zip(&plan.open) {
+                if let Open::Decide(y) = column {
+                    values[y.index] = f64::from(u8::from(is_open));
+                }
+            }
+        }
+        for (phase, plan) in self.allocation.iter().zip(plans) {
+            for (arcs, allocations) in phase.iter().zip(&plan.allocations) {
+                for allocation in allocations {
+                    let lead = self.plots.lead(allocation.site);
+                    if let Some((_, x)) = arcs.iter().find(|(site, _)| *site == lead) {
+                        values[x.index] += allocation.share;
+                    }
+                }
+            }
+        }
+        for &(t, i, column) in &self.unplaced {
+            values[column.index] = (1.0 - plans[t].served_share(i)).max(0.0);
+        }
+        let at_least = |t: usize, plot: usize, rank: usize| {
+            self.ranks[plot][rank..]
+                .iter()
+                .filter(|&&j| plans[t].open[j])
+                .count() as f64
+        };
+        for &(t, plot, k, column) in &self.grown {
+            let grows = at_least(t, plot, k) - at_least(t - 1, plot, k);
+            values[column.index] = (grows + at_least(t - 1, plot, 0) - 1.0).max(0.0);
+        }
+        values
+    }
+}
+
+/// Each phase's plan read from the model's values; the first `fixed.len()` phases are those.
 fn read_plans(
     problems: &[SitingProblem],
-    plots: &Plots,
-    open: &[Vec<Open>],
-    allocation: &[Vec<Vec<(usize, Column)>>],
+    model: &PhasedModel,
+    fixed: &[Assignment],
     value: impl Fn(Column) -> f64,
 ) -> Vec<Assignment> {
     problems
         .iter()
         .enumerate()
         .map(|(t, problem)| {
-            let opened: Vec<bool> = open[t]
+            if let Some(plan) = fixed.get(t) {
+                return plan.clone();
+            }
+            let opened: Vec<bool> = model.open[t]
                 .iter()
                 .map(|o| match o {
                     Open::Always => true,
                     Open::Decide(y) => value(*y) > 0.5,
                 })
                 .collect();
-            let allocations = allocation[t]
+            let allocations = model.allocation[t]
                 .iter()
                 .map(|arcs| read_shares(problem, arcs, &value))
-                .map(|shares| to_open_sizes(plots, &opened, shares))
+                .map(|shares| to_open_sizes(&model.plots, &opened, shares))
                 .collect();
             Assignment {
                 open: opened,
@@ -442,43 +623,51 @@ fn read_plans(
         .collect()
 }
 
-/// Builds and solves the model, the first `fixed.len()` phases' open sites fixed.
-fn solve_model(
+/// What one HiGHS run of the phased model found.
+struct Found {
+    /// Each phase's plan.
+    plans: Vec<Assignment>,
+    /// HiGHS's bound on the whole plan's value, when it has one.
+    bound: Option<f64>,
+    /// Whether HiGHS ended at its gap.
+    optimal: bool,
+}
+
+/// Builds and solves the model, the first `fixed.len()` phases fixed to their plans and
+/// `start` (a plan of every phase) as HiGHS's first plan; `None` when no plan exists. The
+/// time limit counts from `started`.
+fn run_model(
     problems: &[SitingProblem],
     phasing: &Phasing,
     options: &SolveOptions,
-    fixed: &[Vec<bool>],
-) -> Result<PhasedOutcome, SolveError> {
+    started: Instant,
+    fixed: &[Assignment],
+    start: Option<&[Assignment]>,
+) -> Result<Option<Found>, SolveError> {
     debug_assert!(problems.iter().all(|p| p.objective() == Objective::MinCost));
-    let started = std::time::Instant::now();
-    let PhasedModel {
-        vars,
-        objective,
-        constraints,
-        plots,
-        open,
-        allocation,
-        offset,
-        ..
-    } = PhasedModel::new(problems, phasing, fixed);
+    let mut model = PhasedModel::new(problems, phasing, fixed);
+    let start_values = start.map(|plans| model.start_values(plans));
+    let vars = std::mem::take(&mut model.vars);
+    let objective = std::mem::take(&mut model.objective);
     let mut lp = vars.minimise(objective).using(highs);
-    for constraint in constraints {
+    for constraint in std::mem::take(&mut model.constraints) {
         lp.add_constraint(constraint);
     }
     let mut highs_model = lp
         .try_into_inner()
         .map_err(|e| SolveError::Highs(e.to_string()))?;
     configure(&mut highs_model, options, started.elapsed().as_secs_f64())?;
+    if let Some(values) = start_values {
+        highs_model
+            .try_set_solution(Some(&values), None, None, None)
+            .map_err(|e| SolveError::Highs(format!("cannot pass the starting plan: {e:?}")))?;
+    }
     let solved = highs_model
         .try_solve()
         .map_err(|e| SolveError::Highs(format!("{e:?}")))?;
     let status = solved.status();
     match status {
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-            return Ok(PhasedOutcome::Infeasible(Diagnosis {
-                reasons: vec![Reason::NoPlanExists],
-            }))
-        }
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Ok(None),
         HighsModelStatus::Optimal
         | HighsModelStatus::ReachedTimeLimit
         | HighsModelStatus::ReachedIterationLimit
@@ -498,42 +687,16 @@ fn solve_model(
     }
     let values = solved.get_solution();
     let values = values.columns();
-    let plans = read_plans(problems, &plots, &open, &allocation, |column| {
-        values[column.index]
-    });
-    let costs = phase_costs(problems, phasing, &plans);
-    let objective: f64 = costs.iter().sum();
-    let solver_bound = solved
+    let plans = read_plans(problems, &model, fixed, |column| values[column.index]);
+    let bound = solved
         .double_info_value(c"mip_dual_bound")
         .ok()
-        .map(|b| b + offset)
+        .map(|b| b + model.offset)
         .filter(|b| b.is_finite());
-    let bound = solver_bound.unwrap_or(0.0).max(0.0).min(objective);
-    let proven = status == HighsModelStatus::Optimal
-        && relative_gap(objective, bound) <= tolerance::OPTIMALITY;
-    let status = match proven {
-        true => Status::Optimal,
-        false => Status::Feasible,
-    };
-    let share = |cost: f64| match objective > 0.0 {
-        true => cost * bound / objective,
-        false => 0.0,
-    };
-    let phases = plans
-        .into_iter()
-        .zip(&costs)
-        .map(|(assignment, &cost)| Solution {
-            assignment,
-            objective: cost,
-            bound: share(cost),
-            status,
-        })
-        .collect();
-    Ok(PhasedOutcome::Solved(PhasedSolution {
-        phases,
-        objective,
+    Ok(Some(Found {
+        plans,
         bound,
-        status,
+        optimal: status == HighsModelStatus::Optimal,
     }))
 }
 
@@ -696,6 +859,50 @@ mod tests {
         .iter()
         .sum();
         assert!((costs - myopic.objective).abs() < 1e-9);
+    }
+
+    /// The phase-by-phase plan handed to HiGHS as its first plan is priced by the model as
+    /// `phase_costs` prices it: every column's starting value (sites, shares, unplaced
+    /// shares, growth) is the plan's.
+    #[test]
+    fn the_starting_plan_is_priced_by_the_model_as_by_phase_costs() {
+        let school: &[(f64, f64)] = &[(60.0, 100.0), (120.0, 150.0)];
+        let problems = phases_on_a_line(
+            &[(0.0, &[50.0, 100.0, 100.0]), (4.0, &[0.0, 30.0, 90.0])],
+            &[(0.0, school), (2.0, school), (4.0, school)],
+            2.0,
+        );
+        let phasing = Phasing {
+            build_weight: vec![1.0, 0.9, 0.8],
+            use_weight: vec![0.4, 0.3, 0.3],
+            growth_premium: 0.25,
+        };
+        let options = SolveOptions::default();
+        let myopic = solved(solve_in_sequence(&problems, &phasing, &options).unwrap());
+        let plans: Vec<Assignment> = myopic.phases.iter().map(|p| p.assignment.clone()).collect();
+        let model = PhasedModel::new(&problems, &phasing, &[]);
+        assert!(!model.grown.is_empty(), "the case grows a plot");
+        let values = model.start_values(&plans);
+        let mut columns: Vec<Column> = model
+            .open
+            .iter()
+            .flatten()
+            .filter_map(|o| match o {
+                Open::Decide(y) => Some(*y),
+                Open::Always => None,
+            })
+            .collect();
+        columns.extend(model.allocation.iter().flatten().flatten().map(|(_, x)| *x));
+        columns.extend(model.unplaced.iter().map(|(_, _, c)| *c));
+        columns.extend(model.grown.iter().map(|(_, _, _, g)| *g));
+        let at: std::collections::HashMap<good_lp::Variable, f64> =
+            columns.iter().map(|c| (c.var, values[c.index])).collect();
+        let priced = model.objective.eval_with(&at) + model.offset;
+        assert!(
+            (priced - myopic.objective).abs() < 1e-6,
+            "{priced} against {}",
+            myopic.objective
+        );
     }
 
     /// On random villages and plots with growing demand, the joint plan is never worse than
