@@ -14,13 +14,14 @@
 //!
 //! [`solve_in_sequence`] plans phase by phase instead, each phase fixed before the next is
 //! planned (the myopic way), so a plan can say what planning all phases at once saves.
-//! [`solve_phased`] plans that way first and hands the result to HiGHS as its first plan:
-//! on a city, HiGHS may not find a better plan of its own within the limit, and the joint plan
-//! is then never worse than the phase-by-phase one.
+//! [`solve_phased`] plans that way first, then the last phase alone, then every phase at once
+//! on the plots of those two plans, and hands the best to HiGHS as the first plan of the whole
+//! model: on a city, HiGHS alone finds no better plan within the limit. The joint plan is
+//! never worse than the phase-by-phase one.
 
 use super::highs::{add_column, configure, read_shares, to_open_sizes, Column, Open, Plots};
 use super::{diagnose, relative_gap, tolerance, Diagnosis, Reason, Solution, SolveError};
-use super::{SolveOptions, Status};
+use super::{ExactSolver, Outcome, SolveOptions, Solver, Status};
 use crate::model::{Assignment, Objective, SiteStatus, SitingProblem};
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel};
@@ -68,11 +69,17 @@ pub enum PhasedOutcome {
     Infeasible(Diagnosis),
 }
 
-/// Plans every phase at once, starting from the phase-by-phase plan.
+/// Plans every phase at once.
 ///
 /// `problems` are the phases in order: the same sites and pairs, each with its year's demand;
-/// the objective must be `min_cost`. With a time limit, the phase-by-phase plan has at most
-/// half of it.
+/// the objective must be `min_cost`. HiGHS alone stalls on a city's phases, so the search
+/// goes in four stages, each within its share of the time limit:
+/// 1. one phase at a time (up to a quarter): the plan to compare with, and a first plan;
+/// 2. the last phase planned on its own (a quarter more): where the schools end up;
+/// 3. every phase at once on the plots of those two plans only (up to three quarters),
+///    starting from the first;
+/// 4. every phase at once on every plot, starting from the best plan so far: the bound, and
+///    any better plan its search finds.
 ///
 /// # Errors
 /// [`SolveError`] when HiGHS fails or finds no plan in time.
@@ -85,33 +92,52 @@ pub fn solve_phased(
         return Ok(PhasedOutcome::Infeasible(diagnosis));
     }
     let started = Instant::now();
-    let first_half = SolveOptions {
-        time_limit: options.time_limit.map(|seconds| seconds / 2.0),
+    let share = |part: f64| SolveOptions {
+        time_limit: options.time_limit.map(|seconds| seconds * part),
         ..options.clone()
     };
-    let sequence = match plan_in_sequence(problems, phasing, &first_half, started) {
-        Ok(Some(plans)) => Some(plans),
+    let sequence = match plan_in_sequence(problems, phasing, &share(0.25), started) {
         Ok(None) => return Ok(no_plan()),
-        Err(SolveError::NoPlanWithinLimit { .. }) => None,
-        Err(error) => return Err(error),
+        found => within_limit(found)?.flatten(),
     };
-    let joint = match run_model(
+    let horizon = within_limit(ExactSolver.solve(&problems[problems.len() - 1], &share(0.25)))?;
+    let horizon = match horizon {
+        Some(Outcome::Solved(solution)) => Some(solution.assignment),
+        _ => None,
+    };
+    let allowed = plots_of(
+        problems,
+        [sequence.as_ref().and_then(|p| p.last()), horizon.as_ref()],
+    );
+    let restricted = Stage {
+        start: sequence.as_deref(),
+        allowed: Some(&allowed),
+        heuristics: true,
+        ..Stage::default()
+    };
+    let restricted = within_limit(run_model(
         problems,
         phasing,
-        options,
+        &share(0.75),
         started,
-        &[],
-        sequence.as_deref(),
-    ) {
-        Ok(Some(found)) => Some(found),
-        Ok(None) => return Ok(no_plan()),
-        Err(SolveError::NoPlanWithinLimit { .. }) if sequence.is_some() => None,
-        Err(error) => return Err(error),
+        &restricted,
+    ))?
+    .flatten()
+    .map(|found| found.plans);
+    let best_so_far = [restricted, sequence.clone()]
+        .into_iter()
+        .flatten()
+        .min_by(|a, b| value_of(problems, phasing, a).total_cmp(&value_of(problems, phasing, b)));
+    let whole = Stage {
+        start: best_so_far.as_deref(),
+        heuristics: best_so_far.is_none(),
+        ..Stage::default()
     };
-    let in_sequence = sequence
-        .as_ref()
-        .map(|plans| value_of(problems, phasing, plans));
-    let found = match (joint, sequence) {
+    let joint = match within_limit(run_model(problems, phasing, options, started, &whole))? {
+        Some(None) => return Ok(no_plan()),
+        other => other.flatten(),
+    };
+    let found = match (joint, best_so_far) {
         (Some(joint), Some(plans))
             if value_of(problems, phasing, &joint.plans) > value_of(problems, phasing, &plans) =>
         {
@@ -129,12 +155,41 @@ pub fn solve_phased(
             })
         }
     };
+    let in_sequence = sequence
+        .as_ref()
+        .map(|plans| value_of(problems, phasing, plans));
     Ok(PhasedOutcome::Solved(solution(
         problems,
         phasing,
         found,
         in_sequence,
     )))
+}
+
+/// `None` when a stage found no plan within its time, so the next stage goes on without it.
+fn within_limit<T>(result: Result<T, SolveError>) -> Result<Option<T>, SolveError> {
+    match result {
+        Ok(found) => Ok(Some(found)),
+        Err(SolveError::NoPlanWithinLimit { .. }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Every site on a plot that one of `plans` builds on, in any size.
+fn plots_of<'a>(
+    problems: &[SitingProblem],
+    plans: impl IntoIterator<Item = Option<&'a Assignment>>,
+) -> Vec<bool> {
+    let plots = Plots::new(&problems[0]);
+    let mut built = vec![false; plots.sites.len()];
+    for plan in plans.into_iter().flatten() {
+        for (j, _) in plan.open.iter().enumerate().filter(|(_, &open)| open) {
+            built[plots.of[j]] = true;
+        }
+    }
+    (0..problems[0].sites().len())
+        .map(|j| built[plots.of[j]])
+        .collect()
 }
 
 /// Plans phase by phase: each phase the cheapest for itself given what earlier phases
@@ -175,6 +230,11 @@ fn no_plan() -> PhasedOutcome {
 
 /// Each phase's plan, planned one after the other with what earlier phases built fixed;
 /// `None` when a phase has no plan.
+///
+/// Each phase is planned as a plan of its own year would be, as a bureau re-planning at
+/// every census does: its travel and unplaced prices weigh as much as its construction, as
+/// if its residents stayed for a site's life. Weighed by its share of the phases instead, the
+/// first phase would build for a fraction of the prices and leave its residents unplaced.
 fn plan_in_sequence(
     problems: &[SitingProblem],
     phasing: &Phasing,
@@ -183,8 +243,17 @@ fn plan_in_sequence(
 ) -> Result<Option<Vec<Assignment>>, SolveError> {
     let mut plans: Vec<Assignment> = Vec::with_capacity(problems.len());
     for t in 0..problems.len() {
-        let Some(mut found) = run_model(&problems[..=t], phasing, options, started, &plans, None)?
-        else {
+        let own_year = Phasing {
+            use_weight: phasing.build_weight.clone(),
+            ..phasing.clone()
+        };
+        let stage = Stage {
+            fixed: &plans,
+            heuristics: true,
+            ..Stage::default()
+        };
+        let found = run_model(&problems[..=t], &own_year, options, started, &stage)?;
+        let Some(mut found) = found else {
             return Ok(None);
         };
         plans.push(found.plans.swap_remove(t));
@@ -338,7 +407,8 @@ struct PhasedModel<'a> {
 }
 
 impl<'a> PhasedModel<'a> {
-    fn new(problems: &'a [SitingProblem], phasing: &'a Phasing, fixed: &[Assignment]) -> Self {
+    fn new(problems: &'a [SitingProblem], phasing: &'a Phasing, stage: &Stage) -> Self {
+        let fixed = stage.fixed;
         let first = &problems[0];
         let plots = Plots::new(first);
         let ranks = ranks(first, &plots);
@@ -358,6 +428,9 @@ impl<'a> PhasedModel<'a> {
                                 Some(plan) => {
                                     let value = f64::from(u8::from(plan.open[j]));
                                     variable().min(value).max(value)
+                                }
+                                None if stage.allowed.is_some_and(|a| !a[j]) => {
+                                    variable().min(0.0).max(0.0)
                                 }
                                 None => variable().binary(),
                             };
@@ -633,20 +706,31 @@ struct Found {
     optimal: bool,
 }
 
-/// Builds and solves the model, the first `fixed.len()` phases fixed to their plans and
-/// `start` (a plan of every phase) as HiGHS's first plan; `None` when no plan exists. The
-/// time limit counts from `started`.
+/// What one run of the phased model fixes, allows and starts from.
+#[derive(Default)]
+struct Stage<'a> {
+    /// The first phases' plans, fixed (their allocations left out of the model).
+    fixed: &'a [Assignment],
+    /// A plan of every phase handed to HiGHS as its first plan.
+    start: Option<&'a [Assignment]>,
+    /// The sites that may open; every site when `None`.
+    allowed: Option<&'a [bool]>,
+    /// Whether HiGHS's primal heuristics run (off when the run is for the bound).
+    heuristics: bool,
+}
+
+/// Builds and solves the model of `stage`; `None` when no plan exists. The time limit
+/// counts from `started`.
 fn run_model(
     problems: &[SitingProblem],
     phasing: &Phasing,
     options: &SolveOptions,
     started: Instant,
-    fixed: &[Assignment],
-    start: Option<&[Assignment]>,
+    stage: &Stage,
 ) -> Result<Option<Found>, SolveError> {
     debug_assert!(problems.iter().all(|p| p.objective() == Objective::MinCost));
-    let mut model = PhasedModel::new(problems, phasing, fixed);
-    let start_values = start.map(|plans| model.start_values(plans));
+    let mut model = PhasedModel::new(problems, phasing, stage);
+    let start_values = stage.start.map(|plans| model.start_values(plans));
     let vars = std::mem::take(&mut model.vars);
     let objective = std::mem::take(&mut model.objective);
     let mut lp = vars.minimise(objective).using(highs);
@@ -657,6 +741,11 @@ fn run_model(
         .try_into_inner()
         .map_err(|e| SolveError::Highs(e.to_string()))?;
     configure(&mut highs_model, options, started.elapsed().as_secs_f64())?;
+    if !stage.heuristics {
+        highs_model
+            .try_set_option("mip_heuristic_effort", 0.0)
+            .map_err(|_| SolveError::Highs("HiGHS rejected option mip_heuristic_effort".into()))?;
+    }
     if let Some(values) = start_values {
         highs_model
             .try_set_solution(Some(&values), None, None, None)
@@ -687,7 +776,7 @@ fn run_model(
     }
     let values = solved.get_solution();
     let values = values.columns();
-    let plans = read_plans(problems, &model, fixed, |column| values[column.index]);
+    let plans = read_plans(problems, &model, stage.fixed, |column| values[column.index]);
     let bound = solved
         .double_info_value(c"mip_dual_bound")
         .ok()
@@ -880,7 +969,7 @@ mod tests {
         let options = SolveOptions::default();
         let myopic = solved(solve_in_sequence(&problems, &phasing, &options).unwrap());
         let plans: Vec<Assignment> = myopic.phases.iter().map(|p| p.assignment.clone()).collect();
-        let model = PhasedModel::new(&problems, &phasing, &[]);
+        let model = PhasedModel::new(&problems, &phasing, &Stage::default());
         assert!(!model.grown.is_empty(), "the case grows a plot");
         let values = model.start_values(&plans);
         let mut columns: Vec<Column> = model
