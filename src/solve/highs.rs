@@ -353,6 +353,12 @@ impl Formulation {
         let plots = &self.columns.plots;
         let mut plot_load: Vec<Expression> = vec![Expression::default(); plots.sites.len()];
         for (i, point) in problem.demand().iter().enumerate() {
+            // A point with neither demand nor weight (a phase's cell whose residents come
+            // later) asks for nothing: required to be served, it would force a site open.
+            if point.demand <= 0.0 && point.weight <= 0.0 {
+                self.columns.allocation.push(Vec::new());
+                continue;
+            }
             let mut served = Expression::default();
             let mut arcs = Vec::with_capacity(problem.costs().arcs(i).len());
             for arc in problem.costs().arcs(i) {

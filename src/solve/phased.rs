@@ -14,10 +14,9 @@
 //!
 //! [`solve_in_sequence`] plans phase by phase instead, each phase fixed before the next is
 //! planned (the myopic way), so a plan can say what planning all phases at once saves.
-//! [`solve_phased`] plans that way first, then the last phase alone, then every phase at once
-//! on the plots of those two plans, and hands the best to HiGHS as the first plan of the whole
-//! model: on a city, HiGHS alone finds no better plan within the limit. The joint plan is
-//! never worse than the phase-by-phase one.
+//! [`solve_phased`] plans that way first and hands the plan to HiGHS as the first plan of the
+//! whole model: on a city, HiGHS alone finds no better plan within the limit. The joint plan
+//! is never worse than the phase-by-phase one.
 
 use super::highs::{add_column, configure, read_shares, to_open_sizes, Column, Open, Plots};
 use super::{diagnose, relative_gap, tolerance, Diagnosis, Reason, Solution, SolveError};
@@ -72,14 +71,10 @@ pub enum PhasedOutcome {
 /// Plans every phase at once.
 ///
 /// `problems` are the phases in order: the same sites and pairs, each with its year's demand;
-/// the objective must be `min_cost`. HiGHS alone stalls on a city's phases, so the search
-/// goes in four stages, each within its share of the time limit:
-/// 1. one phase at a time (up to a quarter): the plan to compare with, and a first plan;
-/// 2. the last phase planned on its own (a quarter more): where the schools end up;
-/// 3. every phase at once on the plots of those two plans only (up to three quarters),
-///    starting from the first;
-/// 4. every phase at once on every plot, starting from the best plan so far: the bound, and
-///    any better plan its search finds.
+/// the objective must be `min_cost`. The phases are first planned one at a time (with at most
+/// half the time limit): the plan to compare with. It starts HiGHS's search of the whole
+/// model, with HiGHS's own primal heuristics off: on a city's phases they search for many
+/// minutes around that plan and find nothing better, while the cuts raise the bound.
 ///
 /// # Errors
 /// [`SolveError`] when HiGHS fails or finds no plan in time.
@@ -92,52 +87,27 @@ pub fn solve_phased(
         return Ok(PhasedOutcome::Infeasible(diagnosis));
     }
     let started = Instant::now();
-    let share = |part: f64| SolveOptions {
-        time_limit: options.time_limit.map(|seconds| seconds * part),
-        ..options.clone()
+    let first_half = SolveOptions {
+        time_limit: options.time_limit.map(|seconds| seconds / 2.0),
+        ..*options
     };
-    let sequence = match plan_in_sequence(problems, phasing, &share(0.25), started) {
+    let sequence = match plan_in_sequence(problems, phasing, &first_half, started) {
         Ok(None) => return Ok(no_plan()),
         found => within_limit(found)?.flatten(),
     };
-    let horizon = within_limit(ExactSolver.solve(&problems[problems.len() - 1], &share(0.25)))?;
-    let horizon = match horizon {
-        Some(Outcome::Solved(solution)) => Some(solution.assignment),
-        _ => None,
-    };
-    let allowed = plots_of(
-        problems,
-        [sequence.as_ref().and_then(|p| p.last()), horizon.as_ref()],
-    );
-    let restricted = Stage {
-        start: sequence.as_deref(),
-        allowed: Some(&allowed),
-        heuristics: true,
-        ..Stage::default()
-    };
-    let restricted = within_limit(run_model(
-        problems,
-        phasing,
-        &share(0.75),
-        started,
-        &restricted,
-    ))?
-    .flatten()
-    .map(|found| found.plans);
-    let best_so_far = [restricted, sequence.clone()]
-        .into_iter()
-        .flatten()
-        .min_by(|a, b| value_of(problems, phasing, a).total_cmp(&value_of(problems, phasing, b)));
     let whole = Stage {
-        start: best_so_far.as_deref(),
-        heuristics: best_so_far.is_none(),
+        start: sequence.as_deref(),
+        heuristics: sequence.is_none(),
         ..Stage::default()
     };
     let joint = match within_limit(run_model(problems, phasing, options, started, &whole))? {
         Some(None) => return Ok(no_plan()),
         other => other.flatten(),
     };
-    let found = match (joint, best_so_far) {
+    let in_sequence = sequence
+        .as_ref()
+        .map(|plans| value_of(problems, phasing, plans));
+    let found = match (joint, sequence) {
         (Some(joint), Some(plans))
             if value_of(problems, phasing, &joint.plans) > value_of(problems, phasing, &plans) =>
         {
@@ -155,15 +125,22 @@ pub fn solve_phased(
             })
         }
     };
-    let in_sequence = sequence
-        .as_ref()
-        .map(|plans| value_of(problems, phasing, plans));
     Ok(PhasedOutcome::Solved(solution(
         problems,
         phasing,
         found,
         in_sequence,
     )))
+}
+
+/// `options` with the time limit less what has passed since `started`, for a solver that
+/// counts from its own start.
+fn remaining(options: &SolveOptions, started: Instant) -> SolveOptions {
+    let spent = started.elapsed().as_secs_f64();
+    SolveOptions {
+        time_limit: options.time_limit.map(|seconds| (seconds - spent).max(0.0)),
+        ..*options
+    }
 }
 
 /// `None` when a stage found no plan within its time, so the next stage goes on without it.
@@ -173,23 +150,6 @@ fn within_limit<T>(result: Result<T, SolveError>) -> Result<Option<T>, SolveErro
         Err(SolveError::NoPlanWithinLimit { .. }) => Ok(None),
         Err(error) => Err(error),
     }
-}
-
-/// Every site on a plot that one of `plans` builds on, in any size.
-fn plots_of<'a>(
-    problems: &[SitingProblem],
-    plans: impl IntoIterator<Item = Option<&'a Assignment>>,
-) -> Vec<bool> {
-    let plots = Plots::new(&problems[0]);
-    let mut built = vec![false; plots.sites.len()];
-    for plan in plans.into_iter().flatten() {
-        for (j, _) in plan.open.iter().enumerate().filter(|(_, &open)| open) {
-            built[plots.of[j]] = true;
-        }
-    }
-    (0..problems[0].sites().len())
-        .map(|j| built[plots.of[j]])
-        .collect()
 }
 
 /// Plans phase by phase: each phase the cheapest for itself given what earlier phases
@@ -242,7 +202,13 @@ fn plan_in_sequence(
     started: Instant,
 ) -> Result<Option<Vec<Assignment>>, SolveError> {
     let mut plans: Vec<Assignment> = Vec::with_capacity(problems.len());
-    for t in 0..problems.len() {
+    // The first phase is a plan of one year, which the single-year solver plans best (its
+    // kernel search finds plans the phased model's root does not).
+    match ExactSolver.solve(&problems[0], &remaining(options, started))? {
+        Outcome::Solved(solution) => plans.push(solution.assignment),
+        Outcome::Infeasible(_) => return Ok(None),
+    }
+    for t in 1..problems.len() {
         let own_year = Phasing {
             use_weight: phasing.build_weight.clone(),
             ..phasing.clone()
@@ -428,9 +394,6 @@ impl<'a> PhasedModel<'a> {
                                 Some(plan) => {
                                     let value = f64::from(u8::from(plan.open[j]));
                                     variable().min(value).max(value)
-                                }
-                                None if stage.allowed.is_some_and(|a| !a[j]) => {
-                                    variable().min(0.0).max(0.0)
                                 }
                                 None => variable().binary(),
                             };
@@ -713,8 +676,6 @@ struct Stage<'a> {
     fixed: &'a [Assignment],
     /// A plan of every phase handed to HiGHS as its first plan.
     start: Option<&'a [Assignment]>,
-    /// The sites that may open; every site when `None`.
-    allowed: Option<&'a [bool]>,
     /// Whether HiGHS's primal heuristics run (off when the run is for the bound).
     heuristics: bool,
 }
