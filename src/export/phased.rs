@@ -1,6 +1,6 @@
 //! Writing a phased plan: each phase's plan in its own folder (`<year>/`, every layer and
-//! table of a plan), and beside them `phases.csv`, the sites phase by phase, `summary.json`
-//! and `summary.md`. Everything is formatted before anything is written.
+//! table of a plan), and beside them `phases.csv`, the sites phase by phase (styled: where
+//! and when sites open and grow), `summary.json` and `summary.md`. Everything is formatted before anything is written.
 
 use super::atomic::OutputSet;
 use super::city::{city_outputs, geojson_bytes, json_bytes, position, table_of};
@@ -31,11 +31,13 @@ pub fn write_phased(
         name: "sites_by_phase",
         geometry: Some(GeometryKind::Point),
         rows: site_rows(plan),
-        style: None,
+        style: Some(include_str!("styles/sites_by_phase.qml")),
     };
     match format {
         Format::Geojson => {
             outputs.add("sites_by_phase.geojson", geojson_bytes(&sites.rows));
+            let style = sites.style.unwrap_or_default();
+            outputs.add("sites_by_phase.qml", style.as_bytes().to_vec());
             outputs.add(
                 "sites_by_phase.csv",
                 table_of(&sites.rows, "sites_by_phase.csv", true)?,

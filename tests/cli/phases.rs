@@ -61,6 +61,8 @@ fn a_school_is_built_in_the_phase_that_needs_it_and_each_phase_has_its_plan() {
     // The small school at 3 % over ten years: 100 / 1.03^10.
     let construction = 100.0 / 1.03f64.powi(10);
     assert!(value >= construction - 1e-6, "{value}");
+    let style = std::fs::read_to_string(run.out.join("sites_by_phase.qml")).unwrap();
+    assert!(style.contains(r#"attr="change""#), "{style}");
     let sites = run.table("sites_by_phase.csv");
     let opened: Vec<&Vec<String>> = sites.iter().filter(|r| r[5] == "opens").collect();
     assert_eq!(opened.len(), 1, "{sites:?}");
