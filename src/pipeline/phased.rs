@@ -39,6 +39,9 @@ pub struct PhasedService {
     /// What planning one phase at a time (each phase fixed before the next) would cost, for
     /// comparison; `None` without such a plan.
     pub in_sequence: Option<f64>,
+    /// Whether the whole model was searched for a plan better than the phase-by-phase one
+    /// (it is solved for its bound only when too large).
+    pub whole_model_searched: bool,
 }
 
 /// How the phases of `settings` weigh: construction at each phase's discount,
@@ -204,6 +207,7 @@ fn plan_service(
                 kind,
                 value: Some((solution.objective, solution.bound)),
                 in_sequence: solution.in_sequence,
+                whole_model_searched: solution.whole_model_searched,
             };
             let outcomes = solution.phases.into_iter().map(Outcome::Solved).collect();
             (outcomes, whole)
@@ -213,6 +217,7 @@ fn plan_service(
                 kind,
                 value: None,
                 in_sequence: None,
+                whole_model_searched: false,
             };
             (vec![Outcome::Infeasible(diagnosis); planners.len()], whole)
         }

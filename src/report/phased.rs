@@ -200,6 +200,7 @@ pub fn phased_summary_json(plan: &PhasedCityPlan, rows: &[PhaseRow]) -> Value {
                 "bound": bound,
                 "gap": s.value.map(|(v, b)| relative_gap(v, b)),
                 "planned_one_phase_at_a_time": s.in_sequence,
+                "whole_model_searched": s.whole_model_searched,
                 "phases": rows.iter().filter(|r| r.service == s.kind.name()).map(|r| json!({
                     "year": r.year,
                     "residents": r.residents,
@@ -237,7 +238,7 @@ pub fn phased_summary_markdown(plan: &PhasedCityPlan, rows: &[PhaseRow]) -> Stri
     let _ = writeln!(text, "# {}\n", plan.scenario.title);
     let _ = writeln!(
         text,
-        "A phased plan for {}: one model over every phase, so that nothing built early is wasted later. Sites opened stay open and sites grow but never shrink. What a later phase builds counts at a discount of {} per year; enlarging a site already open costs {} more than building that size at once. Each phase's plan, with every layer and table of a plan, is in its own folder ({}).\n",
+        "A phased plan for {}: every phase planned together, so that nothing built early is wasted later. Sites opened stay open and sites grow but never shrink. What a later phase builds counts at a discount of {} per year; enlarging a site already open costs {} more than building that size at once. Each phase's plan, with every layer and table of a plan, is in its own folder ({}).\n",
         years.join(", "),
         percent_text(plan.scenario.phases.as_ref().map_or(0.0, |p| p.discount_rate)),
         percent_text(plan.phasing.growth_premium),
@@ -254,6 +255,7 @@ pub fn phased_summary_markdown(plan: &PhasedCityPlan, rows: &[PhaseRow]) -> Stri
             continue;
         };
         let sequence = match service.in_sequence {
+            Some(_) if !service.whole_model_searched => " This is the plan of one phase at a time (each phase fixed before the next): the model of every phase at once is too large to search and was solved for its bound only (docs/phased.md in defacto's repository).".to_string(),
             Some(alone) if alone > value => format!(
                 " Planning one phase at a time (each phase fixed before the next) would cost {} ({} more).",
                 whole(alone),

@@ -61,6 +61,9 @@ pub struct PhasedSolution {
     /// The value of planning one phase at a time (for [`solve_in_sequence`], `objective`);
     /// `None` when that found no plan within its half of the time limit.
     pub in_sequence: Option<f64>,
+    /// Whether HiGHS searched the whole model for a better plan; `false` when it was too
+    /// large and solved for its bound only (the plan is then the phase-by-phase one).
+    pub whole_model_searched: bool,
 }
 
 /// What a phased solve ends with.
@@ -139,12 +142,9 @@ pub fn solve_phased(
             })
         }
     };
-    Ok(PhasedOutcome::Solved(solution(
-        problems,
-        phasing,
-        found,
-        in_sequence,
-    )))
+    let mut solved = solution(problems, phasing, found, in_sequence);
+    solved.whole_model_searched = !relaxed;
+    Ok(PhasedOutcome::Solved(solved))
 }
 
 /// How many sites the whole model decides: every candidate site in every phase.
@@ -289,6 +289,7 @@ fn solution(
         bound,
         status,
         in_sequence,
+        whole_model_searched: false,
     }
 }
 
@@ -861,6 +862,7 @@ mod tests {
         let options = SolveOptions::default();
         let joint = solved(solve_phased(&problems, &phasing, &options).unwrap());
         assert_eq!(joint.status, Status::Optimal);
+        assert!(joint.whole_model_searched);
         assert!(
             (joint.objective - 140.0).abs() < 1e-6,
             "{}",
@@ -1001,6 +1003,7 @@ mod tests {
         let in_sequence = joint.in_sequence.unwrap();
         assert!((joint.objective - in_sequence).abs() < 1e-6);
         assert_eq!(joint.status, Status::Feasible);
+        assert!(!joint.whole_model_searched);
         // The relaxation opens schools in part: a bound below the plan, yet above the
         // construction the first phase's pupils need at the least (5 schools' worth).
         assert!(joint.bound <= joint.objective, "{}", joint.bound);

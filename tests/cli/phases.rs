@@ -47,6 +47,7 @@ fn a_school_is_built_in_the_phase_that_needs_it_and_each_phase_has_its_plan() {
     let summary = summary_of(&run);
     assert_eq!(summary["years"], serde_json::json!([2025, 2035]));
     let school = &summary["services"][0];
+    assert_eq!(school["whole_model_searched"], true);
     let phases = school["phases"].as_array().unwrap();
     assert_eq!(phases[0]["residents"], 800);
     assert_eq!(phases[1]["residents"], 1600);
