@@ -1,7 +1,7 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <!-- defacto: QGIS loads this style with the layer of the same name. Only the changes are
-     drawn: a red star where a site opens, an orange triangle where one grows, each labelled
-     with the year and the size it has then; rows of a site merely open in a year are hidden. -->
+     drawn: a red star where a site opens, a small orange triangle on it where it grows, each
+     labelled with the year and the size it has then (every label shown, overlaps included); rows of a site merely open in a year are hidden. -->
 <qgis version="3.28" styleCategories="Symbology|Labeling" labelsEnabled="1">
  <renderer-v2 type="categorizedSymbol" attr="change" symbollevels="0" enableorderby="0" forceraster="0">
   <categories>
@@ -27,7 +27,7 @@
      <Option type="Map">
       <Option name="color" type="QString" value="253,174,97,255"/>
       <Option name="name" type="QString" value="triangle"/>
-      <Option name="size" type="QString" value="3.5"/>
+      <Option name="size" type="QString" value="2.2"/>
       <Option name="outline_color" type="QString" value="35,35,35,255"/>
       <Option name="outline_width" type="QString" value="0.3"/>
      </Option>
@@ -61,6 +61,7 @@
     <text-buffer bufferDraw="1" bufferSize="0.8" bufferColor="255,255,255,255"/>
    </text-style>
    <placement placement="6" dist="1.5" quadOffset="2" predefinedPositionOrder="TR,TL,BR,BL,R,L,TSR,BSR"/>
+   <rendering displayAll="1"/>
   </settings>
  </labeling>
 </qgis>
