@@ -690,23 +690,10 @@ fn solve_from(
         .try_solve()
         .map_err(|e| SolveError::Highs(format!("{e:?}")))?;
     let status = solved.status();
-    match status {
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-            return Ok(Outcome::Infeasible(Diagnosis {
-                reasons: vec![Reason::NoPlanExists],
-            }))
-        }
-        HighsModelStatus::Optimal
-        | HighsModelStatus::ReachedTimeLimit
-        | HighsModelStatus::ReachedIterationLimit
-        | HighsModelStatus::ReachedSolutionLimit
-        | HighsModelStatus::ReachedInterrupt
-        | HighsModelStatus::ReachedMemoryLimit => {}
-        other => {
-            return Err(SolveError::Highs(format!(
-                "unexpected model status {other:?}"
-            )))
-        }
+    if proven_infeasible(status)? {
+        return Ok(Outcome::Infeasible(Diagnosis {
+            reasons: vec![Reason::NoPlanExists],
+        }));
     }
     let from_highs =
         (solved.primal_solution_status() == HighsSolutionStatus::Feasible).then(|| {
@@ -769,6 +756,23 @@ fn better_plan(
             Some(if b_better { b } else { a })
         }
         (a, b) => a.or(b),
+    }
+}
+
+/// Whether HiGHS ended by proving that no plan exists (`true`) or with a search to read
+/// (`false`: optimal, or stopped by a limit); any other status is an error.
+pub(super) fn proven_infeasible(status: HighsModelStatus) -> Result<bool, SolveError> {
+    match status {
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => Ok(true),
+        HighsModelStatus::Optimal
+        | HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedMemoryLimit => Ok(false),
+        other => Err(SolveError::Highs(format!(
+            "unexpected model status {other:?}"
+        ))),
     }
 }
 

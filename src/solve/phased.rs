@@ -17,7 +17,9 @@
 //! [`solve_phased`] plans that way first and hands the plan to HiGHS as the first plan of the
 //! whole model, so the joint plan is never worse than the phase-by-phase one.
 
-use super::highs::{add_column, configure, read_shares, to_open_sizes, Column, Open, Plots};
+use super::highs::{
+    add_column, configure, proven_infeasible, read_shares, to_open_sizes, Column, Open, Plots,
+};
 use super::{diagnose, relative_gap, tolerance, Diagnosis, Reason, Solution, SolveError};
 use super::{ExactSolver, Outcome, SolveOptions, Solver, Status};
 use crate::model::{Assignment, Objective, SiteStatus, SitingProblem};
@@ -734,19 +736,8 @@ fn run_model(
         .try_solve()
         .map_err(|e| SolveError::Highs(format!("{e:?}")))?;
     let status = solved.status();
-    match status {
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Ok(None),
-        HighsModelStatus::Optimal
-        | HighsModelStatus::ReachedTimeLimit
-        | HighsModelStatus::ReachedIterationLimit
-        | HighsModelStatus::ReachedSolutionLimit
-        | HighsModelStatus::ReachedInterrupt
-        | HighsModelStatus::ReachedMemoryLimit => {}
-        other => {
-            return Err(SolveError::Highs(format!(
-                "unexpected model status {other:?}"
-            )))
-        }
+    if proven_infeasible(status)? {
+        return Ok(None);
     }
     if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
         return Err(SolveError::NoPlanWithinLimit {
