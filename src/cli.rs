@@ -51,9 +51,13 @@ pub enum Command {
     /// GeoPackage (`--format gpkg`) or as CSV only, with districts.csv, summary.json and
     /// summary.md. Boundaries and point files may be GeoJSON, Shapefile or GeoPackage. Scenarios can `extends = "base.toml"` and override a few
     /// values, e.g. `basis = "hukou"` to see what planning by registered population misses.
+    /// A scenario with `[phases] years = [...]` is planned over those years at once (what to
+    /// build by each year; `{year}` in the population settings reads each year's residents):
+    /// a plan folder per year in OUT, with phases.csv, sites_by_phase and summary.md beside.
     ///
-    /// Example:
+    /// Examples:
     ///   defacto plan scenarios/zhengzhou_erqi.toml --out out/zhengzhou_erqi
+    ///   defacto plan scenarios/zhengzhou_erqi_phased.toml --out out/zhengzhou_erqi_phased
     Plan(PlanArgs),
 
     /// Travel costs along the streets between two sets of points, as a costs.csv.
