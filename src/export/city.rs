@@ -41,6 +41,18 @@ pub fn write_city(
     city_outputs(dir, plan, format)?.commit()
 }
 
+/// `layer` as `<name>.geojson`, with its QGIS style beside it as `<name>.qml`, which QGIS
+/// applies when it opens the layer.
+pub(super) fn add_geojson_layer(outputs: &mut OutputSet, layer: &Layer) {
+    outputs.add(
+        &format!("{}.geojson", layer.name),
+        geojson_bytes(&layer.rows),
+    );
+    if let Some(style) = layer.style {
+        outputs.add(&format!("{}.qml", layer.name), style.as_bytes().to_vec());
+    }
+}
+
 /// The outputs [`write_city`] writes, formatted and ready to commit.
 pub(super) fn city_outputs(
     dir: &Path,
@@ -53,13 +65,7 @@ pub(super) fn city_outputs(
     match format {
         Format::Geojson => {
             for layer in &layers {
-                outputs.add(
-                    &format!("{}.geojson", layer.name),
-                    geojson_bytes(&layer.rows),
-                );
-                if let Some(style) = layer.style {
-                    outputs.add(&format!("{}.qml", layer.name), style.as_bytes().to_vec());
-                }
+                add_geojson_layer(&mut outputs, layer);
             }
             add_point_tables(&mut outputs, &layers)?;
             let project = project_xml(plan, &layers, Source::GeojsonFiles);

@@ -1,9 +1,10 @@
 //! Writing a phased plan: each phase's plan in its own folder (`<year>/`, every layer and
 //! table of a plan), and beside them `phases.csv`, the sites phase by phase (styled: where
-//! and when sites open and grow), `summary.json` and `summary.md`. Everything is formatted before anything is written.
+//! and when sites open and grow), `summary.json` and `summary.md`. Everything is formatted
+//! before anything is written.
 
 use super::atomic::OutputSet;
-use super::city::{city_outputs, geojson_bytes, json_bytes, position, table_of};
+use super::city::{add_geojson_layer, city_outputs, json_bytes, position, table_of};
 use super::rows::{Cell, GeometryKind, Layer, Row, Shape};
 use super::{ExportError, Format};
 use crate::pipeline::PhasedCityPlan;
@@ -35,9 +36,7 @@ pub fn write_phased(
     };
     match format {
         Format::Geojson => {
-            outputs.add("sites_by_phase.geojson", geojson_bytes(&sites.rows));
-            let style = sites.style.unwrap_or_default();
-            outputs.add("sites_by_phase.qml", style.as_bytes().to_vec());
+            add_geojson_layer(&mut outputs, &sites);
             outputs.add(
                 "sites_by_phase.csv",
                 table_of(&sites.rows, "sites_by_phase.csv", true)?,

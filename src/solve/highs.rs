@@ -802,8 +802,13 @@ fn warm_start(
     for &(i, unplaced) in &columns.unplaced {
         values[unplaced.index] = (1.0 - plan.served_share(i)).max(0.0);
     }
+    set_start(model, &values)
+}
+
+/// Hands HiGHS every column's value of a plan as its first incumbent.
+pub(super) fn set_start(model: &mut highs::Model, values: &[f64]) -> Result<(), SolveError> {
     model
-        .try_set_solution(Some(&values), None, None, None)
+        .try_set_solution(Some(values), None, None, None)
         .map_err(|e| SolveError::Highs(format!("cannot pass the starting plan: {e:?}")))
 }
 

@@ -18,7 +18,8 @@
 //! whole model, so the joint plan is never worse than the phase-by-phase one.
 
 use super::highs::{
-    add_column, configure, proven_infeasible, read_shares, to_open_sizes, Column, Open, Plots,
+    add_column, configure, proven_infeasible, read_shares, set_start, to_open_sizes, Column, Open,
+    Plots,
 };
 use super::{diagnose, relative_gap, tolerance, Diagnosis, Reason, Solution, SolveError};
 use super::{ExactSolver, Outcome, SolveOptions, Solver, Status};
@@ -116,20 +117,18 @@ pub fn solve_phased(
         Some(None) => return Ok(no_plan()),
         other => other.flatten(),
     };
-    let joint = match (joint, &sequence) {
-        (Some(relaxation), Some(plans)) if relaxed => Some(Found {
-            plans: plans.clone(),
-            bound: relaxation.bound,
-            optimal: false,
-        }),
-        (joint, _) => joint,
-    };
     let in_sequence = sequence
         .as_ref()
         .map(|plans| value_of(problems, phasing, plans));
     let found = match (joint, sequence) {
+        (Some(relaxation), Some(plans)) if relaxed => Found {
+            plans,
+            bound: relaxation.bound,
+            optimal: false,
+        },
         (Some(joint), Some(plans))
-            if value_of(problems, phasing, &joint.plans) > value_of(problems, phasing, &plans) =>
+            if in_sequence
+                .is_some_and(|alone| value_of(problems, phasing, &joint.plans) > alone) =>
         {
             Found { plans, ..joint }
         }
@@ -145,9 +144,13 @@ pub fn solve_phased(
             })
         }
     };
-    let mut solved = solution(problems, phasing, found, in_sequence);
-    solved.whole_model_searched = !relaxed;
-    Ok(PhasedOutcome::Solved(solved))
+    Ok(PhasedOutcome::Solved(solution(
+        problems,
+        phasing,
+        found,
+        in_sequence,
+        !relaxed,
+    )))
 }
 
 /// How many sites the whole model decides: every candidate site in every phase.
@@ -204,6 +207,7 @@ pub fn solve_in_sequence(
         phasing,
         found,
         Some(value),
+        false,
     )))
 }
 
@@ -233,11 +237,11 @@ fn plan_in_sequence(
         Outcome::Solved(solution) => plans.push(solution.assignment),
         Outcome::Infeasible(_) => return Ok(None),
     }
+    let own_year = Phasing {
+        use_weight: phasing.build_weight.clone(),
+        ..phasing.clone()
+    };
     for t in 1..problems.len() {
-        let own_year = Phasing {
-            use_weight: phasing.build_weight.clone(),
-            ..phasing.clone()
-        };
         let stage = Stage {
             fixed: &plans,
             ..Stage::default()
@@ -262,6 +266,7 @@ fn solution(
     phasing: &Phasing,
     found: Found,
     in_sequence: Option<f64>,
+    whole_model_searched: bool,
 ) -> PhasedSolution {
     let costs = phase_costs(problems, phasing, &found.plans);
     let objective: f64 = costs.iter().sum();
@@ -292,7 +297,7 @@ fn solution(
         bound,
         status,
         in_sequence,
-        whole_model_searched: false,
+        whole_model_searched,
     }
 }
 
@@ -687,7 +692,7 @@ fn read_plans(
 
 /// What one HiGHS run of the phased model found.
 struct Found {
-    /// Each phase's plan.
+    /// Each phase's plan (none for a relaxation).
     plans: Vec<Assignment>,
     /// HiGHS's bound on the whole plan's value, when it has one.
     bound: Option<f64>,
@@ -695,7 +700,7 @@ struct Found {
     optimal: bool,
 }
 
-/// What one run of the phased model fixes, allows and starts from.
+/// What one run of the phased model fixes and starts from, and whether it is relaxed.
 #[derive(Default)]
 struct Stage<'a> {
     /// The first phases' plans, fixed (their allocations left out of the model).
@@ -729,9 +734,7 @@ fn run_model(
         .map_err(|e| SolveError::Highs(e.to_string()))?;
     configure(&mut highs_model, options, started.elapsed().as_secs_f64())?;
     if let Some(values) = start_values {
-        highs_model
-            .try_set_solution(Some(&values), None, None, None)
-            .map_err(|e| SolveError::Highs(format!("cannot pass the starting plan: {e:?}")))?;
+        set_start(&mut highs_model, &values)?;
     }
     let solved = highs_model
         .try_solve()
@@ -747,10 +750,16 @@ fn run_model(
     }
     let values = solved.get_solution();
     let values = values.columns();
-    let plans = read_plans(problems, &model, stage.fixed, |column| values[column.index]);
-    let bound = match stage.relaxed {
-        true => (status == HighsModelStatus::Optimal).then(|| solved.objective_value()),
-        false => solved.double_info_value(c"mip_dual_bound").ok(),
+    // A relaxation's sites are open in part: it gives a bound, never a plan.
+    let (plans, bound) = match stage.relaxed {
+        true => (
+            Vec::new(),
+            (status == HighsModelStatus::Optimal).then(|| solved.objective_value()),
+        ),
+        false => (
+            read_plans(problems, &model, stage.fixed, |column| values[column.index]),
+            solved.double_info_value(c"mip_dual_bound").ok(),
+        ),
     };
     let bound = bound.map(|b| b + model.offset).filter(|b| b.is_finite());
     Ok(Some(Found {

@@ -1,7 +1,8 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <!-- defacto: QGIS loads this style with the layer of the same name. Only the changes are
      drawn: a red star where a site opens, a small orange triangle on it where it grows, each
-     labelled with the year and the size it has then (every label shown, overlaps included); rows of a site merely open in a year are hidden. -->
+     labelled with the year and the size it has then (every label shown, overlaps included);
+     rows of a site merely open in a year are hidden. -->
 <qgis version="3.28" styleCategories="Symbology|Labeling" labelsEnabled="1">
  <renderer-v2 type="categorizedSymbol" attr="change" symbollevels="0" enableorderby="0" forceraster="0">
   <categories>
