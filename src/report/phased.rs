@@ -238,7 +238,7 @@ pub fn phased_summary_markdown(plan: &PhasedCityPlan, rows: &[PhaseRow]) -> Stri
     let _ = writeln!(text, "# {}\n", plan.scenario.title);
     let _ = writeln!(
         text,
-        "A phased plan for {}: every phase planned together, so that nothing built early is wasted later. Sites opened stay open and sites grow but never shrink. What a later phase builds counts at a discount of {} per year; enlarging a site already open costs {} more than building that size at once. Each phase's plan, with every layer and table of a plan, is in its own folder ({}).\n",
+        "A phased plan for {}: what to build by each year, so that nothing built early is wasted later. Sites opened stay open and sites grow but never shrink. What a later phase builds counts at a discount of {} per year; enlarging a site already open costs {} more than building that size at once. Each phase's plan, with every layer and table of a plan, is in its own folder ({}).\n",
         years.join(", "),
         percent_text(plan.scenario.phases.as_ref().map_or(0.0, |p| p.discount_rate)),
         percent_text(plan.phasing.growth_premium),
