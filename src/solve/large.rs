@@ -52,7 +52,8 @@ const BESIDE_MAX_POINTS: usize = 500_000;
 /// limit.
 const POLISH_SHARE: f64 = 0.5;
 
-/// Where the shakes' dice start: any fixed number, so that runs repeat.
+/// Where the shakes' dice start: any fixed number, so that runs repeat (rounds of [`go_on`]
+/// that shake the best plan again count on from it).
 const SHAKE_SEED: u64 = 1;
 
 /// Polishing ends after this many rounds in a row that did not pay. A round that failed may
@@ -95,6 +96,7 @@ const STEPS_CAPACITATED: Steps = Steps {
 pub struct LargeSolver;
 
 /// A plan with its value in the minimisation form and whether it serves all it must.
+#[derive(Clone)]
 pub(super) struct Candidate {
     pub(super) assignment: Assignment,
     pub(super) value: f64,
@@ -135,15 +137,16 @@ impl Solver for LargeSolver {
 /// What a large solve is for, which decides how far it goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
-    /// Its plan and bound are the answer: for fixed-charge plans, rounds ([`go_on`]) use
-    /// the whole limit.
+    /// Its plan and bound are the answer: rounds ([`go_on`]) use the rest of the limit
+    /// while the gap is above the target.
     Answer,
     /// The start of an exact solve that goes on from its plan and the sites its bound rules
     /// out: no rounds. On the capacitated warehouse instances cap61, cap62, cap71 and cap72
     /// (`../shared/bench/run.py --only cap`), rounds took the heuristic's whole share of
     /// the limit (15 s of 60), where HiGHS then proves the plan in 0.1 s.
     Start,
-    /// A plan on the sites of a support, for a restart: rounds, but no further restart.
+    /// A plan on the sites of a support, for a restart: no rounds and no further restart,
+    /// so that the rounds of the solve it serves have the rest of the limit.
     Restart,
 }
 
@@ -197,7 +200,7 @@ impl LargeSolver {
         if another_start_pays(&form, &best, bound_found.value, options.gap) {
             let mut open = lagrange::greedy_plan(&form, &bound_found.multipliers);
             let start = complete_allocation(&form, &mut open, blind.unserved(), deadline);
-            let found = polish(&form, start, deadline, &progress);
+            let found = polish(&form, start, deadline, &progress, SHAKE_SEED);
             log_plan(
                 &progress,
                 &form,
@@ -223,9 +226,13 @@ impl LargeSolver {
                 }
             }
         }
-        if role != Role::Start && has_free_count(problem) {
-            let unserved = blind.unserved();
-            (best, bound_found) = go_on(&form, best, bound_found, stop, unserved, &progress);
+        if role == Role::Answer {
+            let rounds = Rounds {
+                stop,
+                until_limit: options.time_limit.is_some(),
+                unserved: blind.unserved(),
+            };
+            (best, bound_found) = go_on(&form, best, bound_found, rounds, &progress);
         }
         progress.finish();
         let best = best.candidate;
@@ -295,7 +302,7 @@ fn polish_beside_bound(
     let start = point_values(form, &first.candidate.assignment);
     let upper = first.candidate.value;
     rayon::join(
-        || polish(form, first, stop.deadline, progress),
+        || polish(form, first, stop.deadline, progress, SHAKE_SEED),
         || lagrange::bound(form, start, upper, stop, &mut watch_bound(form, progress)),
     )
 }
@@ -346,7 +353,7 @@ fn polish_then_bound(
     progress: &Progress,
 ) -> (Allocated, lagrange::Bound) {
     let form = blind.form();
-    let mut best = polish(form, first, polish_until, progress);
+    let mut best = polish(form, first, polish_until, progress, SHAKE_SEED);
     let mut tried = HashSet::from([best.candidate.assignment.open.clone()]);
     let start = point_values(form, &best.candidate.assignment);
     let upper = best.candidate.value;
@@ -442,73 +449,147 @@ fn restarted_on_support(
     Some(candidate(form, found.solution.assignment, true))
 }
 
-/// A round of [`go_on`] must close at least this share of the gap between plan and bound
-/// to earn another: restarted steps lift the bound by slivers almost every time, and without
-/// a limit the rounds would go on for those.
+/// Without a time limit, a round of [`go_on`] must close at least this share of the gap
+/// between plan and bound to earn another: restarted steps lift the bound by slivers almost
+/// every time, and the rounds would go on for those.
 const ROUND_SHARE_OF_GAP: f64 = 0.01;
 
-/// With time left and the gap above the target, a fixed-charge search goes on in rounds:
-/// more subgradient steps from the best multipliers, at a fresh step size, and a plan from
-/// that round's multipliers ([`lagrange::greedy_plan`]), served and then opened and closed
-/// to its best ([`heuristic::add_drop`]). It ends at the limit, at the target gap, or after
-/// a round that closes less than [`ROUND_SHARE_OF_GAP`] of the gap, so that without a limit
-/// runs end, and repeat.
+/// How [`go_on`] goes on: the bound's stopping rules, whether a time limit was set (then
+/// rounds go on until it), and the demand each point may leave unserved.
+struct Rounds<'a> {
+    stop: lagrange::Stop,
+    until_limit: bool,
+    unserved: &'a [f64],
+}
+
+/// With time left and the gap above the target, the search goes on in rounds: more
+/// subgradient steps from the best multipliers, at a fresh step size, and a plan from that
+/// round's multipliers ([`lagrange::greedy_plan`]), served and improved: opened and closed
+/// to its best ([`heuristic::add_drop`]) when the number of sites is free, else polished
+/// by shakes and swaps. Once neither the bound nor the plan moved, the steps would repeat
+/// themselves: rounds then shake the best plan from fresh dice instead, where the polishing
+/// moves keep the problem's rules (no sizes or minimum loads). Under a time limit the
+/// rounds go on until it or the target gap, so that no time is left unused while the plan
+/// is unproven; without one, they end after a round that closes less than
+/// [`ROUND_SHARE_OF_GAP`] of the gap, so that runs end, and repeat.
 fn go_on(
     form: &MinForm,
     mut best: Allocated,
     mut bound: lagrange::Bound,
-    stop: lagrange::Stop,
-    unserved: &[f64],
+    rounds: Rounds,
     progress: &Progress,
 ) -> (Allocated, lagrange::Bound) {
+    let stop = rounds.stop;
     let deadline = stop.deadline;
+    let mut steps_pay = true;
+    let mut seed = SHAKE_SEED;
+    let mut played = 0;
     while Instant::now() < deadline
         && super::relative_gap(best.candidate.value, bound.value) > stop.gap
     {
-        let upper = best.candidate.value;
-        let gap_before = upper - bound.value;
-        let mut more = lagrange::bound(
-            form,
-            bound.multipliers.clone(),
-            upper,
-            stop,
-            &mut watch_bound(form, progress),
-        );
-        let mut open = lagrange::greedy_plan(form, &more.multipliers);
-        let served = complete_allocation(form, &mut open, unserved, deadline);
-        if places_all(form, &served.candidate.assignment) {
-            let mut assignment = served.candidate.assignment;
-            heuristic::add_drop(form, &mut assignment, deadline);
-            let found = candidate(form, assignment, true);
-            if found.better_than(&best.candidate) {
-                progress.plan(form.objective_of(found.value));
-                best = Allocated {
-                    candidate: found,
-                    prices: served.prices,
-                };
+        played += 1;
+        let gap_before = best.candidate.value - bound.value;
+        let found = match steps_pay {
+            true => {
+                let (found, moved) = stepped_round(form, &mut bound, &best, &rounds, progress);
+                steps_pay = moved;
+                found
             }
-        }
-        progress.phase(format_args!(
-            "another round: plan {}, bound {} after {} relaxations",
-            form.objective_of(best.candidate.value),
-            form.objective_of(more.value.max(bound.value)),
-            more.iterations
-        ));
-        if more.value > bound.value {
-            for (kept, earlier) in more.ruled_out.iter_mut().zip(&bound.ruled_out) {
-                *kept |= *earlier;
+            false if form.has_site_rules() => break,
+            false => {
+                seed += 1;
+                Some(polish(form, best.clone(), deadline, progress, seed))
             }
-            for (kept, earlier) in more.ruled_in.iter_mut().zip(&bound.ruled_in) {
-                *kept |= *earlier;
-            }
-            bound = more;
+        };
+        if let Some(found) = found.filter(|f| f.candidate.better_than(&best.candidate)) {
+            progress.plan(form.objective_of(found.candidate.value));
+            best = found;
+            steps_pay = true;
         }
         let closed = gap_before - (best.candidate.value - bound.value);
-        if gap_before <= 0.0 || closed < ROUND_SHARE_OF_GAP * gap_before {
+        if closed > 0.0 {
+            log_round(form, progress, played, &best, &bound);
+        }
+        if gap_before <= 0.0 || (!rounds.until_limit && closed < ROUND_SHARE_OF_GAP * gap_before) {
             break;
         }
     }
+    log_round(form, progress, played, &best, &bound);
     (best, bound)
+}
+
+/// Logs the plan and bound after `played` rounds of [`go_on`], when phases are logged.
+fn log_round(
+    form: &MinForm,
+    progress: &Progress,
+    played: usize,
+    best: &Allocated,
+    bound: &lagrange::Bound,
+) {
+    progress.phase(format_args!(
+        "after {played} rounds: plan {}, bound {}",
+        form.objective_of(best.candidate.value),
+        form.objective_of(bound.value),
+    ));
+}
+
+/// One round of subgradient steps from `bound`'s multipliers towards `best`, keeping the
+/// better bound (with every site either rules out or in), and the plan from the round's
+/// multipliers ([`round_plan`]); whether the bound rose.
+fn stepped_round(
+    form: &MinForm,
+    bound: &mut lagrange::Bound,
+    best: &Allocated,
+    rounds: &Rounds,
+    progress: &Progress,
+) -> (Option<Allocated>, bool) {
+    let stop = rounds.stop;
+    let mut more = lagrange::bound(
+        form,
+        bound.multipliers.clone(),
+        best.candidate.value,
+        stop,
+        &mut watch_bound(form, progress),
+    );
+    let open = lagrange::greedy_plan(form, &more.multipliers);
+    let found = round_plan(form, open, rounds.unserved, stop.deadline, progress);
+    let rose = more.value > bound.value;
+    if rose {
+        for (kept, earlier) in more.ruled_out.iter_mut().zip(&bound.ruled_out) {
+            *kept |= *earlier;
+        }
+        for (kept, earlier) in more.ruled_in.iter_mut().zip(&bound.ruled_in) {
+            *kept |= *earlier;
+        }
+        *bound = more;
+    }
+    (found, rose)
+}
+
+/// A round's plan from the sites `open`: served, then opened and closed to its best when
+/// the number of sites is free ([`heuristic::add_drop`]), else polished; `None` when it
+/// does not serve everyone it must.
+fn round_plan(
+    form: &MinForm,
+    mut open: Vec<bool>,
+    unserved: &[f64],
+    deadline: Instant,
+    progress: &Progress,
+) -> Option<Allocated> {
+    let served = complete_allocation(form, &mut open, unserved, deadline);
+    if !has_free_count(form.problem) {
+        let polished = polish(form, served, deadline, progress, SHAKE_SEED);
+        return Some(polished).filter(|p| p.candidate.complete);
+    }
+    if !places_all(form, &served.candidate.assignment) {
+        return None;
+    }
+    let mut assignment = served.candidate.assignment;
+    heuristic::add_drop(form, &mut assignment, deadline);
+    Some(Allocated {
+        candidate: candidate(form, assignment, true),
+        prices: served.prices,
+    })
 }
 
 /// Whether `problem` is one of fixed charge: capacities, a free number of sites, and all
@@ -563,9 +644,10 @@ fn polish(
     mut best: Allocated,
     deadline: Instant,
     progress: &Progress,
+    seed: u64,
 ) -> Allocated {
     let cap = price_cap(form);
-    let mut dice = Dice::new(SHAKE_SEED);
+    let mut dice = Dice::new(seed);
     let mut failed_in_a_row = 0;
     for _ in 0..POLISH_ROUNDS {
         if Instant::now() >= deadline {
@@ -720,6 +802,7 @@ fn price_cap(form: &MinForm) -> f64 {
 }
 
 /// An allocation and, with capacities, the prices that steer the searches that polish it.
+#[derive(Clone)]
 pub(super) struct Allocated {
     pub(super) candidate: Candidate,
     prices: Option<Vec<f64>>,
@@ -986,6 +1069,27 @@ mod tests {
         assert!(loads.iter().all(|&load| load <= 60.0 + 1e-9), "{loads:?}");
         assert_eq!(found.solution.objective, plan.objective_value(&problem));
         assert!(found.solution.bound <= found.solution.objective);
+    }
+
+    /// Schools of 40 places at km 0 and km 4 (10 each to open) for villages of 30, 20 and
+    /// 20 pupils at km 0, 1 and 4: neither school holds all 70, so both open (20). Split,
+    /// S1 takes a and 10 of b (10 km), S2 the other 10 of b (30) and c: 60. Whole, a and b
+    /// no longer fit in S1 together: b goes to S2 (60 km), 80 in all.
+    #[test]
+    fn single_source_pays_for_whole_catchments_where_splitting_is_cheaper() {
+        let villages = [(0.0, 30.0), (1.0, 20.0), (4.0, 20.0)];
+        let schools = [(0.0, 40.0, 10.0), (4.0, 40.0, 10.0)];
+        for (single_source, value) in [(false, 60.0), (true, 80.0)] {
+            let problem = priced_line(&villages, &schools, single_source);
+            let found = LargeSolver
+                .solve_as(&problem, &SolveOptions::default(), Role::Answer)
+                .expect("a plan");
+            let plan = &found.solution.assignment;
+            assert_eq!(found.solution.objective, value, "{plan:?}");
+            assert!(found.solution.bound <= value + 1e-9, "{found:?}");
+            let whole = plan.allocations.iter().all(|a| a.len() == 1);
+            assert_eq!(whole, single_source, "{plan:?}");
+        }
     }
 
     /// Planner-grade rules on a line of 60 villages (1 to 9 pupils every 0.25 km): a plot
