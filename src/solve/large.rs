@@ -514,7 +514,9 @@ fn go_on(
             break;
         }
     }
-    log_round(form, progress, played, &best, &bound);
+    if played > 0 {
+        log_round(form, progress, played, &best, &bound);
+    }
     (best, bound)
 }
 

@@ -21,6 +21,15 @@ use std::time::Instant;
 /// generated city of 10^5 cells the plan is the same as with no limit.)
 const MOST_FULL_SITES: usize = 64;
 
+/// A trial of [`Chains::nearby_only`] gives up after this many full sites …
+const TRIAL_FULL_SITES: usize = 32;
+
+/// … and moves people only to their this many nearest sites. Closing a site of the
+/// generated fixed-charge city of 10^5 cells (about 120 arcs a cell) with the reach above,
+/// each trial read every arc of dozens of full sites, and one pass over the plan's sites
+/// took more than its whole minute.
+const TRIAL_ARCS: usize = 24;
+
 /// The allocation being repaired: who is served where, and the places left.
 pub struct Chains<'a> {
     form: &'a MinForm<'a>,
@@ -36,6 +45,17 @@ pub struct Chains<'a> {
     exits: Vec<Option<Vec<Exit>>>,
     /// No chain is searched after this.
     deadline: Instant,
+    /// The allocations of the points changed so far, as they were before, so that a trial
+    /// can be priced ([`Self::change_in_cost`]) and taken back ([`Self::undo`]).
+    before: Vec<(usize, Vec<Allocation>)>,
+    /// A search gives up after reaching this many full sites.
+    most_full_sites: usize,
+    /// Only this many of a point's nearest sites are ways for its people.
+    arcs_per_point: usize,
+    /// Whether each point is in `before`.
+    kept_before: Vec<bool>,
+    /// The places left at the sites changed so far, as they were before.
+    room_before: Vec<(usize, f64)>,
 }
 
 /// The cheapest move of one person from a site to another open site `to`: one of
@@ -65,6 +85,7 @@ impl<'a> Chains<'a> {
         room: &'a mut [f64],
         deadline: Instant,
     ) -> Self {
+        let points = allocations.len();
         let mut served_at = vec![Vec::new(); open.len()];
         for (i, allocs) in allocations.iter().enumerate() {
             for a in allocs {
@@ -79,7 +100,74 @@ impl<'a> Chains<'a> {
             served_at,
             exits: vec![None; open.len()],
             deadline,
+            before: Vec::new(),
+            most_full_sites: MOST_FULL_SITES,
+            arcs_per_point: usize::MAX,
+            kept_before: vec![false; points],
+            room_before: Vec::new(),
         }
+    }
+
+    /// Chains for a trial that is often refused: shorter searches, along the nearest sites
+    /// of each point only ([`TRIAL_FULL_SITES`], [`TRIAL_ARCS`]).
+    pub fn nearby_only(mut self) -> Self {
+        self.most_full_sites = TRIAL_FULL_SITES;
+        self.arcs_per_point = TRIAL_ARCS;
+        self
+    }
+
+    /// Takes point `i`'s people off site `j` (a site about to close) and returns the share
+    /// they were, to be served anew by [`Self::serve`].
+    pub fn release(&mut self, i: usize, j: usize) -> f64 {
+        let share = self.share(i, j);
+        if share > 0.0 {
+            let people = share * self.form.problem.demand()[i].demand;
+            self.set_room(j, self.room[j] + people);
+            self.add(i, j, -share);
+        }
+        share
+    }
+
+    /// What the changes so far add to the trips' cost (negative when they save).
+    pub fn change_in_cost(&self) -> f64 {
+        self.before
+            .iter()
+            .map(|(k, was)| self.trips(*k, &self.allocations[*k]) - self.trips(*k, was))
+            .sum()
+    }
+
+    /// The points changed so far.
+    pub fn changed_points(&self) -> impl Iterator<Item = usize> + '_ {
+        self.before.iter().map(|(k, _)| *k)
+    }
+
+    /// Takes back every change: allocations and places as they were.
+    pub fn undo(self) {
+        for (k, was) in self.before {
+            self.allocations[k] = was;
+        }
+        for (j, was) in self.room_before.into_iter().rev() {
+            self.room[j] = was;
+        }
+    }
+
+    /// What point `k`'s trips cost under `allocations`.
+    fn trips(&self, k: usize, allocations: &[Allocation]) -> f64 {
+        let costs = self.form.problem.costs();
+        allocations
+            .iter()
+            .filter_map(|a| {
+                costs
+                    .arc_of(k, a.site)
+                    .map(|arc| a.share * self.form.arc_cost[arc])
+            })
+            .sum()
+    }
+
+    /// Sets the places left at site `j`, remembering what they were.
+    fn set_room(&mut self, j: usize, room: f64) {
+        self.room_before.push((j, self.room[j]));
+        self.room[j] = room;
     }
 
     /// Serves as much as it can of the share `left` of point `i` (nothing once the deadline
@@ -128,7 +216,7 @@ impl<'a> Chains<'a> {
                 return Some((j, steps));
             }
             full_sites += 1;
-            if full_sites > MOST_FULL_SITES {
+            if full_sites > self.most_full_sites {
                 return None;
             }
             // Point `i` itself is no way out of a site: its own people are the ones to place.
@@ -189,6 +277,7 @@ impl<'a> Chains<'a> {
         let need = self.form.problem.demand()[k].demand.max(f64::MIN_POSITIVE);
         costs
             .arc_range(k)
+            .take(self.arcs_per_point)
             .map(move |arc| (sites[arc] as usize, self.form.arc_cost[arc] / need))
             .filter(|&(j, _)| self.open[j])
     }
@@ -198,7 +287,9 @@ impl<'a> Chains<'a> {
         if self.share(k, j) <= 0.0 {
             return None;
         }
-        self.options(k).find(|&(m, _)| m == j).map(|(_, c)| c)
+        let need = self.form.problem.demand()[k].demand.max(f64::MIN_POSITIVE);
+        let arc = self.form.problem.costs().arc_of(k, j)?;
+        Some(self.form.arc_cost[arc] / need)
     }
 
     /// How many people the chain can carry: what point `i` needs, the room at the end, and
@@ -231,7 +322,7 @@ impl<'a> Chains<'a> {
     /// Moves `people` along the chain ending at `target` and serves them from point `i`.
     fn push(&mut self, i: usize, people: f64, target: usize, steps: &[Option<Step>]) {
         let demand = self.form.problem.demand();
-        self.room[target] -= people;
+        self.set_room(target, self.room[target] - people);
         let mut site = target;
         loop {
             #[allow(
@@ -255,6 +346,9 @@ impl<'a> Chains<'a> {
     /// Changes point `k`'s share at site `j` by `change`.
     fn add(&mut self, k: usize, j: usize, change: f64) {
         self.exits[j] = None;
+        if !std::mem::replace(&mut self.kept_before[k], true) {
+            self.before.push((k, self.allocations[k].clone()));
+        }
         let allocs = &mut self.allocations[k];
         match allocs.iter_mut().find(|a| a.site == j) {
             Some(a) => a.share += change,
@@ -340,6 +434,26 @@ mod tests {
         assert_eq!(left, 0.0);
         assert_eq!(allocations, [whole(0), whole(1), whole(2)]);
         assert_eq!(room, [0.0, 0.0, 80.0]);
+    }
+
+    /// A trial closing S2 (S1 full with a and b): c's 20 people go to S3, 3 km instead of
+    /// 1, which adds 40 to the trips; taken back, allocations and places are as before.
+    #[test]
+    fn a_closing_is_priced_and_taken_back() {
+        let problem = chain_town(40.0);
+        let form = MinForm::new(&problem);
+        let open = [true, false, true];
+        let start = vec![whole(0), whole(0), whole(1)];
+        let mut allocations = start.clone();
+        let mut room = [0.0, 0.0, 100.0];
+        let mut chains = Chains::new(&form, &open, &mut allocations, &mut room, far_off());
+        assert_eq!(chains.release(2, 1), 1.0);
+        assert_eq!(chains.serve(2, 1.0), 0.0);
+        assert_eq!(chains.change_in_cost(), 40.0);
+        assert_eq!(chains.changed_points().collect::<Vec<_>>(), [2]);
+        chains.undo();
+        assert_eq!(allocations, start);
+        assert_eq!(room, [0.0, 0.0, 100.0]);
     }
 
     /// The chain of the first test exists, but a deadline already passed stops the search.
