@@ -80,8 +80,12 @@ pub fn add_drop(form: &MinForm, plan: &mut Assignment, deadline: Instant) -> boo
         let added = changing.add_pass(threshold, deadline);
         let moved = changing.move_pass(threshold, deadline);
         let resized = changing.resize_pass(threshold, deadline);
-        if !(dropped || added || moved || resized)
-            && !changing.chained_drop_pass(threshold, deadline)
+        // Chains are dearer to search: tried once the other moves stop paying.
+        if !(dropped
+            || added
+            || moved
+            || resized
+            || changing.chained_drop_pass(threshold, deadline))
         {
             break;
         }
