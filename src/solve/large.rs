@@ -23,7 +23,9 @@ use super::form::MinForm;
 use super::heuristic::{self, Dice, SwapSearch};
 use super::progress::Progress;
 use super::tolerance;
-use super::{lagrange, Outcome, Solution, SolveError, SolveOptions, Solver, Status, Terminal};
+use super::{
+    lagrange, regions, Outcome, Solution, SolveError, SolveOptions, Solver, Status, Terminal, NO_LIMIT,
+};
 use crate::model::{Assignment, SiteStatus, SitingProblem};
 use std::collections::HashSet;
 use std::time::Instant;
@@ -229,7 +231,9 @@ impl LargeSolver {
         if role == Role::Answer {
             let rounds = Rounds {
                 stop,
-                until_limit: options.time_limit.is_some(),
+                until_limit: options
+                    .time_limit
+                    .is_some_and(|t| super::seconds(t) < NO_LIMIT),
                 unserved: blind.unserved(),
             };
             (best, bound_found) = go_on(&form, best, bound_found, rounds, &progress);
@@ -327,8 +331,19 @@ fn bound_alone(
 ) -> (Allocated, lagrange::Bound) {
     let start = point_values(form, &first.candidate.assignment);
     let upper = first.candidate.value;
-    let bound = lagrange::bound(form, start, upper, stop, &mut watch_bound(form, progress));
-    (first, bound)
+    if !regions::applies_to(form) {
+        let bound = lagrange::bound(form, start, upper, stop, &mut watch_bound(form, progress));
+        return (first, bound);
+    }
+    let (plan, bound) = rayon::join(
+        || regions::polish(form, first.candidate.assignment.clone(), stop.deadline, progress),
+        || lagrange::bound(form, start, upper, stop, &mut watch_bound(form, progress)),
+    );
+    let polished = Allocated {
+        candidate: candidate(form, plan, true),
+        prices: first.prices,
+    };
+    (polished, bound)
 }
 
 /// Shows each relaxation's best bound on the progress line.

@@ -16,6 +16,7 @@ mod lagrange;
 mod large;
 pub mod phased;
 mod progress;
+mod regions;
 #[cfg(test)]
 pub(crate) mod test_problems;
 pub(crate) mod tolerance;
