@@ -24,7 +24,7 @@ use super::heuristic::{self, Dice, SwapSearch};
 use super::progress::Progress;
 use super::tolerance;
 use super::{
-    lagrange, regions, Outcome, Solution, SolveError, SolveOptions, Solver, Status, Terminal, NO_LIMIT,
+    lagrange, Outcome, Solution, SolveError, SolveOptions, Solver, Status, Terminal, NO_LIMIT,
 };
 use crate::model::{Assignment, SiteStatus, SitingProblem};
 use std::collections::HashSet;
@@ -331,19 +331,8 @@ fn bound_alone(
 ) -> (Allocated, lagrange::Bound) {
     let start = point_values(form, &first.candidate.assignment);
     let upper = first.candidate.value;
-    if !regions::applies_to(form) {
-        let bound = lagrange::bound(form, start, upper, stop, &mut watch_bound(form, progress));
-        return (first, bound);
-    }
-    let (plan, bound) = rayon::join(
-        || regions::polish(form, first.candidate.assignment.clone(), stop.deadline, progress),
-        || lagrange::bound(form, start, upper, stop, &mut watch_bound(form, progress)),
-    );
-    let polished = Allocated {
-        candidate: candidate(form, plan, true),
-        prices: first.prices,
-    };
-    (polished, bound)
+    let bound = lagrange::bound(form, start, upper, stop, &mut watch_bound(form, progress));
+    (first, bound)
 }
 
 /// Shows each relaxation's best bound on the progress line.

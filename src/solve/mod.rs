@@ -16,7 +16,6 @@ mod lagrange;
 mod large;
 pub mod phased;
 mod progress;
-mod regions;
 #[cfg(test)]
 pub(crate) mod test_problems;
 pub(crate) mod tolerance;
