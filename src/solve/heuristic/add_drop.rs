@@ -204,6 +204,7 @@ impl<'a> Plan<'a> {
             &open,
             &mut self.allocations,
             &mut self.room,
+            &mut self.served_by,
             deadline,
         )
         .nearby_only();
@@ -215,12 +216,6 @@ impl<'a> Plan<'a> {
         if !placed || change >= -threshold {
             chains.undo();
             return false;
-        }
-        let moved: Vec<usize> = chains.changed_points().collect();
-        for i in moved {
-            for a in &self.allocations[i] {
-                self.served_by[a.site].push(i);
-            }
         }
         self.close(j);
         true

@@ -21,6 +21,17 @@ use std::time::Instant;
 /// generated city of 10^5 cells the plan is the same as with no limit.)
 const MOST_FULL_SITES: usize = 64;
 
+/// The points each of `sites` sites serves under `allocations`, in increasing order.
+pub fn served_at(allocations: &[Vec<Allocation>], sites: usize) -> Vec<Vec<usize>> {
+    let mut served_at = vec![Vec::new(); sites];
+    for (i, allocs) in allocations.iter().enumerate() {
+        for a in allocs {
+            served_at[a.site].push(i);
+        }
+    }
+    served_at
+}
+
 /// A trial of [`Chains::nearby_only`] gives up after this many full sites …
 const TRIAL_FULL_SITES: usize = 32;
 
@@ -36,8 +47,10 @@ pub struct Chains<'a> {
     open: &'a [bool],
     allocations: &'a mut [Vec<Allocation>],
     room: &'a mut [f64],
-    /// The points each site serves (possibly no longer, which is checked when read).
-    served_at: Vec<Vec<usize>>,
+    /// The points each site serves (possibly no longer, which is checked when read):
+    /// [`served_at`], kept by the caller so that trial after trial does not list a city's
+    /// points anew.
+    served_at: &'a mut [Vec<usize>],
     /// Each site's cheapest ways out ([`Exit`]), worked out when a search first steps
     /// through the site and forgotten when the people it serves change: a site's exits
     /// depend only on who is there, and one search after another crosses the same full
@@ -76,22 +89,18 @@ struct Step {
 }
 
 impl<'a> Chains<'a> {
-    /// Repairs `allocations` from `open`, with `room[j]` the places left at site `j`, until
-    /// `deadline`.
+    /// Repairs `allocations` from `open`, with `room[j]` the places left at site `j` and
+    /// `served_at` the points each site serves ([`served_at`]; points given a new site are
+    /// added), until `deadline`.
     pub fn new(
         form: &'a MinForm<'a>,
         open: &'a [bool],
         allocations: &'a mut [Vec<Allocation>],
         room: &'a mut [f64],
+        served_at: &'a mut [Vec<usize>],
         deadline: Instant,
     ) -> Self {
         let points = allocations.len();
-        let mut served_at = vec![Vec::new(); open.len()];
-        for (i, allocs) in allocations.iter().enumerate() {
-            for a in allocs {
-                served_at[a.site].push(i);
-            }
-        }
         Self {
             form,
             open,
@@ -134,11 +143,6 @@ impl<'a> Chains<'a> {
             .iter()
             .map(|(k, was)| self.trips(*k, &self.allocations[*k]) - self.trips(*k, was))
             .sum()
-    }
-
-    /// The points changed so far.
-    pub fn changed_points(&self) -> impl Iterator<Item = usize> + '_ {
-        self.before.iter().map(|(k, _)| *k)
     }
 
     /// Takes back every change: allocations and places as they were.
@@ -430,7 +434,16 @@ mod tests {
         let open = [true, true, true];
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [0.0, 0.0, 100.0];
-        let left = Chains::new(&form, &open, &mut allocations, &mut room, far_off()).serve(0, 1.0);
+        let mut listed = served_at(&allocations, 3);
+        let left = Chains::new(
+            &form,
+            &open,
+            &mut allocations,
+            &mut room,
+            &mut listed,
+            far_off(),
+        )
+        .serve(0, 1.0);
         assert_eq!(left, 0.0);
         assert_eq!(allocations, [whole(0), whole(1), whole(2)]);
         assert_eq!(room, [0.0, 0.0, 80.0]);
@@ -446,11 +459,18 @@ mod tests {
         let start = vec![whole(0), whole(0), whole(1)];
         let mut allocations = start.clone();
         let mut room = [0.0, 0.0, 100.0];
-        let mut chains = Chains::new(&form, &open, &mut allocations, &mut room, far_off());
+        let mut listed = served_at(&allocations, 3);
+        let mut chains = Chains::new(
+            &form,
+            &open,
+            &mut allocations,
+            &mut room,
+            &mut listed,
+            far_off(),
+        );
         assert_eq!(chains.release(2, 1), 1.0);
         assert_eq!(chains.serve(2, 1.0), 0.0);
         assert_eq!(chains.change_in_cost(), 40.0);
-        assert_eq!(chains.changed_points().collect::<Vec<_>>(), [2]);
         chains.undo();
         assert_eq!(allocations, start);
         assert_eq!(room, [0.0, 0.0, 100.0]);
@@ -465,7 +485,16 @@ mod tests {
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [0.0, 0.0, 100.0];
         let passed = Instant::now();
-        let left = Chains::new(&form, &open, &mut allocations, &mut room, passed).serve(0, 1.0);
+        let mut listed = served_at(&allocations, 3);
+        let left = Chains::new(
+            &form,
+            &open,
+            &mut allocations,
+            &mut room,
+            &mut listed,
+            passed,
+        )
+        .serve(0, 1.0);
         assert_eq!(left, 1.0);
         assert_eq!(room, [0.0, 0.0, 100.0]);
     }
@@ -478,7 +507,16 @@ mod tests {
         let open = [true, true, false];
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [0.0, 0.0, 100.0];
-        let left = Chains::new(&form, &open, &mut allocations, &mut room, far_off()).serve(0, 1.0);
+        let mut listed = served_at(&allocations, 3);
+        let left = Chains::new(
+            &form,
+            &open,
+            &mut allocations,
+            &mut room,
+            &mut listed,
+            far_off(),
+        )
+        .serve(0, 1.0);
         assert_eq!(left, 1.0);
         assert_eq!(allocations, [Vec::new(), whole(0), whole(1)]);
     }
@@ -505,7 +543,15 @@ mod tests {
         let open = [true, true, true];
         let mut allocations = vec![Vec::new(), Vec::new(), whole(0), whole(0)];
         let mut room = [0.0, 40.0, 100.0];
-        let mut chains = Chains::new(&form, &open, &mut allocations, &mut room, far_off());
+        let mut listed = served_at(&allocations, 3);
+        let mut chains = Chains::new(
+            &form,
+            &open,
+            &mut allocations,
+            &mut room,
+            &mut listed,
+            far_off(),
+        );
         assert_eq!(chains.serve(0, 1.0), 0.0);
         assert_eq!(chains.serve(1, 1.0), 0.0);
         assert_eq!(allocations, [whole(0), whole(0), whole(1), whole(2)]);
@@ -521,7 +567,16 @@ mod tests {
         let open = [true, true, true];
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [10.0, 0.0, 100.0];
-        let left = Chains::new(&form, &open, &mut allocations, &mut room, far_off()).serve(0, 1.0);
+        let mut listed = served_at(&allocations, 3);
+        let left = Chains::new(
+            &form,
+            &open,
+            &mut allocations,
+            &mut room,
+            &mut listed,
+            far_off(),
+        )
+        .serve(0, 1.0);
         assert_eq!(left, 0.0);
         let half = |site| Allocation { site, share: 0.5 };
         assert_eq!(

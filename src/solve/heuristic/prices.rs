@@ -9,7 +9,7 @@
 //! at its cheapest priced site that still has room; anyone left out then finds room along
 //! the cheapest chain of moves ([`Chains`]).
 
-use super::augment::Chains;
+use super::augment::{served_at, Chains};
 use super::swap::{two_cheapest, Options};
 use super::transport::Transport;
 use crate::model::{Allocation, Assignment};
@@ -154,7 +154,15 @@ pub fn fill(
             .map(|(i, _)| i)
             .collect(),
         false => {
-            let mut chains = Chains::new(form, open, &mut allocations, &mut room, deadline);
+            let mut listed = served_at(&allocations, open.len());
+            let mut chains = Chains::new(
+                form,
+                open,
+                &mut allocations,
+                &mut room,
+                &mut listed,
+                deadline,
+            );
             left_out
                 .into_iter()
                 .filter(|&(i, left)| chains.serve(i, left) > UNSERVED)
