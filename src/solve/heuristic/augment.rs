@@ -420,6 +420,21 @@ mod tests {
         )
     }
 
+    /// Serves each of `points` wholly along chains, one after the other, until `deadline`;
+    /// the share each leaves unserved.
+    fn serve_wholly(
+        form: &MinForm,
+        open: &[bool],
+        allocations: &mut [Vec<Allocation>],
+        room: &mut [f64],
+        deadline: Instant,
+        points: &[usize],
+    ) -> Vec<f64> {
+        let mut listed = served_at(allocations, open.len());
+        let mut chains = Chains::new(form, open, allocations, room, &mut listed, deadline);
+        points.iter().map(|&i| chains.serve(i, 1.0)).collect()
+    }
+
     fn whole(site: usize) -> Vec<Allocation> {
         vec![Allocation { site, share: 1.0 }]
     }
@@ -434,17 +449,8 @@ mod tests {
         let open = [true, true, true];
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [0.0, 0.0, 100.0];
-        let mut listed = served_at(&allocations, 3);
-        let left = Chains::new(
-            &form,
-            &open,
-            &mut allocations,
-            &mut room,
-            &mut listed,
-            far_off(),
-        )
-        .serve(0, 1.0);
-        assert_eq!(left, 0.0);
+        let left = serve_wholly(&form, &open, &mut allocations, &mut room, far_off(), &[0]);
+        assert_eq!(left, [0.0]);
         assert_eq!(allocations, [whole(0), whole(1), whole(2)]);
         assert_eq!(room, [0.0, 0.0, 80.0]);
     }
@@ -485,17 +491,8 @@ mod tests {
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [0.0, 0.0, 100.0];
         let passed = Instant::now();
-        let mut listed = served_at(&allocations, 3);
-        let left = Chains::new(
-            &form,
-            &open,
-            &mut allocations,
-            &mut room,
-            &mut listed,
-            passed,
-        )
-        .serve(0, 1.0);
-        assert_eq!(left, 1.0);
+        let left = serve_wholly(&form, &open, &mut allocations, &mut room, passed, &[0]);
+        assert_eq!(left, [1.0]);
         assert_eq!(room, [0.0, 0.0, 100.0]);
     }
 
@@ -507,17 +504,8 @@ mod tests {
         let open = [true, true, false];
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [0.0, 0.0, 100.0];
-        let mut listed = served_at(&allocations, 3);
-        let left = Chains::new(
-            &form,
-            &open,
-            &mut allocations,
-            &mut room,
-            &mut listed,
-            far_off(),
-        )
-        .serve(0, 1.0);
-        assert_eq!(left, 1.0);
+        let left = serve_wholly(&form, &open, &mut allocations, &mut room, far_off(), &[0]);
+        assert_eq!(left, [1.0]);
         assert_eq!(allocations, [Vec::new(), whole(0), whole(1)]);
     }
 
@@ -543,17 +531,15 @@ mod tests {
         let open = [true, true, true];
         let mut allocations = vec![Vec::new(), Vec::new(), whole(0), whole(0)];
         let mut room = [0.0, 40.0, 100.0];
-        let mut listed = served_at(&allocations, 3);
-        let mut chains = Chains::new(
+        let left = serve_wholly(
             &form,
             &open,
             &mut allocations,
             &mut room,
-            &mut listed,
             far_off(),
+            &[0, 1],
         );
-        assert_eq!(chains.serve(0, 1.0), 0.0);
-        assert_eq!(chains.serve(1, 1.0), 0.0);
+        assert_eq!(left, [0.0, 0.0]);
         assert_eq!(allocations, [whole(0), whole(0), whole(1), whole(2)]);
         assert_eq!(room, [0.0, 20.0, 80.0]);
     }
@@ -567,17 +553,8 @@ mod tests {
         let open = [true, true, true];
         let mut allocations = vec![Vec::new(), whole(0), whole(1)];
         let mut room = [10.0, 0.0, 100.0];
-        let mut listed = served_at(&allocations, 3);
-        let left = Chains::new(
-            &form,
-            &open,
-            &mut allocations,
-            &mut room,
-            &mut listed,
-            far_off(),
-        )
-        .serve(0, 1.0);
-        assert_eq!(left, 0.0);
+        let left = serve_wholly(&form, &open, &mut allocations, &mut room, far_off(), &[0]);
+        assert_eq!(left, [0.0]);
         let half = |site| Allocation { site, share: 0.5 };
         assert_eq!(
             allocations,
