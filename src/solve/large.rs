@@ -539,9 +539,9 @@ fn log_round(
     ));
 }
 
-/// One round of subgradient steps from `bound`'s multipliers towards `best`, keeping the
-/// better bound (with every site either rules out or in), and the plan from the round's
-/// multipliers ([`round_plan`]); whether the bound rose.
+/// One round of subgradient steps from `bound`'s multipliers towards `best`: the better
+/// bound is kept, with the sites ruled out or in by either, and the plan from the round's
+/// multipliers ([`round_plan`]) returned, with whether the bound rose.
 fn stepped_round(
     form: &MinForm,
     bound: &mut lagrange::Bound,
