@@ -216,7 +216,7 @@ pub struct SolveArgs {
 
     /// Stop after this many seconds of solving and keep the best plan found, reported as
     /// `feasible` with its proven bound (reading the tables and writing the outputs come on
-    /// top).
+    /// top). A plan not yet proven within --gap is searched on until then.
     #[arg(long, value_name = "SECONDS", default_value_t = 600.0, value_parser = positive)]
     pub time_limit: f64,
 
