@@ -172,7 +172,9 @@ impl LargeSolver {
             "arcs grouped by site: {} pairs",
             problem.costs().pair_count()
         ));
+        let first_started = Instant::now();
         let first = first_plan(&form, &blind, deadline);
+        let plan_takes = first_started.elapsed();
         progress.plan(form.objective_of(first.candidate.value));
         log_plan(&progress, &form, "first plan", &first.candidate);
         let steps = match problem.is_capacitated() {
@@ -235,6 +237,7 @@ impl LargeSolver {
                     .time_limit
                     .is_some_and(|t| super::seconds(t) < NO_LIMIT),
                 unserved: blind.unserved(),
+                plan_takes,
             };
             (best, bound_found) = go_on(&form, best, bound_found, rounds, &progress);
         }
@@ -459,11 +462,22 @@ fn restarted_on_support(
 const ROUND_SHARE_OF_GAP: f64 = 0.01;
 
 /// How [`go_on`] goes on: the bound's stopping rules, whether a time limit was set (then
-/// rounds go on until it), and the demand each point may leave unserved.
+/// rounds go on until it), the demand each point may leave unserved, and how long the first
+/// plan took: no round begins a plan with less time than that left, since serving one
+/// cannot stop half way (on the capacitated 10^6-cell city a round's plan ran 90 s past a
+/// 300 s limit).
 struct Rounds<'a> {
     stop: lagrange::Stop,
     until_limit: bool,
     unserved: &'a [f64],
+    plan_takes: std::time::Duration,
+}
+
+impl Rounds<'_> {
+    /// Whether a plan begun now would end within the limit.
+    fn time_for_a_plan(&self) -> bool {
+        self.stop.deadline.saturating_duration_since(Instant::now()) >= self.plan_takes
+    }
 }
 
 /// With time left and the gap above the target, the search goes on in rounds: more
@@ -499,7 +513,7 @@ fn go_on(
                 steps_pay = moved;
                 found
             }
-            false if form.has_site_rules() => break,
+            false if form.has_site_rules() || !rounds.time_for_a_plan() => break,
             false => {
                 seed += 1;
                 Some(polish(form, best.clone(), deadline, progress, seed))
@@ -557,9 +571,8 @@ fn stepped_round(
         stop,
         &mut watch_bound(form, progress),
     );
-    // Serving a plan takes a minute on 10^6 points: none is begun once the steps ran to
-    // the limit (on the capacitated 10^6-cell city one ran 74 s past a 300 s limit).
-    let found = (Instant::now() < stop.deadline)
+    let found = rounds
+        .time_for_a_plan()
         .then(|| {
             let open = lagrange::greedy_plan(form, &more.multipliers);
             round_plan(form, open, rounds.unserved, stop.deadline, progress)
