@@ -464,8 +464,7 @@ const ROUND_SHARE_OF_GAP: f64 = 0.01;
 /// How [`go_on`] goes on: the bound's stopping rules, whether a time limit was set (then
 /// rounds go on until it), the demand each point may leave unserved, and how long the first
 /// plan took: no round begins a plan with less time than that left, since serving one
-/// cannot stop half way (on the capacitated 10^6-cell city a round's plan ran 90 s past a
-/// 300 s limit).
+/// cannot stop half way (it takes about a minute on 10^6 points).
 struct Rounds<'a> {
     stop: lagrange::Stop,
     until_limit: bool,
