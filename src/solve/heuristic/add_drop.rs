@@ -17,7 +17,7 @@
 //! people left; on a generated fixed-charge city of 10^5 cells 70 of its 404 sites were
 //! less than half used.
 
-use super::augment::Chains;
+use super::augment::{served_at, Chains};
 use super::spending::Spending;
 use crate::model::{Allocation, Assignment};
 use crate::solve::form::MinForm;
@@ -105,12 +105,7 @@ impl<'a> Plan<'a> {
     fn new(form: &'a MinForm<'a>, plan: &Assignment) -> Self {
         let problem = form.problem;
         let loads = plan.loads(problem);
-        let mut served_by = vec![Vec::new(); plan.open.len()];
-        for (i, allocations) in plan.allocations.iter().enumerate() {
-            for a in allocations {
-                served_by[a.site].push(i);
-            }
-        }
+        let served_by = served_at(&plan.allocations, plan.open.len());
         Self {
             form,
             open: plan.open.clone(),
@@ -685,8 +680,6 @@ mod tests {
         }
     }
 
-    /// Villages of 10 at km 0 and 1, a school of opening cost 50 at each: closing the km 0
-    /// school sends its 10 pupils 1 km (10) and saves 50. Plan 100 → 60.
     /// Villages a, b, c of 10 pupils; S1 (20 places) reaches a (km 0) and b (km 1), S2 (10)
     /// b (km 1) and c (km 3), S3 (10, 50 to open) only c (km 0). S1 serves a, S2 b, S3 c:
     /// 50 + 10 = 60. Closing S3 sends c to S2, which is full, so DROP refuses it; along a
@@ -733,6 +726,8 @@ mod tests {
         assert_eq!(changed.objective_value(&problem), 40.0);
     }
 
+    /// Villages of 10 at km 0 and 1, a school of opening cost 50 at each: closing the km 0
+    /// school sends its 10 pupils 1 km (10) and saves 50. Plan 100 → 60.
     #[test]
     fn a_site_whose_people_fit_elsewhere_for_less_than_it_costs_closes() {
         let problem = priced_line(

@@ -13,7 +13,7 @@ use crate::solve::form::MinForm;
 use crate::solve::tolerance::ROUNDOFF_SHARE;
 use crate::solve::Ordered;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashSet};
 use std::time::Instant;
 
 /// A chain search gives up after reaching this many full sites: where no room is that
@@ -65,8 +65,8 @@ pub struct Chains<'a> {
     most_full_sites: usize,
     /// Only this many of a point's nearest sites are ways for its people.
     arcs_per_point: usize,
-    /// Whether each point is in `before`.
-    kept_before: Vec<bool>,
+    /// The points in `before`: a set, since a trial touches few of a city's points.
+    kept_before: HashSet<usize>,
     /// The places left at the sites changed so far, as they were before.
     room_before: Vec<(usize, f64)>,
 }
@@ -100,7 +100,6 @@ impl<'a> Chains<'a> {
         served_at: &'a mut [Vec<usize>],
         deadline: Instant,
     ) -> Self {
-        let points = allocations.len();
         Self {
             form,
             open,
@@ -112,7 +111,7 @@ impl<'a> Chains<'a> {
             before: Vec::new(),
             most_full_sites: MOST_FULL_SITES,
             arcs_per_point: usize::MAX,
-            kept_before: vec![false; points],
+            kept_before: HashSet::new(),
             room_before: Vec::new(),
         }
     }
@@ -350,7 +349,7 @@ impl<'a> Chains<'a> {
     /// Changes point `k`'s share at site `j` by `change`.
     fn add(&mut self, k: usize, j: usize, change: f64) {
         self.exits[j] = None;
-        if !std::mem::replace(&mut self.kept_before[k], true) {
+        if self.kept_before.insert(k) {
             self.before.push((k, self.allocations[k].clone()));
         }
         let allocs = &mut self.allocations[k];
