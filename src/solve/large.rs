@@ -230,6 +230,8 @@ impl LargeSolver {
                 }
             }
         }
+        best = made_whole(&form, best, blind.unserved(), deadline);
+        log_plan(&progress, &form, "plan served wholly", &best.candidate);
         if role == Role::Answer {
             let rounds = Rounds {
                 stop,
@@ -519,6 +521,7 @@ fn go_on(
             }
         };
         if let Some(found) = found.filter(|f| f.candidate.better_than(&best.candidate)) {
+            let found = made_whole(form, found, rounds.unserved, deadline);
             progress.plan(form.objective_of(found.candidate.value));
             best = found;
             steps_pay = true;
@@ -872,6 +875,36 @@ pub(super) fn evaluate(
     Allocated {
         candidate: candidate(form, assignment, complete),
         prices: None,
+    }
+}
+
+/// `best`, a single-source plan, served anew by the program with whole columns
+/// ([`heuristic::whole_transport`]), when that costs less. Only where the transportation
+/// program serves the demand (up to [`LP_MAX_POINTS`] points), and too slow for every
+/// move, so it serves the plans the search settles on: on a generated single-source city of
+/// 402 cells and 402 sites (p = 30) the rounded shares served the 30 sites of a plan for
+/// 4,011,637 where the optimum for those sites is 3,967,296.
+fn made_whole(form: &MinForm, best: Allocated, unserved: &[f64], deadline: Instant) -> Allocated {
+    let problem = form.problem;
+    if !(problem.limits().single_source
+        && problem.is_capacitated()
+        && problem.demand().len() <= LP_MAX_POINTS
+        && Instant::now() < deadline)
+    {
+        return best;
+    }
+    let open = &best.candidate.assignment.open;
+    let Some(found) = heuristic::whole_transport(form, open, unserved, deadline) else {
+        return best;
+    };
+    let serves_all = found.unserved.is_empty() || !problem.serves_all();
+    let whole = candidate(form, found.assignment, serves_all);
+    match whole.better_than(&best.candidate) {
+        true => Allocated {
+            candidate: whole,
+            prices: best.prices,
+        },
+        false => best,
     }
 }
 

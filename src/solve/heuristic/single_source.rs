@@ -120,15 +120,37 @@ impl<'a> Placement<'a> {
             .map(|a| (a.site, self.cost(q, a.site).unwrap_or(0.0)))
     }
 
-    /// Shift and exchange moves until none improves or the rounds run out.
+    /// Shift, exchange and ejection moves until none improves or the rounds run out.
     pub fn improve(&mut self, with_exchanges: bool) {
         for _ in 0..ROUNDS {
             let shifted = self.shift();
             let exchanged = with_exchanges && self.exchange();
-            if !shifted && !exchanged {
+            let ejected = with_exchanges && self.eject();
+            if !shifted && !exchanged && !ejected {
                 break;
             }
         }
+    }
+
+    /// The points each site serves.
+    fn members(&self) -> Vec<Vec<usize>> {
+        let mut members = vec![Vec::new(); self.open.len()];
+        for (i, site) in self.site_of.iter().enumerate() {
+            if let Some(j) = site {
+                members[*j].push(i);
+            }
+        }
+        members
+    }
+
+    /// The open sites point `i` reaches more cheaply than `current`, cheapest first.
+    fn cheaper_sites(&self, i: usize, current: usize) -> impl Iterator<Item = usize> + '_ {
+        self.problem
+            .costs()
+            .arcs(i)
+            .take_while(move |a| a.site != current)
+            .map(|a| a.site)
+            .filter(|&j| self.open[j])
     }
 
     /// Moves points to a cheaper site with room; whether any moved.
@@ -141,12 +163,8 @@ impl<'a> Placement<'a> {
             let demand = self.demand(i);
             let now = self.cost(i, current).unwrap_or(0.0);
             let better = self
-                .problem
-                .costs()
-                .arcs(i)
-                .take_while(|a| a.site != current)
-                .find(|a| self.open[a.site] && self.room[a.site] >= demand)
-                .map(|a| a.site);
+                .cheaper_sites(i, current)
+                .find(|&j| self.room[j] >= demand);
             if let Some(site) = better.filter(|&s| self.cost(i, s).unwrap_or(0.0) < now) {
                 self.place(i, Some(site));
                 moved = true;
@@ -156,20 +174,102 @@ impl<'a> Placement<'a> {
     }
 
     /// Swaps pairs of points between their sites when that is cheaper; whether any swapped.
+    /// A swap that pays moves one of the two to a site it reaches more cheaply, so each
+    /// point is tried against the points of its cheaper sites only.
     fn exchange(&mut self) -> bool {
+        let mut members = self.members();
         let mut swapped = false;
         for i in 0..self.site_of.len() {
-            for k in i + 1..self.site_of.len() {
-                if self.exchange_pays(i, k) {
-                    let (a, b) = (self.site_of[i], self.site_of[k]);
-                    self.place(i, None);
-                    self.place(k, a);
-                    self.place(i, b);
-                    swapped = true;
+            let Some(a) = self.site_of[i] else {
+                continue;
+            };
+            let partner = self.cheaper_sites(i, a).find_map(|b| {
+                members[b]
+                    .iter()
+                    .find(|&&k| self.exchange_pays(i, k))
+                    .map(|&k| (b, k))
+            });
+            let Some((b, k)) = partner else {
+                continue;
+            };
+            self.place(i, None);
+            self.place(k, Some(a));
+            self.place(i, Some(b));
+            members[a].retain(|&q| q != i);
+            members[b].retain(|&q| q != k);
+            members[a].push(k);
+            members[b].push(i);
+            swapped = true;
+        }
+        swapped
+    }
+
+    /// Moves points to a cheaper full site by moving one of its points on to the cheapest
+    /// other site with room for it (an ejection chain of two moves), where the two together
+    /// save; whether any moved.
+    fn eject(&mut self) -> bool {
+        let mut members = self.members();
+        let mut moved = false;
+        for i in 0..self.site_of.len() {
+            let Some(from) = self.site_of[i] else {
+                continue;
+            };
+            let Some((to, ejected, onward)) = self.best_chain(i, from, &members) else {
+                continue;
+            };
+            self.place(ejected, None);
+            self.place(i, Some(to));
+            self.place(ejected, Some(onward));
+            members[from].retain(|&q| q != i);
+            members[to].retain(|&q| q != ejected);
+            members[to].push(i);
+            members[onward].push(ejected);
+            moved = true;
+        }
+        moved
+    }
+
+    /// The chain that saves most by moving point `i` from `from` to a cheaper site and a
+    /// point of that site on to the cheapest other site with room for it (counting the
+    /// room `i` leaves): `(site for i, point moved on, its new site)`.
+    fn best_chain(
+        &self,
+        i: usize,
+        from: usize,
+        members: &[Vec<usize>],
+    ) -> Option<(usize, usize, usize)> {
+        let demand = self.demand(i);
+        let now = self.cost(i, from)?;
+        let least_saving = IMPROVEMENT * now.abs().max(1.0);
+        let mut best: Option<(f64, (usize, usize, usize))> = None;
+        for to in self.cheaper_sites(i, from) {
+            let Some(moved_in) = self.cost(i, to) else {
+                continue;
+            };
+            for &k in &members[to] {
+                let need = self.demand(k);
+                if self.room[to] + need < demand {
+                    continue;
+                }
+                let room_at = |j: usize| self.room[j] + if j == from { demand } else { 0.0 };
+                let onward = self
+                    .problem
+                    .costs()
+                    .arcs(k)
+                    .find(|a| a.site != to && self.open[a.site] && room_at(a.site) >= need);
+                let (Some(onward), Some(k_now)) = (onward, self.cost(k, to)) else {
+                    continue;
+                };
+                let Some(k_then) = self.cost(k, onward.site) else {
+                    continue;
+                };
+                let delta = moved_in - now + k_then - k_now;
+                if delta < -least_saving && best.is_none_or(|(b, _)| delta < b) {
+                    best = Some((delta, (to, k, onward.site)));
                 }
             }
         }
-        swapped
+        best.map(|(_, chain)| chain)
     }
 
     fn exchange_pays(&self, i: usize, k: usize) -> bool {
@@ -188,5 +288,60 @@ impl<'a> Placement<'a> {
         };
         let before = self.cost(i, a).unwrap_or(0.0) + self.cost(k, b).unwrap_or(0.0);
         ib + ka < before - IMPROVEMENT * before.abs()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DemandPoint, Limits, Site, SiteStatus};
+
+    /// Points p and q (one person each) and sites A, B, C of one place each: p reaches A for
+    /// 10 and B for 1, q reaches B for 1, C for 2 and A for 50.
+    fn two_points_three_sites() -> SitingProblem {
+        let point = |id: &str| DemandPoint {
+            id: id.into(),
+            demand: 1.0,
+            weight: 1.0,
+        };
+        let site = |id: &str| Site {
+            id: id.into(),
+            capacity: Some(1.0),
+            fixed_cost: 0.0,
+            status: SiteStatus::Existing,
+            min_load: 0.0,
+            plot: None,
+        };
+        let single = Limits {
+            single_source: true,
+            ..Limits::default()
+        };
+        SitingProblem::new(
+            Objective::PMedian,
+            single,
+            vec![point("p"), point("q")],
+            vec![site("A"), site("B"), site("C")],
+            vec![
+                (0, 0, 10.0),
+                (0, 1, 1.0),
+                (1, 1, 1.0),
+                (1, 2, 2.0),
+                (1, 0, 50.0),
+            ],
+        )
+        .expect("a valid problem")
+    }
+
+    /// p at A and q at B (11): p cannot shift to B, which is full, and swapping p and q
+    /// costs 51. Moving p to B and q on to C, one chain, costs 3.
+    #[test]
+    fn an_ejection_chain_moves_a_point_into_a_full_site_and_its_point_onward() {
+        let problem = two_points_three_sites();
+        let open = [true; 3];
+        let at = |site| vec![Allocation { site, share: 1.0 }];
+        let mut placement = Placement::new(&problem, &open, &[at(0), at(1)], vec![0.0, 0.0, 1.0]);
+        placement.improve(true);
+        let allocations = placement.into_allocations();
+        assert_eq!(allocations, vec![at(1), at(2)]);
     }
 }
