@@ -20,7 +20,7 @@
 //!    ([`lagrange::Bound::support`]); the best plan is kept.
 
 use super::form::MinForm;
-use super::heuristic::{self, Dice, SwapSearch};
+use super::heuristic::{self, Columns, Dice, SwapSearch};
 use super::progress::Progress;
 use super::tolerance;
 use super::{
@@ -856,7 +856,7 @@ pub(super) fn evaluate(
         let prices = heuristic::adjusted_prices(form, open, unserved, deadline);
         let served = match problem.demand().len() > LP_MAX_POINTS {
             true => Some(heuristic::fill(form, open, unserved, &prices, deadline)),
-            false => heuristic::transport(form, open, unserved, deadline),
+            false => heuristic::transport(form, open, unserved, deadline, Columns::Shares),
         };
         if let Some(found) = served {
             let serves_all = found.unserved.is_empty() || !problem.serves_all();
@@ -879,7 +879,7 @@ pub(super) fn evaluate(
 }
 
 /// `best`, a single-source plan, served anew by the program with whole columns
-/// ([`heuristic::whole_transport`]), when that costs less. Only where the transportation
+/// ([`heuristic::transport`] with [`Columns::Whole`]), when that costs less. Only where the transportation
 /// program serves the demand (up to [`LP_MAX_POINTS`] points), and too slow for every
 /// move, so it serves the plans the search settles on: on a generated single-source city of
 /// 402 cells and 402 sites (p = 30) the rounded shares served the 30 sites of a plan for
@@ -894,7 +894,7 @@ fn made_whole(form: &MinForm, best: Allocated, unserved: &[f64], deadline: Insta
         return best;
     }
     let open = &best.candidate.assignment.open;
-    let Some(found) = heuristic::whole_transport(form, open, unserved, deadline) else {
+    let Some(found) = heuristic::transport(form, open, unserved, deadline, Columns::Whole) else {
         return best;
     };
     let serves_all = found.unserved.is_empty() || !problem.serves_all();

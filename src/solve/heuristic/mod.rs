@@ -32,7 +32,7 @@ pub use prices::{adjusted_prices, fill};
 pub use relocate::relocate;
 pub use shake::{shake, Dice};
 pub use swap::SwapSearch;
-pub use transport::{transport, whole_transport};
+pub use transport::{transport, Columns};
 
 #[cfg(test)]
 mod tests {

@@ -192,16 +192,27 @@ impl<'a> Placement<'a> {
             let Some((b, k)) = partner else {
                 continue;
             };
-            self.place(i, None);
-            self.place(k, Some(a));
-            self.place(i, Some(b));
-            members[a].retain(|&q| q != i);
-            members[b].retain(|&q| q != k);
-            members[a].push(k);
-            members[b].push(i);
+            self.move_two(&mut members, (i, a, b), (k, b, a));
             swapped = true;
         }
         swapped
+    }
+
+    /// Moves point `first` from one site to another (`(point, from, to)`) into the room that
+    /// `second` leaves by its own move, keeping `members` in step.
+    fn move_two(
+        &mut self,
+        members: &mut [Vec<usize>],
+        first: (usize, usize, usize),
+        second: (usize, usize, usize),
+    ) {
+        self.place(second.0, None);
+        self.place(first.0, Some(first.2));
+        self.place(second.0, Some(second.2));
+        for (point, from, to) in [first, second] {
+            members[from].retain(|&q| q != point);
+            members[to].push(point);
+        }
     }
 
     /// Moves points to a cheaper full site by moving one of its points on to the cheapest
@@ -217,13 +228,7 @@ impl<'a> Placement<'a> {
             let Some((to, ejected, onward)) = self.best_chain(i, from, &members) else {
                 continue;
             };
-            self.place(ejected, None);
-            self.place(i, Some(to));
-            self.place(ejected, Some(onward));
-            members[from].retain(|&q| q != i);
-            members[to].retain(|&q| q != ejected);
-            members[to].push(i);
-            members[onward].push(ejected);
+            self.move_two(&mut members, (i, from, to), (ejected, to, onward));
             moved = true;
         }
         moved

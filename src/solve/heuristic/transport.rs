@@ -35,29 +35,20 @@ pub struct Transport {
 }
 
 /// The least-cost allocation from `open`, with `unserved[i]` the cost of leaving point `i`
-/// out. `None` when HiGHS fails or runs out of time. Single-source plans round the
-/// program's shares ([`single_sites`]).
+/// out, by the program with `columns` of shares or of whole points. `None` when HiGHS
+/// fails or runs out of time, or, with whole columns, stops before it serves every point
+/// wholly. Single-source plans from shares round them ([`single_sites`]); with whole
+/// columns (a generalised assignment problem) HiGHS searches at most [`WHOLE_NODES`]
+/// branch-and-bound nodes: too slow to price every move of a search (about a second for 402
+/// points and 30 sites), that serves the plans a search settles on.
 pub fn transport(
     form: &MinForm,
     open: &[bool],
     unserved: &[f64],
     deadline: Instant,
+    columns: Columns,
 ) -> Option<Transport> {
-    let program = solve_program(form, open, unserved, deadline, Columns::Shares)?;
-    Some(read_allocation(form, open, &program))
-}
-
-/// The least-cost single-source allocation from `open` (a generalised assignment problem),
-/// searched by HiGHS for at most [`WHOLE_NODES`] branch-and-bound nodes. `None` when it
-/// stops before it serves every point wholly. Too slow to price every move of a search
-/// (about a second for 402 points and 30 sites), it serves the plans a search settles on.
-pub fn whole_transport(
-    form: &MinForm,
-    open: &[bool],
-    unserved: &[f64],
-    deadline: Instant,
-) -> Option<Transport> {
-    let program = solve_program(form, open, unserved, deadline, Columns::Whole)?;
+    let program = solve_program(form, open, unserved, deadline, columns)?;
     Some(read_allocation(form, open, &program))
 }
 
@@ -102,8 +93,10 @@ fn read_allocation(form: &MinForm, open: &[bool], program: &Program) -> Transpor
 
 /// Whether the program's columns take shares of points or whole points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Columns {
+pub enum Columns {
+    /// A linear program: points may be split between sites.
     Shares,
+    /// Each point served wholly by one site.
     Whole,
 }
 
@@ -273,7 +266,7 @@ mod tests {
         let chosen = [0, 3, 5];
         let open: Vec<bool> = (0..8).map(|j| chosen.contains(&j)).collect();
         let penalty = vec![1e6; 8];
-        let found = whole_transport(&form, &open, &penalty, far_off()).expect("a plan");
+        let found = transport(&form, &open, &penalty, far_off(), Columns::Whole).expect("a plan");
         assert!(found.unserved.is_empty());
         assert!(found.assignment.allocations.iter().all(|a| a.len() == 1));
         let least = least_whole_cost(&problem, &chosen);
