@@ -879,11 +879,11 @@ pub(super) fn evaluate(
 }
 
 /// `best`, a single-source plan, served anew by the program with whole columns
-/// ([`heuristic::transport`] with [`Columns::Whole`]), when that costs less. Only where the transportation
-/// program serves the demand (up to [`LP_MAX_POINTS`] points), and too slow for every
-/// move, so it serves the plans the search settles on: on a generated single-source city of
-/// 402 cells and 402 sites (p = 30) the rounded shares served the 30 sites of a plan for
-/// 4,011,637 where the optimum for those sites is 3,967,296.
+/// ([`heuristic::transport`] with [`Columns::Whole`]), when that costs less. Only where
+/// the transportation program serves the demand (up to [`LP_MAX_POINTS`] points), and too
+/// slow for every move, so it serves the plans the search settles on: on a generated
+/// single-source city of 402 cells and 402 sites (p = 30) the rounded shares served the 30
+/// sites of a plan for 4,011,637 where the optimum for those sites is 3,967,296.
 fn made_whole(form: &MinForm, best: Allocated, unserved: &[f64], deadline: Instant) -> Allocated {
     let problem = form.problem;
     if !(problem.limits().single_source

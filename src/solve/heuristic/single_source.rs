@@ -246,6 +246,7 @@ impl<'a> Placement<'a> {
         let demand = self.demand(i);
         let now = self.cost(i, from)?;
         let least_saving = IMPROVEMENT * now.abs().max(1.0);
+        let room_at = |j: usize| self.room[j] + if j == from { demand } else { 0.0 };
         let mut best: Option<(f64, (usize, usize, usize))> = None;
         for to in self.cheaper_sites(i, from) {
             let Some(moved_in) = self.cost(i, to) else {
@@ -256,7 +257,6 @@ impl<'a> Placement<'a> {
                 if self.room[to] + need < demand {
                     continue;
                 }
-                let room_at = |j: usize| self.room[j] + if j == from { demand } else { 0.0 };
                 let onward = self
                     .problem
                     .costs()

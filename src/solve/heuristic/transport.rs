@@ -109,8 +109,8 @@ struct Program {
     values: Vec<f64>,
 }
 
-/// Solves the transportation program. `None` when HiGHS fails, runs out of time, or, with whole columns,
-/// stops before it serves every point wholly.
+/// Solves the transportation program. `None` when HiGHS fails, runs out of time, or, with
+/// whole columns, stops before it serves every point wholly.
 fn solve_program(
     form: &MinForm,
     open: &[bool],
