@@ -202,6 +202,11 @@ fn rounded_up(form: &MinForm, bound: f64) -> f64 {
     }
 }
 
+/// The relaxation's value at `multipliers`: a lower bound on every plan's value.
+pub fn value(form: &MinForm, multipliers: &[f64]) -> f64 {
+    rounded_up(form, relax(form, multipliers).value)
+}
+
 /// Solves the relaxation for `multipliers` exactly.
 fn relax(form: &MinForm, multipliers: &[f64]) -> Relaxed {
     let site_count = form.problem.sites().len();

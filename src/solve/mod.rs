@@ -14,8 +14,10 @@ mod heuristic;
 mod highs;
 mod lagrange;
 mod large;
+mod lbfgs;
 pub mod phased;
 mod progress;
+mod smoothed;
 #[cfg(test)]
 pub(crate) mod test_problems;
 pub(crate) mod tolerance;
