@@ -18,7 +18,8 @@ PROBLEM_DIR holds problem.toml and its tables (demand.csv, sites.csv, costs.csv)
 by `cargo run --release --example generate -- city` (a p-median) or `-- fixed` (`min_cost`,
 opening costs, no p): each trip weighted by the point's demand, every site with a capacity.
 Prints the LP optimum and the seconds HiGHS took. On the fixed-charge city of 10,000 points
-(`generate fixed --points 10000 --sites 1000`) `--solver ipm` takes about 4 minutes. Slow beyond a few thousand points: on a 5,000-point city the simplex took 21 minutes,
+(`generate fixed --points 10000 --sites 1000`) `--solver ipm` takes about 6 minutes.
+Slow beyond a few thousand points: on a 5,000-point city the simplex took 21 minutes,
 `--solver ipm` 4; on 10,000 points `--solver ipm` took 33 minutes (sharing the machine).
 """
 
