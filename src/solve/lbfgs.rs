@@ -25,8 +25,9 @@ pub struct Evaluated {
 
 /// Climbs `f` from `x` for at most `steps` steps while `go_on` allows, the first step of
 /// length `first_step` along the gradient (later ones as the curvature seen suggests), and
-/// returns the best point reached with the number of steps taken. `f` must be concave for the steps'
-/// curvature to be usable; a pair that shows none is left out of the memory.
+/// returns the point reached (every step rises) with the number of steps taken. `f` must be
+/// concave for the steps' curvature to be usable; a pair that shows none is left out of the
+/// memory.
 pub fn maximise(
     f: &mut dyn FnMut(&[f64]) -> Evaluated,
     x: Vec<f64>,
@@ -38,16 +39,13 @@ pub fn maximise(
     let mut here = f(&x);
     let mut memory: VecDeque<(Vec<f64>, Vec<f64>, f64)> = VecDeque::with_capacity(MEMORY);
     let mut taken_steps = 0;
-    for step in 0..steps {
-        if !go_on() {
-            break;
-        }
+    while taken_steps < steps && go_on() {
         let direction = direction(&here.gradient, &memory);
         let slope = dot(&direction, &here.gradient);
         if slope <= 0.0 || !slope.is_finite() {
             break;
         }
-        let mut length = match step {
+        let mut length = match taken_steps {
             0 => first_step / norm_max(&direction).max(f64::MIN_POSITIVE),
             _ => 1.0,
         };
