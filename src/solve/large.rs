@@ -12,8 +12,9 @@
 //!    limit, in its first half only, so that the bound has the rest (with capacities on
 //!    2·10^4 to 5·10^5 points, polishing runs beside the bound instead, for the whole
 //!    time).
-//! 2. Bound the optimum by Lagrangian relaxation ([`lagrange::bound`]), aiming at the plan;
-//!    without capacities, every few relaxations the sites the relaxation opened start a
+//! 2. Bound the optimum by Lagrangian relaxation ([`lagrange::bound`]), aiming at the plan
+//!    (for fixed-charge problems above [`LP_MAX_POINTS`] points, from multipliers climbed
+//!    on a smoothed relaxation first, [`smoothed::climb`]); without capacities, every few relaxations the sites the relaxation opened start a
 //!    new swap search; with capacities, on problems of up to some 10^4 points the bound's
 //!    multipliers give a second start ([`lagrange::greedy_plan`]), polished like the first,
 //!    and the whole search runs again on the sites the bound's relaxations kept opening
