@@ -14,10 +14,11 @@
 //!    time).
 //! 2. Bound the optimum by Lagrangian relaxation ([`lagrange::bound`]), aiming at the plan
 //!    (for fixed-charge problems above [`LP_MAX_POINTS`] points, from multipliers climbed
-//!    on a smoothed relaxation first, [`smoothed::climb`]); without capacities, every few relaxations the sites the relaxation opened start a
-//!    new swap search; with capacities, on problems of up to some 10^4 points the bound's
-//!    multipliers give a second start ([`lagrange::greedy_plan`]), polished like the first,
-//!    and the whole search runs again on the sites the bound's relaxations kept opening
+//!    on a smoothed relaxation first, [`smoothed::climb`]); without capacities, every few
+//!    relaxations the sites the relaxation opened start a new swap search; with
+//!    capacities, on problems of up to some 10^4 points the bound's multipliers give a
+//!    second start ([`lagrange::greedy_plan`]), polished like the first, and the whole
+//!    search runs again on the sites the bound's relaxations kept opening
 //!    ([`lagrange::Bound::support`]); the best plan is kept.
 
 use super::form::MinForm;

@@ -32,7 +32,7 @@ use std::time::Instant;
 /// The widths of the stages, as shares of the points' mean multiplier per person: the
 /// first wide enough that the multipliers of a plan's points move together, the last
 /// narrow enough that the smooth value is within a sliver of the relaxation's.
-const TEMPERATURES: [f64; 5] = [0.3, 0.1, 0.033, 0.011, 0.0037];
+const WIDTHS: [f64; 5] = [0.3, 0.1, 0.033, 0.011, 0.0037];
 
 /// Most steps in one stage.
 const STEPS_PER_STAGE: usize = 400;
@@ -64,15 +64,16 @@ pub fn climb(
     let mut best = (lagrange::value(form, &start), start.clone());
     let mut multipliers = start;
     let mut prices = vec![0.0; form.problem.sites().len()];
-    for (stage, share) in TEMPERATURES.iter().enumerate() {
+    let mean_need = mean_demand(form);
+    for (stage, share) in WIDTHS.iter().enumerate() {
         let now = Instant::now();
         if now >= stop.deadline || super::relative_gap(upper, best.0) <= stop.gap {
             break;
         }
-        let stage_end = now + (stop.deadline - now) / (TEMPERATURES.len() - stage) as u32;
+        let stage_end = now + (stop.deadline - now) / (WIDTHS.len() - stage) as u32;
         let width = share * per_person;
         let mut smooth = |lambda: &[f64]| smoothed(form, lambda, width, &mut prices);
-        let first_step = width * mean_demand(form);
+        let first_step = width * mean_need;
         let go_on = || Instant::now() < stage_end;
         let steps;
         (multipliers, steps) = lbfgs::maximise(
@@ -107,6 +108,7 @@ fn mean_multiplier_per_person(form: &MinForm, multipliers: &[f64]) -> f64 {
     sum / multipliers.len().max(1) as f64
 }
 
+/// The points' mean demand: how far, in multipliers, a first step of one width goes.
 fn mean_demand(form: &MinForm) -> f64 {
     let demand = form.problem.demand();
     demand.iter().map(|d| d.demand).sum::<f64>() / demand.len().max(1) as f64
