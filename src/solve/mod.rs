@@ -17,6 +17,7 @@ mod large;
 mod lbfgs;
 pub mod phased;
 mod progress;
+mod regions;
 mod smoothed;
 #[cfg(test)]
 pub(crate) mod test_problems;
