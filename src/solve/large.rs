@@ -14,7 +14,9 @@
 //!    time).
 //! 2. Bound the optimum by Lagrangian relaxation ([`lagrange::bound`]), aiming at the plan
 //!    (for fixed-charge problems above [`LP_MAX_POINTS`] points, from multipliers climbed
-//!    on a smoothed relaxation first, [`smoothed::climb`]); without capacities, every few
+//!    on a smoothed relaxation first, [`smoothed::climb`], while up to
+//!    [`BESIDE_MAX_POINTS`] points the plan is closed and opened, then polished region by
+//!    region on the other core, [`regions::polish`]); without capacities, every few
 //!    relaxations the sites the relaxation opened start a new swap search; with
 //!    capacities, on problems of up to some 10^4 points the bound's multipliers give a
 //!    second start ([`lagrange::greedy_plan`]), polished like the first, and the whole

@@ -68,47 +68,80 @@ pub fn polish(
     deadline: Instant,
     progress: &Progress,
 ) -> Assignment {
-    let problem = form.problem;
     let site_count = plan.open.len();
-    let mut value = plan.objective_value(problem);
-    let mut changed_before = vec![true; site_count];
-    loop {
-        let mut changed = vec![false; site_count];
-        let mut visited = vec![false; site_count];
-        for centre in centres(form, &plan) {
-            if Instant::now() >= deadline {
-                return plan;
-            }
-            if visited[centre] || !plan.open[centre] {
-                continue;
-            }
-            let region = region_around(form, &plan, centre);
-            for &j in &region.sites {
-                visited[j] |= plan.open[j];
-            }
-            if !region
-                .sites
-                .iter()
-                .any(|&j| changed_before[j] || changed[j])
-            {
-                continue;
-            }
-            let Some(better) = polished(form, &plan, &region, deadline) else {
-                continue;
-            };
-            let next = better.objective_value(problem);
-            if next < value {
-                mark_changes(problem, &plan, &better, &region, &mut changed);
-                plan = better;
-                value = next;
-                progress.plan(value);
-            }
+    let mut changed = vec![true; site_count];
+    for sweep in 1.. {
+        let outcome = swept(form, &mut plan, &changed, deadline, progress);
+        progress.phase(format_args!(
+            "regions, sweep {sweep}: plan {} after {} regions solved, {} of them better",
+            plan.objective_value(form.problem),
+            outcome.solved,
+            outcome.better
+        ));
+        if outcome.better == 0 || Instant::now() >= deadline {
+            break;
         }
-        if !changed.contains(&true) {
-            return plan;
-        }
-        changed_before = changed;
+        changed = outcome.changed;
     }
+    plan
+}
+
+/// What a sweep over the regions did.
+struct Sweep {
+    /// Regions polished.
+    solved: usize,
+    /// Regions whose polished plan replaced their part.
+    better: usize,
+    /// Sites that a better region opened, closed or loaded differently.
+    changed: Vec<bool>,
+}
+
+/// One sweep of [`polish`] over `plan`, solving only regions with a site marked in
+/// `changed_before`, or changed in this sweep.
+fn swept(
+    form: &MinForm,
+    plan: &mut Assignment,
+    changed_before: &[bool],
+    deadline: Instant,
+    progress: &Progress,
+) -> Sweep {
+    let problem = form.problem;
+    let mut value = plan.objective_value(problem);
+    let mut visited = vec![false; plan.open.len()];
+    let mut sweep = Sweep {
+        solved: 0,
+        better: 0,
+        changed: vec![false; plan.open.len()],
+    };
+    for centre in centres(form, plan) {
+        if Instant::now() >= deadline {
+            break;
+        }
+        if visited[centre] || !plan.open[centre] {
+            continue;
+        }
+        let region = region_around(form, plan, centre);
+        for &j in &region.sites {
+            visited[j] |= plan.open[j];
+        }
+        let touched = |j: usize| changed_before[j] || sweep.changed[j];
+        if !region.sites.iter().any(|&j| touched(j)) {
+            continue;
+        }
+        sweep.solved += 1;
+        let Some(better) = polished(form, plan, &region, deadline) else {
+            continue;
+        };
+        let next = better.objective_value(problem);
+        if next < value {
+            mark_changes(problem, plan, &better, &region, &mut sweep.changed);
+            *plan = better;
+            value = next;
+            sweep.better += 1;
+            progress.plan(value);
+        }
+    }
+    sweep
 }
 
 /// The plan's open sites that may centre a region, the least used (load over room) first.
