@@ -5,7 +5,7 @@
 
 use super::figures::{Access, Group, PlanFigures};
 use super::read::{PlanTables, PointRow, SiteRow};
-use super::tables::{group_words, shown, shown_difference, words};
+use super::tables::{group_words, more_is_better, shown, shown_difference, words};
 use super::{Comparison, IndicatorRow};
 use crate::markup::escape;
 use crate::model::SiteStatus;
@@ -110,6 +110,10 @@ fn write_service(
         of_service.iter().filter(|r| r.group.is_empty()),
     );
     html.push_str("<h3>Access within the standard</h3>\n");
+    html.push_str(
+        "<p class=\"legend\">Differences from the first plan in green where more people \
+         have a place or travel less, in red where fewer or farther.</p>\n",
+    );
     write_table(
         html,
         comparison,
@@ -174,16 +178,26 @@ fn write_table<'r>(
         }
         for difference in row.differences() {
             let text = shown_difference(row.indicator, difference);
-            let class = match (text.as_str(), difference) {
-                ("0" | "–", _) => "",
-                (_, Some(d)) if d > 0.0 => " class=\"pos\"",
-                _ => " class=\"neg\"",
-            };
+            let class = difference_class(row.indicator, &text, difference);
             let _ = write!(html, "<td{class}>{text}</td>");
         }
         html.push_str("</tr>\n");
     }
     html.push_str("</table>\n");
+}
+
+/// The class that colours a difference: green where the plan is better for the people it
+/// serves than the first plan, red where it is worse, none where the indicator is neither
+/// ([`more_is_better`]) or the difference shows as nothing.
+fn difference_class(indicator: &str, text: &str, difference: Option<f64>) -> &'static str {
+    let (Some(more_is_better), Some(d)) = (more_is_better(indicator), difference) else {
+        return "";
+    };
+    match (text, (d > 0.0) == more_is_better) {
+        ("0" | "–", _) => "",
+        (_, true) => " class=\"pos\"",
+        (_, false) => " class=\"neg\"",
+    }
 }
 
 fn write_legend(html: &mut String) {
@@ -459,5 +473,26 @@ mod tests {
         assert_eq!(shares[0], 0.25);
         assert_eq!(shares[5], 0.25);
         assert_eq!(shares[9], 0.5);
+    }
+
+    #[test]
+    fn more_people_without_a_place_is_red_and_more_served_is_green() {
+        let red = " class=\"neg\"";
+        let green = " class=\"pos\"";
+        assert_eq!(
+            difference_class("without_a_place", "+7,069", Some(7069.0)),
+            red
+        );
+        assert_eq!(difference_class("mean_travel", "−12", Some(-12.0)), green);
+        assert_eq!(
+            difference_class("served_share", "+1.5 pp", Some(0.015)),
+            green
+        );
+        assert_eq!(
+            difference_class("served_within_standard", "−3", Some(-3.0)),
+            red
+        );
+        assert_eq!(difference_class("cost", "+100", Some(100.0)), "");
+        assert_eq!(difference_class("unmet", "0", Some(0.2)), "");
     }
 }

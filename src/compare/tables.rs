@@ -107,6 +107,17 @@ fn kind(indicator: &str) -> Kind {
     }
 }
 
+/// Whether more of an indicator is better for the people a plan serves (`Some(true)`),
+/// worse (`Some(false)`), or neither: what a plan builds and spends is the price of its
+/// access, not good or bad in itself.
+pub fn more_is_better(indicator: &str) -> Option<bool> {
+    match indicator {
+        "served_within_standard" | "served_share" => Some(true),
+        "unmet" | "without_a_place" | "mean_travel" | "p95_travel" => Some(false),
+        _ => None,
+    }
+}
+
 /// An indicator's name in words, for the tables people read (CSV and JSON keep the names).
 pub fn words(indicator: &str) -> &str {
     match indicator {
