@@ -87,6 +87,11 @@ pub struct MinForm<'a> {
     pub unserved_cost: Option<Vec<f64>>,
     /// Sites that are open whatever the plan (existing ones).
     pub forced: Vec<bool>,
+    /// Each point's demand, the room it takes at a site, in one compact list: the points'
+    /// own records are large, and a relaxation reads a point's demand once for every site
+    /// in its reach (on the 10^5-cell fixed-charge city, the smoothed climb took 18 % more
+    /// steps a stage reading it here).
+    pub need: Vec<f64>,
     /// The arcs seen from the sites.
     pub by_site: BySite,
     /// Each site's plot: the index in [`Self::plots`].
@@ -171,6 +176,7 @@ impl<'a> MinForm<'a> {
             open_cost,
             unserved_cost,
             forced: problem.sites().iter().map(|s| s.is_existing()).collect(),
+            need: problem.demand().iter().map(|d| d.demand).collect(),
             by_site,
             plot_of,
             plots,

@@ -422,10 +422,9 @@ fn gain(form: &MinForm, j: usize, drawn: impl Iterator<Item = (usize, f64)> + Cl
     }
     // The sum stops at the first point that overflows the room, and the knapsack orders
     // them all: where sites overflow, little of this pass is spent in vain.
-    let demand = form.problem.demand();
     let (mut all, mut wanted) = (0.0, 0.0);
     for (i, reduced) in drawn.clone() {
-        wanted += demand[i].demand;
+        wanted += form.need[i];
         if wanted > room {
             return knapsack(form, j, drawn).value;
         }
@@ -437,10 +436,9 @@ fn gain(form: &MinForm, j: usize, drawn: impl Iterator<Item = (usize, f64)> + Cl
 /// Site `j` serves the points it `drawn` (see [`Drawn`]), best gain per person first, while
 /// its capacity lasts (the last one perhaps in part).
 fn knapsack(form: &MinForm, j: usize, drawn: impl Iterator<Item = (usize, f64)>) -> Knapsack {
-    let demand = form.problem.demand();
     let mut items: Vec<Item> = drawn
         .map(|(point, reduced)| {
-            let need = demand[point].demand;
+            let need = form.need[point];
             Item {
                 point,
                 reduced,

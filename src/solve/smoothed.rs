@@ -70,7 +70,6 @@ pub fn climb(
     let mut multipliers = start;
     let mut prices = vec![0.0; form.problem.sites().len()];
     let mean_need = mean_demand(form);
-    let needs = needs(form);
     for (stage, share) in WIDTHS.iter().enumerate() {
         let now = Instant::now();
         if now >= stop.deadline || super::relative_gap(upper, best.0) <= stop.gap {
@@ -78,7 +77,7 @@ pub fn climb(
         }
         let stage_end = now + (stop.deadline - now) / (WIDTHS.len() - stage) as u32;
         let width = share * per_person;
-        let mut smooth = |lambda: &[f64]| smoothed(form, &needs, lambda, width, &mut prices);
+        let mut smooth = |lambda: &[f64]| smoothed(form, lambda, width, &mut prices);
         let first_step = width * mean_need;
         let go_on = || Instant::now() < stage_end;
         let steps;
@@ -114,12 +113,6 @@ fn mean_multiplier_per_person(form: &MinForm, multipliers: &[f64]) -> f64 {
     sum / multipliers.len().max(1) as f64
 }
 
-/// Each point's demand, read once per climb: the points' own records are large, and an
-/// evaluation reads a point's demand once for every site in its reach.
-fn needs(form: &MinForm) -> Vec<f64> {
-    form.problem.demand().iter().map(|d| d.demand).collect()
-}
-
 /// The points' mean demand: how far, in multipliers, a first step of one width goes.
 fn mean_demand(form: &MinForm) -> f64 {
     let demand = form.problem.demand();
@@ -129,18 +122,12 @@ fn mean_demand(form: &MinForm) -> f64 {
 /// The smoothed relaxation at `multipliers` and width `per_person`, with its
 /// gradient; `prices` holds each knapsack's price of room, the last one found as the start
 /// of the next search.
-fn smoothed(
-    form: &MinForm,
-    needs: &[f64],
-    multipliers: &[f64],
-    per_person: f64,
-    prices: &mut [f64],
-) -> Evaluated {
+fn smoothed(form: &MinForm, multipliers: &[f64], per_person: f64, prices: &mut [f64]) -> Evaluated {
     let sites: Vec<SiteShares> = prices
         .par_iter_mut()
         .enumerate()
         .map_init(Vec::new, |items, (j, price)| {
-            site_shares(form, needs, j, multipliers, per_person, price, items)
+            site_shares(form, j, multipliers, per_person, price, items)
         })
         .collect();
     let mut gradient = vec![1.0; multipliers.len()];
@@ -168,7 +155,6 @@ struct SiteShares {
 /// gain opens it. `items` is room to list the points in.
 fn site_shares(
     form: &MinForm,
-    needs: &[f64],
     j: usize,
     multipliers: &[f64],
     per_person: f64,
@@ -179,7 +165,7 @@ fn site_shares(
     // A point whose gain per person is below −w/2 takes no share at any price (prices are
     // never below nothing).
     items.extend(form.by_site.costs_of(j).filter_map(|(i, cost)| {
-        let need = needs[i];
+        let need = form.need[i];
         let width = per_person * if need > 0.0 { need } else { 1.0 };
         let profit = multipliers[i] - cost;
         // Fits: `SitingProblem::new` checks the number of points.
@@ -342,9 +328,7 @@ mod tests {
         let form = MinForm::new(&problem);
         let multipliers = [40.0, 55.0, 70.0];
         let mut prices = vec![0.0; 3];
-        let at = |lambda: &[f64], prices: &mut [f64]| {
-            smoothed(&form, &needs(&form), lambda, 4.0, prices)
-        };
+        let at = |lambda: &[f64], prices: &mut [f64]| smoothed(&form, lambda, 4.0, prices);
         let here = at(&multipliers, &mut prices);
         for i in 0..3 {
             let step = 1e-5;
