@@ -359,14 +359,13 @@ fn bound_alone(
 ) -> (Allocated, lagrange::Bound) {
     let start = point_values(form, &first.candidate.assignment);
     let upper = first.candidate.value;
-    let climbs = smoothed::applies(form) && form.problem.demand().len() > LP_MAX_POINTS;
-    let (best, start) = match (climbs, climbs_beside_regions(form)) {
-        (true, true) => rayon::join(
+    let (best, start) = match (climbs_beside_regions(form), climbs(form)) {
+        (true, _) => rayon::join(
             || improved_by_regions(form, first, unserved, stop.deadline, progress),
             || smoothed::climb(form, start, upper, stop, progress),
         ),
-        (true, false) => (first, smoothed::climb(form, start, upper, stop, progress)),
-        (false, _) => (first, start),
+        (false, true) => (first, smoothed::climb(form, start, upper, stop, progress)),
+        (false, false) => (first, start),
     };
     let upper = best.candidate.value;
     let bound = lagrange::bound(form, start, upper, stop, &mut watch_bound(form, progress));
@@ -380,11 +379,13 @@ fn bound_alone(
 /// plan fell from 728.7 M to 723.3 M while the climb, on the other core, reached 708.8 M
 /// instead of 709.4 M: 2.00 % against 2.65 %.
 fn climbs_beside_regions(form: &MinForm) -> bool {
-    let points = form.problem.demand().len();
-    smoothed::applies(form)
-        && regions::applies(form)
-        && points > LP_MAX_POINTS
-        && points <= BESIDE_MAX_POINTS
+    climbs(form) && regions::applies(form) && form.problem.demand().len() <= BESIDE_MAX_POINTS
+}
+
+/// Whether the bound's multipliers come from the smoothed climb ([`smoothed::climb`]):
+/// fixed-charge problems above [`LP_MAX_POINTS`] points.
+fn climbs(form: &MinForm) -> bool {
+    smoothed::applies(form) && form.problem.demand().len() > LP_MAX_POINTS
 }
 
 /// `first` opened and closed to its best ([`closed_and_opened`]), then polished region by

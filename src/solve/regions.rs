@@ -53,6 +53,8 @@ struct Region {
     /// Per site of `sites`, whether it stays open whatever the region's plan: open in the
     /// plan and serving someone outside the region, or forced open.
     kept: Vec<bool>,
+    /// Per site of `sites`, the load of the people outside the region that it serves.
+    outside_load: Vec<f64>,
 }
 
 /// Polishes `plan` region by region (see the module documentation) until `deadline`, in
@@ -211,19 +213,23 @@ fn region_around(form: &MinForm, plan: &Assignment, centre: usize) -> Region {
     let sites: Vec<usize> = (0..site_count).filter(|&j| in_region[j]).collect();
     let loads = plan.loads(problem);
     let mut inside = vec![0.0; site_count];
+    let mut outside = loads.clone();
     for &i in &points {
         for a in &plan.allocations[i] {
-            inside[a.site] += a.share * problem.demand()[i].demand;
+            inside[a.site] += a.share * form.need[i];
+            outside[a.site] -= a.share * form.need[i];
         }
     }
     let kept = sites
         .iter()
         .map(|&j| form.forced[j] || (plan.open[j] && (!member[j] || loads[j] > inside[j])))
         .collect();
+    let outside_load = sites.iter().map(|&j| outside[j]).collect();
     Region {
         points,
         sites,
         kept,
+        outside_load,
     }
 }
 
@@ -297,20 +303,14 @@ fn region_problem(form: &MinForm, plan: &Assignment, region: &Region) -> Option<
     for (k, &j) in region.sites.iter().enumerate() {
         local_site[j] = k;
     }
-    let mut outside_load = plan.loads(problem);
-    for &i in &region.points {
-        for a in &plan.allocations[i] {
-            outside_load[a.site] -= a.share * problem.demand()[i].demand;
-        }
-    }
     let sites = region
         .sites
         .iter()
-        .zip(&region.kept)
-        .map(|(&j, &kept)| {
+        .zip(region.kept.iter().zip(&region.outside_load))
+        .map(|(&j, (&kept, &outside_load))| {
             let site = &problem.sites()[j];
             Site {
-                capacity: site.capacity.map(|c| (c - outside_load[j]).max(0.0)),
+                capacity: site.capacity.map(|c| (c - outside_load).max(0.0)),
                 fixed_cost: if kept { 0.0 } else { site.fixed_cost },
                 status: SiteStatus::Candidate,
                 ..site.clone()
